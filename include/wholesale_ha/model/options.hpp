@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <wholesale_ha/model/resource.hpp>
+#include <wholesale_ha/model/score.hpp>
+
+namespace wholesale_ha::model {
+
+/// How #health-* node attributes turn into placement scores (Pacemaker's
+/// node-health-strategy).
+enum class HealthStrategy {
+  none,            ///< health attributes are ignored
+  migrate_on_red,  ///< red = -INFINITY, yellow = green = 0
+  only_green,      ///< red = yellow = -INFINITY, green = 0
+  progressive,     ///< colours score as configured, added to `base`
+  custom,          ///< colours score as configured
+};
+
+struct HealthOptions {
+  HealthStrategy strategy = HealthStrategy::none;
+  /// Colour scores; used by progressive and custom, fixed by the other strategies.
+  Score red = kMinusInfinity;
+  Score yellow = 0;
+  Score green = 0;
+  /// Progressive only: the starting score every node has before its colours are added.
+  Score base = 0;
+
+  friend bool operator==(const HealthOptions&, const HealthOptions&) = default;
+};
+
+/// Pacemaker's placement-strategy.
+enum class PlacementStrategy {
+  default_,     ///< ignore utilization
+  utilization,  ///< utilization is a hard capacity limit, otherwise as default
+  balanced,     ///< capacity limit, and spread load by free capacity
+  minimal,      ///< capacity limit, and pack resources onto as few nodes as possible
+};
+
+/// What a partition without quorum does with its resources.
+enum class NoQuorumPolicy { stop, freeze, ignore };
+
+struct ClusterOptions {
+  std::string cluster_name;
+  HealthOptions health;
+  PlacementStrategy placement_strategy = PlacementStrategy::default_;
+  /// Concurrent migrations a node may take part in; -1 = unlimited.
+  std::int32_t migration_limit = -1;
+  bool stonith_enabled = true;
+  NoQuorumPolicy no_quorum_policy = NoQuorumPolicy::stop;
+  /// When false, resources run only on nodes a location constraint allows (opt-in cluster).
+  bool symmetric_cluster = true;
+  ResourceMeta resource_defaults;
+
+  friend bool operator==(const ClusterOptions&, const ClusterOptions&) = default;
+};
+
+}  // namespace wholesale_ha::model

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <wholesale_ha/model/duration.hpp>
+#include <wholesale_ha/model/node.hpp>
+#include <wholesale_ha/model/score.hpp>
+
+namespace wholesale_ha::model {
+
+/// Backend parameters: OCF_RESKEY_* style strings (a JSON number or boolean is stored in its
+/// JSON spelling).
+using Params = std::map<std::string, std::string, std::less<>>;
+
+enum class TargetRole { started, stopped };
+
+/// Meta attributes. Unset fields fall back to ClusterOptions::resource_defaults and then to
+/// the built-in defaults below (see effective_meta()).
+struct ResourceMeta {
+  std::optional<bool> allow_migrate;          ///< default false
+  std::optional<Score> stickiness;            ///< default 0
+  std::optional<std::int32_t> migration_threshold;  ///< default INFINITY; 0 disables the ban
+  std::optional<Duration> failure_timeout;    ///< default 0 = failures never expire
+  std::optional<std::int32_t> priority;       ///< default 0; higher is placed first
+  std::optional<TargetRole> target_role;      ///< default started
+  std::optional<bool> allow_unhealthy_nodes;  ///< default false: node health applies
+
+  friend bool operator==(const ResourceMeta&, const ResourceMeta&) = default;
+};
+
+/// ResourceMeta with every default applied.
+struct EffectiveMeta {
+  bool allow_migrate = false;
+  Score stickiness = 0;
+  std::int32_t migration_threshold = kInfinity;
+  Duration failure_timeout{0};
+  std::int32_t priority = 0;
+  TargetRole target_role = TargetRole::started;
+  bool allow_unhealthy_nodes = false;
+};
+
+/// Resolves `meta` over `defaults` over the built-in defaults.
+EffectiveMeta effective_meta(const ResourceMeta& meta, const ResourceMeta& defaults) noexcept;
+
+/// A resource that runs on several nodes at once (one instance per node by default).
+struct CloneSpec {
+  std::optional<std::int32_t> max;  ///< default: number of nodes
+  std::int32_t node_max = 1;
+
+  friend bool operator==(const CloneSpec&, const CloneSpec&) = default;
+};
+
+/// One managed thing: a VM, a container, a process, an OCF agent instance, a callback.
+struct Resource {
+  std::string id;
+  std::string backend;  ///< "libvirt", "ocf", "process", "callback", ... (agent registry key)
+  std::string type;     ///< backend-specific kind, e.g. "heartbeat:Dummy" for ocf
+  Params params;
+  ResourceMeta meta;
+  Utilization utilization;
+  std::optional<CloneSpec> clone;
+
+  friend bool operator==(const Resource&, const Resource&) = default;
+};
+
+/// An ordered list of resources that run together on one node and start in list order.
+struct Group {
+  std::string id;
+  std::vector<std::string> resources;
+
+  friend bool operator==(const Group&, const Group&) = default;
+};
+
+}  // namespace wholesale_ha::model

@@ -1,0 +1,81 @@
+#pragma once
+// Live status: what is true right now, as opposed to what the operator configured. Membership,
+// health probes and the executor write it; the policy engine reads it.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <wholesale_ha/model/node.hpp>
+
+namespace wholesale_ha::model {
+
+/// Seconds since the Unix epoch. The policy engine never reads a clock: time is an input.
+using Timestamp = std::int64_t;
+
+enum class NodeState {
+  online,   ///< member of this partition
+  offline,  ///< known to be down: left cleanly or fenced
+  unclean,  ///< lost without a clean leave; may still run resources until fenced
+};
+
+struct NodeStatus {
+  NodeState state = NodeState::online;
+  /// Transient attributes (health probes write #health-*); they override same-named
+  /// attributes from the node's configuration.
+  Attributes attributes;
+
+  friend bool operator==(const NodeStatus&, const NodeStatus&) = default;
+};
+
+enum class ResourceState {
+  started,  ///< running and healthy as far as the last monitor knows
+  failed,   ///< crashed or failed a monitor: must be recovered, never migrated
+};
+
+/// One running (or failed) instance of a resource on a node. More than one entry for a
+/// non-clone resource means it is active twice, which the policy resolves.
+struct ResourcePlacement {
+  std::string resource;
+  std::string node;
+  ResourceState state = ResourceState::started;
+
+  friend bool operator==(const ResourcePlacement&, const ResourcePlacement&) = default;
+};
+
+/// Failures of a resource on a node, for migration_threshold and failure_timeout.
+struct FailureRecord {
+  std::string resource;
+  std::string node;
+  std::int32_t count = 0;
+  Timestamp last_failure = 0;
+
+  friend bool operator==(const FailureRecord&, const FailureRecord&) = default;
+};
+
+/// An operation the executor has started and not yet finished.
+struct PendingOperation {
+  std::string resource;
+  std::string node;
+  std::string operation;              ///< start, stop, monitor, migrate, ...
+  std::optional<std::string> target;  ///< destination node of a migrate
+  Timestamp since = 0;
+
+  friend bool operator==(const PendingOperation&, const PendingOperation&) = default;
+};
+
+struct ClusterState {
+  Timestamp now = 0;
+  bool quorate = true;
+  /// Per node; a configured node with no entry is online with no transient attributes.
+  std::map<std::string, NodeStatus, std::less<>> nodes;
+  std::vector<ResourcePlacement> resources;
+  std::vector<FailureRecord> failcounts;
+  std::vector<PendingOperation> pending;
+
+  friend bool operator==(const ClusterState&, const ClusterState&) = default;
+};
+
+}  // namespace wholesale_ha::model

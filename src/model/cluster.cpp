@@ -1,0 +1,41 @@
+#include <wholesale_ha/model/cluster.hpp>
+
+#include <algorithm>
+
+namespace wholesale_ha::model {
+
+const Node* Config::find_node(std::string_view id) const noexcept {
+  auto it = std::find_if(nodes.begin(), nodes.end(), [&](const Node& n) { return n.id == id; });
+  return it == nodes.end() ? nullptr : &*it;
+}
+
+const Resource* Config::find_resource(std::string_view id) const noexcept {
+  auto it = std::find_if(resources.begin(), resources.end(),
+                         [&](const Resource& r) { return r.id == id; });
+  return it == resources.end() ? nullptr : &*it;
+}
+
+const std::string& constraint_id(const Constraint& constraint) noexcept {
+  return std::visit([](const auto& c) -> const std::string& { return c.id; }, constraint);
+}
+
+EffectiveMeta effective_meta(const ResourceMeta& meta, const ResourceMeta& defaults) noexcept {
+  EffectiveMeta out;
+  auto pick = [](const auto& own, const auto& fallback, auto& target) {
+    if (own) {
+      target = *own;
+    } else if (fallback) {
+      target = *fallback;
+    }
+  };
+  pick(meta.allow_migrate, defaults.allow_migrate, out.allow_migrate);
+  pick(meta.stickiness, defaults.stickiness, out.stickiness);
+  pick(meta.migration_threshold, defaults.migration_threshold, out.migration_threshold);
+  pick(meta.failure_timeout, defaults.failure_timeout, out.failure_timeout);
+  pick(meta.priority, defaults.priority, out.priority);
+  pick(meta.target_role, defaults.target_role, out.target_role);
+  pick(meta.allow_unhealthy_nodes, defaults.allow_unhealthy_nodes, out.allow_unhealthy_nodes);
+  return out;
+}
+
+}  // namespace wholesale_ha::model

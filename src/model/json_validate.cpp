@@ -1,0 +1,249 @@
+#include "json_validate.hpp"
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include <wholesale_ha/model/enum_names.hpp>
+
+namespace wholesale_ha::model::detail {
+namespace {
+
+/// The ids of one kind of object, with where each was first defined.
+class IdTable {
+ public:
+  IdTable(std::string_view noun, std::string_view plural, Diagnostics& d)
+      : noun_(noun), plural_(plural), d_(d) {}
+
+  /// Records `id` defined at `at`; a second definition is reported.
+  void define(const std::string& id, std::string pointer, bool report_duplicate = true) {
+    if (id.empty()) return;  // a missing or invalid id was reported already
+    auto [it, inserted] = first_.emplace(id, pointer);
+    if (inserted) {
+      names_.push_back(id);
+    } else if (report_duplicate) {
+      d_.error(std::move(pointer),
+               fmt::format("duplicate {} id \"{}\" (first defined at {})", noun_, id, it->second));
+    }
+  }
+
+  [[nodiscard]] bool contains(std::string_view id) const { return first_.contains(std::string{id}); }
+
+  /// Reports `id` at `at` unless it is defined. Empty ids were reported by the parser.
+  bool check(const std::string& id, const Path& at) const {
+    if (id.empty() || contains(id)) return true;
+    std::string message = fmt::format("unknown {} \"{}\"", noun_, id);
+    if (auto hint = suggestion(id, names_); !hint.empty()) {
+      message += " (" + hint + ")";
+    } else if (names_.empty()) {
+      message += fmt::format(" (no {} are defined)", plural_);
+    } else {
+      constexpr std::size_t kShown = 5;
+      std::vector<std::string> shown(names_.begin(),
+                                     names_.begin() + static_cast<std::ptrdiff_t>(
+                                                          std::min(kShown, names_.size())));
+      message += fmt::format(" (defined: {}{})", fmt::join(shown, ", "),
+                             names_.size() > kShown ? ", ..." : "");
+    }
+    d_.error(at, std::move(message));
+    return false;
+  }
+
+ private:
+  std::string_view noun_;
+  std::string_view plural_;
+  Diagnostics& d_;
+  std::unordered_map<std::string, std::string> first_;
+  std::vector<std::string> names_;
+};
+
+std::string index_pointer(std::string_view list, std::size_t index, std::string_view key = {}) {
+  std::string out = fmt::format("/{}/{}", list, index);
+  if (!key.empty()) out += fmt::format("/{}", key);
+  return out;
+}
+
+class Validator {
+ public:
+  Validator(const Cluster& cluster, Diagnostics& d)
+      : cluster_(cluster),
+        config_(cluster.config),
+        d_(d),
+        nodes_("node", "nodes", d),
+        resources_("resource", "resources", d),
+        placeable_("resource or group", "resources or groups", d),
+        constraints_("constraint", "constraints", d) {}
+
+  void run(const std::vector<std::size_t>& constraint_index) {
+    define_ids();
+    check_groups();
+    for (std::size_t i = 0; i < config_.constraints.size(); ++i) {
+      check_constraint(config_.constraints[i], constraint_index.at(i));
+    }
+    check_status();
+    check_options();
+  }
+
+ private:
+  void define_ids() {
+    for (std::size_t i = 0; i < config_.nodes.size(); ++i) {
+      nodes_.define(config_.nodes[i].id, index_pointer("nodes", i, "id"));
+    }
+    // Resources and groups share one namespace: constraints may name either.
+    for (std::size_t i = 0; i < config_.resources.size(); ++i) {
+      resources_.define(config_.resources[i].id, index_pointer("resources", i, "id"));
+      placeable_.define(config_.resources[i].id, index_pointer("resources", i, "id"),
+                        /*report_duplicate=*/false);
+    }
+    for (std::size_t i = 0; i < config_.groups.size(); ++i) {
+      placeable_.define(config_.groups[i].id, index_pointer("groups", i, "id"));
+    }
+  }
+
+  void check_groups() {
+    std::unordered_map<std::string, std::string> member_of;
+    Path root;
+    Path groups{root, "groups"};
+    for (std::size_t i = 0; i < config_.groups.size(); ++i) {
+      const auto& group = config_.groups[i];
+      Path group_at{groups, i};
+      Path list_at{group_at, "resources"};
+      if (group.resources.empty()) {
+        d_.error(list_at, "a group needs at least one resource");
+      }
+      for (std::size_t j = 0; j < group.resources.size(); ++j) {
+        const auto& member = group.resources[j];
+        Path member_at{list_at, j};
+        if (!resources_.check(member, member_at)) continue;
+        if (auto [it, inserted] = member_of.emplace(member, group.id); !inserted) {
+          d_.error(member_at, fmt::format("resource \"{}\" is already a member of group \"{}\"; "
+                                          "a resource belongs to at most one group",
+                                          member, it->second));
+        }
+        if (const auto* r = config_.find_resource(member); r != nullptr && r->clone) {
+          d_.error(member_at, fmt::format("resource \"{}\" is a clone; clones cannot be group "
+                                          "members",
+                                          member));
+        }
+      }
+    }
+  }
+
+  void check_pair(const std::string& a, const Path& a_at, const std::string& b,
+                  const Path& b_at, std::string_view relation) {
+    placeable_.check(a, a_at);
+    placeable_.check(b, b_at);
+    if (!a.empty() && a == b) {
+      d_.error(b_at, fmt::format("\"{}\" cannot {} itself", a, relation));
+    }
+  }
+
+  void check_constraint(const Constraint& constraint, std::size_t index) {
+    Path root;
+    Path list{root, "constraints"};
+    Path at{list, index};
+    constraints_.define(constraint_id(constraint), Path{at, "id"}.pointer());
+    std::visit(
+        [&](const auto& c) {
+          using T = std::decay_t<decltype(c)>;
+          if constexpr (std::is_same_v<T, LocationConstraint>) {
+            check_location(c, at);
+          } else if constexpr (std::is_same_v<T, ColocationConstraint>) {
+            check_pair(c.resource, Path{at, "resource"}, c.with, Path{at, "with"},
+                       "be colocated with");
+          } else if constexpr (std::is_same_v<T, OrderConstraint>) {
+            check_pair(c.first, Path{at, "first"}, c.then, Path{at, "then"}, "be ordered after");
+          } else {
+            check_pair(c.resource, Path{at, "resource"}, c.on, Path{at, "on"}, "depend on");
+          }
+        },
+        constraint);
+  }
+
+  void check_location(const LocationConstraint& c, const Path& at) {
+    placeable_.check(c.resource, Path{at, "resource"});
+    if (c.node.has_value() == c.rule.has_value()) {
+      d_.error(at, "a location constraint needs exactly one of \"node\" (with \"score\") or "
+                   "\"rule\"");
+    }
+    if (c.node) nodes_.check(*c.node, Path{at, "node"});
+  }
+
+  void check_status() {
+    Path root;
+    Path status{root, "status"};
+    Path nodes{status, "nodes"};
+    for (const auto& [id, node] : cluster_.state.nodes) nodes_.check(id, Path{nodes, id});
+
+    Path resources{status, "resources"};
+    for (std::size_t i = 0; i < cluster_.state.resources.size(); ++i) {
+      const auto& p = cluster_.state.resources[i];
+      Path at{resources, i};
+      resources_.check(p.resource, Path{at, "resource"});
+      nodes_.check(p.node, Path{at, "node"});
+    }
+    Path failcounts{status, "failcounts"};
+    for (std::size_t i = 0; i < cluster_.state.failcounts.size(); ++i) {
+      const auto& f = cluster_.state.failcounts[i];
+      Path at{failcounts, i};
+      resources_.check(f.resource, Path{at, "resource"});
+      nodes_.check(f.node, Path{at, "node"});
+    }
+    Path pending{status, "pending"};
+    for (std::size_t i = 0; i < cluster_.state.pending.size(); ++i) {
+      const auto& op = cluster_.state.pending[i];
+      Path at{pending, i};
+      resources_.check(op.resource, Path{at, "resource"});
+      nodes_.check(op.node, Path{at, "node"});
+      if (op.target) nodes_.check(*op.target, Path{at, "target"});
+    }
+  }
+
+  void check_options() {
+    Path root;
+    Path options{root, "options"};
+    const auto& health = config_.options.health;
+    const bool fixed_colours = health.strategy == HealthStrategy::migrate_on_red ||
+                               health.strategy == HealthStrategy::only_green;
+    const HealthOptions defaults;
+    if (fixed_colours && (health.red != defaults.red || health.yellow != defaults.yellow ||
+                          health.green != defaults.green)) {
+      d_.warning(Path{options, "health"},
+                 fmt::format("colour scores are fixed under strategy \"{}\" and are ignored; use "
+                             "\"custom\" or \"progressive\" to set them",
+                             to_string(health.strategy)));
+    }
+    if (health.strategy != HealthStrategy::progressive && health.base != 0) {
+      d_.warning(Path{options, "health"}, "\"base\" is used only by strategy \"progressive\"");
+    }
+    if (config_.options.placement_strategy != PlacementStrategy::default_) return;
+    Path resources{root, "resources"};
+    for (std::size_t i = 0; i < config_.resources.size(); ++i) {
+      if (config_.resources[i].utilization.empty()) continue;
+      d_.warning(Path{Path{resources, i}, "utilization"},
+                 "utilization is ignored under placement_strategy \"default\"; set "
+                 "/options/placement_strategy to \"utilization\", \"balanced\" or \"minimal\"");
+      break;  // once is enough to make the point
+    }
+  }
+
+  const Cluster& cluster_;
+  const Config& config_;
+  Diagnostics& d_;
+  IdTable nodes_;
+  IdTable resources_;
+  IdTable placeable_;
+  IdTable constraints_;
+};
+
+}  // namespace
+
+void validate_references(const Cluster& cluster, const std::vector<std::size_t>& constraint_index,
+                         Diagnostics& diagnostics) {
+  Validator{cluster, diagnostics}.run(constraint_index);
+}
+
+}  // namespace wholesale_ha::model::detail
