@@ -2,6 +2,7 @@
 # consumer project against the *installed* package: once with find_package(CONFIG), once with
 # pkg-config. The prefix is moved after installation to prove it is relocatable.
 
+# CXX_FLAGS / LINKER_FLAGS (may be empty): the flags the library was built with.
 foreach(var SOURCE_DIR BUILD_DIR WORK_DIR CONSUMER_DIR GENERATOR CXX_COMPILER)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "consumer_test.cmake needs -D${var}=...")
@@ -22,7 +23,8 @@ run("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${staging}")
 file(RENAME "${staging}" "${prefix}")
 
 run("${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${WORK_DIR}/consumer-build" -G "${GENERATOR}"
-    -DCMAKE_CXX_COMPILER=${CXX_COMPILER} "-DCMAKE_PREFIX_PATH=${prefix}")
+    -DCMAKE_CXX_COMPILER=${CXX_COMPILER} "-DCMAKE_PREFIX_PATH=${prefix}"
+    "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}")
 run("${CMAKE_COMMAND}" --build "${WORK_DIR}/consumer-build")
 run("${WORK_DIR}/consumer-build/consumer" "${SOURCE_DIR}/examples/clusters/two-hosts-vms.json")
 
@@ -36,8 +38,10 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pkg-config does not know wholesale_ha")
 endif()
 separate_arguments(flags UNIX_COMMAND "${flags}")
-run("${CXX_COMPILER}" -std=c++20 "${CONSUMER_DIR}/main.cpp" -o "${WORK_DIR}/consumer-pc"
-    ${flags} -pthread)
+# A sanitizer build's library needs its consumers compiled with the same flags.
+separate_arguments(build_flags UNIX_COMMAND "${CXX_FLAGS} ${LINKER_FLAGS}")
+run("${CXX_COMPILER}" -std=c++20 ${build_flags} "${CONSUMER_DIR}/main.cpp"
+    -o "${WORK_DIR}/consumer-pc" ${flags} -pthread)
 run("${WORK_DIR}/consumer-pc" "${SOURCE_DIR}/examples/clusters/two-hosts-vms.json")
 file(REMOVE_RECURSE "${WORK_DIR}")
 message(STATUS "installed package works through find_package and pkg-config")
