@@ -48,7 +48,6 @@ Explanation explain(const model::ClusterState& state, const model::Config& confi
 
 /// The state after `transition` has succeeded: placements moved, failed instances
 /// recovered, fenced nodes offline. Used by `wha-simulate --apply` and the stability tests.
-model::ClusterState apply(const model::ClusterState& state, const model::Config& config,
-                          const Transition& transition);
+model::ClusterState apply(const model::ClusterState& state, const Transition& transition);
 
 }  // namespace wholesale_ha::policy

@@ -1,0 +1,42 @@
+#include <algorithm>
+
+#include <wholesale_ha/policy/planner.hpp>
+
+namespace wholesale_ha::policy {
+
+model::ClusterState apply(const model::ClusterState& state, const Transition& transition) {
+  model::ClusterState out = state;
+  auto& placements = out.resources;
+  auto find = [&](const std::string& resource, const std::string& node) {
+    return std::find_if(placements.begin(), placements.end(), [&](const auto& p) {
+      return p.resource == resource && p.node == node;
+    });
+  };
+  // Actions in id order: a resource's stops come before its starts.
+  for (const auto& action : transition.actions) {
+    switch (action.kind) {
+      case ActionKind::fence: {
+        out.nodes[action.node].state = model::NodeState::offline;
+        std::erase_if(placements, [&](const auto& p) { return p.node == action.node; });
+        break;
+      }
+      case ActionKind::stop:
+        if (auto it = find(action.resource, action.node); it != placements.end()) {
+          placements.erase(it);
+        }
+        break;
+      case ActionKind::start:
+        placements.push_back({action.resource, action.node, model::ResourceState::started});
+        break;
+      case ActionKind::migrate:
+        if (auto it = find(action.resource, action.node); it != placements.end()) {
+          it->node = action.target.value_or(action.node);
+          it->state = model::ResourceState::started;
+        }
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace wholesale_ha::policy

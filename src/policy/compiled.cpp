@@ -1,0 +1,305 @@
+#include "compiled.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <queue>
+#include <set>
+
+#include "node_health.hpp"
+#include "rules.hpp"
+
+namespace wholesale_ha::policy::detail {
+namespace {
+
+/// Union-find over resource indices, for building units.
+class DisjointSets {
+ public:
+  explicit DisjointSets(std::size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0); }
+  Index find(Index x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+  void join(Index a, Index b) {
+    a = find(a);
+    b = find(b);
+    if (a != b) parent_[std::max(a, b)] = std::min(a, b);
+  }
+
+ private:
+  std::vector<Index> parent_;
+};
+
+class Compiler {
+ public:
+  Compiler(const model::ClusterState& state, const model::Config& config) {
+    c_.config = &config;
+    c_.state = &state;
+    c_.utilization_enabled =
+        config.options.placement_strategy != model::PlacementStrategy::default_;
+  }
+
+  Compiled run() {
+    collect_utilization_keys();
+    compile_nodes();
+    compile_resources();
+    compile_groups();
+    compile_constraints();
+    compile_status();
+    build_units();
+    return std::move(c_);
+  }
+
+ private:
+  const model::Config& config() const { return *c_.config; }
+  const model::ClusterState& state() const { return *c_.state; }
+
+  void collect_utilization_keys() {
+    if (!c_.utilization_enabled) return;
+    std::set<std::string> keys;
+    for (const auto& r : config().resources) {
+      for (const auto& [k, v] : r.utilization) keys.insert(k);
+    }
+    c_.utilization_keys.assign(keys.begin(), keys.end());
+  }
+
+  std::vector<std::int64_t> amounts(const model::Utilization& u) const {
+    std::vector<std::int64_t> out(c_.utilization_keys.size(), 0);
+    for (std::size_t k = 0; k < out.size(); ++k) {
+      auto it = u.find(c_.utilization_keys[k]);
+      if (it != u.end()) out[k] = it->second;
+    }
+    return out;
+  }
+
+  void compile_nodes() {
+    const auto& nodes = config().nodes;
+    c_.nodes.resize(nodes.size());
+    for (Index n = 0; n < nodes.size(); ++n) {
+      NodeInfo& info = c_.nodes[n];
+      info.config = &nodes[n];
+      c_.node_index.emplace(nodes[n].id, n);
+      info.attributes = nodes[n].attributes;
+      if (auto it = state().nodes.find(nodes[n].id); it != state().nodes.end()) {
+        info.state = it->second.state;
+        for (const auto& [k, v] : it->second.attributes) info.attributes[k] = v;
+      }
+      info.can_host = info.state == model::NodeState::online && !nodes[n].standby &&
+                      !nodes[n].maintenance;
+      auto health = node_health(info.attributes, config().options.health);
+      info.health = health.score;
+      info.health_evidence = std::move(health.evidence);
+      info.capacity = amounts(nodes[n].capacity);
+    }
+  }
+
+  void compile_resources() {
+    const auto& resources = config().resources;
+    c_.resources.resize(resources.size());
+    for (Index r = 0; r < resources.size(); ++r) {
+      ResourceInfo& info = c_.resources[r];
+      info.config = &resources[r];
+      info.config_index = r;
+      c_.resource_index.emplace(resources[r].id, r);
+      info.meta = model::effective_meta(resources[r].meta, config().options.resource_defaults);
+      if (resources[r].clone) {
+        info.is_clone = true;
+        info.clone_max = resources[r].clone->max.value_or(static_cast<std::int32_t>(c_.nodes.size()));
+        info.clone_node_max = resources[r].clone->node_max;
+      }
+      info.demand = amounts(resources[r].utilization);
+    }
+  }
+
+  // Groups become +INFINITY colocations and mandatory orders between consecutive members.
+  void compile_groups() {
+    for (const auto& group : config().groups) {
+      std::vector<Index> members;
+      for (const auto& id : group.resources) {
+        if (Index r = c_.resource(id); r != kNone) members.push_back(r);
+      }
+      if (members.empty()) continue;
+      group_first_.emplace(group.id, members.front());
+      group_last_.emplace(group.id, members.back());
+      group_members_.emplace(group.id, members);
+      for (std::size_t i = 1; i < members.size(); ++i) {
+        c_.resources[members[i]].requires_.push_back(members[i - 1]);
+        c_.orders.push_back({members[i - 1], members[i], true, true});
+      }
+    }
+  }
+
+  /// All resources a constraint naming `id` applies to (a group means all its members).
+  std::vector<Index> expand(const std::string& id) const {
+    if (auto it = group_members_.find(id); it != group_members_.end()) return it->second;
+    if (Index r = c_.resource(id); r != kNone) return {r};
+    return {};
+  }
+  /// The resource that stands for `id` when something must follow it (a group's last member).
+  Index last_of(const std::string& id) const {
+    if (auto it = group_last_.find(id); it != group_last_.end()) return it->second;
+    return c_.resource(id);
+  }
+  /// The resource that stands for `id` when it follows something (a group's first member).
+  Index first_of(const std::string& id) const {
+    if (auto it = group_first_.find(id); it != group_first_.end()) return it->second;
+    return c_.resource(id);
+  }
+
+  void add_colocation(Index dependent, Index primary, Score score, Index constraint) {
+    if (dependent == kNone || primary == kNone || dependent == primary) return;
+    const bool hard_together = score >= model::kInfinity;
+    if (hard_together && !c_.resources[dependent].is_clone && !c_.resources[primary].is_clone) {
+      c_.resources[dependent].requires_.push_back(primary);
+      return;
+    }
+    c_.resources[dependent].colocations.push_back({primary, score, constraint});
+  }
+
+  void compile_constraints() {
+    const auto& constraints = config().constraints;
+    for (Index ci = 0; ci < constraints.size(); ++ci) {
+      std::visit(
+          [&](const auto& c) {
+            using T = std::decay_t<decltype(c)>;
+            if constexpr (std::is_same_v<T, model::LocationConstraint>) {
+              compile_location(c, ci);
+            } else if constexpr (std::is_same_v<T, model::ColocationConstraint>) {
+              add_colocation(first_of(c.resource), last_of(c.with), c.score, ci);
+            } else if constexpr (std::is_same_v<T, model::OrderConstraint>) {
+              Index first = last_of(c.first);
+              Index then = first_of(c.then);
+              if (first != kNone && then != kNone && first != then) {
+                c_.orders.push_back(
+                    {first, then, c.kind == model::OrderKind::mandatory, c.symmetrical});
+              }
+            } else {
+              Index on = last_of(c.on);
+              Index dependent = first_of(c.resource);
+              add_colocation(dependent, on, model::kInfinity, ci);
+              if (on != kNone && dependent != kNone && on != dependent) {
+                c_.orders.push_back({on, dependent, true, true});
+              }
+            }
+          },
+          constraints[ci]);
+    }
+  }
+
+  void compile_location(const model::LocationConstraint& c, Index ci) {
+    std::vector<NodeScoreTerm> terms;
+    if (c.node) {
+      if (Index n = c_.node(*c.node); n != kNone) terms.push_back({n, c.score, ci});
+    } else if (c.rule) {
+      for (Index n = 0; n < c_.nodes.size(); ++n) {
+        if (rule_matches(*c.rule, c_.nodes[n].attributes)) terms.push_back({n, c.rule->score, ci});
+      }
+    }
+    for (Index r : expand(c.resource)) {
+      auto& info = c_.resources[r];
+      info.locations.insert(info.locations.end(), terms.begin(), terms.end());
+      for (const auto& t : terms) info.allowed_nodes.push_back(t.node);
+    }
+  }
+
+  void compile_status() {
+    for (const auto& p : state().resources) {
+      Index r = c_.resource(p.resource);
+      Index n = c_.node(p.node);
+      if (r == kNone || n == kNone) continue;
+      auto& info = c_.resources[r];
+      switch (c_.nodes[n].state) {
+        case model::NodeState::offline: break;  // stale: an offline node runs nothing
+        case model::NodeState::unclean: info.lost_on.push_back(n); break;
+        case model::NodeState::online:
+          info.active.push_back({n, p.state == model::ResourceState::failed});
+          if (c_.nodes[n].config->maintenance) info.on_maintenance_node = true;
+          break;
+      }
+    }
+    // Failcounts: summed per resource and node, expired ones skipped.
+    std::vector<std::pair<std::pair<Index, Index>, std::int64_t>> counts;
+    for (const auto& f : state().failcounts) {
+      Index r = c_.resource(f.resource);
+      Index n = c_.node(f.node);
+      if (r == kNone || n == kNone) continue;
+      const auto timeout_ms = c_.resources[r].meta.failure_timeout.count();
+      if (timeout_ms > 0 && (state().now - f.last_failure) * 1000 >= timeout_ms) continue;
+      counts.push_back({{r, n}, f.count});
+    }
+    std::sort(counts.begin(), counts.end());
+    for (std::size_t i = 0; i < counts.size();) {
+      auto key = counts[i].first;
+      std::int64_t total = 0;
+      for (; i < counts.size() && counts[i].first == key; ++i) total += counts[i].second;
+      auto& info = c_.resources[key.first];
+      info.failcounts.push_back({key.second, total});
+      const auto threshold = info.meta.migration_threshold;
+      if (threshold > 0 && total >= threshold) info.banned_by_failures.push_back(key.second);
+    }
+  }
+
+  void build_units() {
+    const std::size_t count = c_.resources.size();
+    DisjointSets sets{count};
+    for (Index r = 0; r < count; ++r) {
+      for (Index required : c_.resources[r].requires_) sets.join(r, required);
+    }
+    std::vector<Index> unit_of_root(count, kNone);
+    for (Index r = 0; r < count; ++r) {
+      Index root = sets.find(r);
+      if (unit_of_root[root] == kNone) {
+        unit_of_root[root] = static_cast<Index>(c_.units.size());
+        c_.units.emplace_back();
+        c_.units.back().config_index = r;
+        c_.units.back().priority = c_.resources[r].meta.priority;
+      }
+      Unit& unit = c_.units[unit_of_root[root]];
+      unit.members.push_back(r);
+      unit.priority = std::max(unit.priority, c_.resources[r].meta.priority);
+      c_.resources[r].unit = unit_of_root[root];
+    }
+    for (auto& unit : c_.units) {
+      if (unit.members.size() > 1) order_members(unit);
+    }
+  }
+
+  /// Members after what they require (Kahn), configuration order among equals.
+  void order_members(Unit& unit) {
+    std::vector<Index> ordered;
+    std::vector<bool> done(c_.resources.size(), false);
+    while (ordered.size() < unit.members.size()) {
+      bool progressed = false;
+      for (Index r : unit.members) {
+        if (done[r]) continue;
+        const auto& req = c_.resources[r].requires_;
+        if (std::all_of(req.begin(), req.end(), [&](Index q) { return done[q]; })) {
+          done[r] = true;
+          ordered.push_back(r);
+          progressed = true;
+        }
+      }
+      if (!progressed) {  // a cycle of +INFINITY colocations: take the rest in config order
+        for (Index r : unit.members) {
+          if (!done[r]) {
+            done[r] = true;
+            ordered.push_back(r);
+          }
+        }
+      }
+    }
+    unit.members = std::move(ordered);
+  }
+
+  Compiled c_;
+  std::unordered_map<std::string, Index> group_first_;
+  std::unordered_map<std::string, Index> group_last_;
+  std::unordered_map<std::string, std::vector<Index>> group_members_;
+};
+
+}  // namespace
+
+Compiled compile(const model::ClusterState& state, const model::Config& config) {
+  return Compiler{state, config}.run();
+}
+
+}  // namespace wholesale_ha::policy::detail

@@ -1,0 +1,112 @@
+#pragma once
+// The configuration and state turned into dense, index-based tables once per plan, so the
+// scheduling passes work on integers and vectors instead of strings and maps.
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <wholesale_ha/model/cluster.hpp>
+
+namespace wholesale_ha::policy::detail {
+
+using Index = std::uint32_t;
+inline constexpr Index kNone = std::numeric_limits<Index>::max();
+using model::Score;
+
+struct NodeInfo {
+  const model::Node* config = nullptr;
+  model::NodeState state = model::NodeState::online;
+  /// Config attributes overlaid with status attributes.
+  model::Attributes attributes;
+  /// May take new resources: online, not standby, not in maintenance.
+  bool can_host = false;
+  Score health = 0;
+  /// "#health-disk=red #health-memory=yellow" (only the non-green ones), for reasons.
+  std::string health_evidence;
+  std::vector<std::int64_t> capacity;  ///< per utilization key; 0 where undeclared
+};
+
+struct Instance {
+  Index node = kNone;
+  bool failed = false;
+};
+
+/// A score some constraint puts on a node for a resource.
+struct NodeScoreTerm {
+  Index node = kNone;
+  Score score = 0;
+  Index constraint = kNone;  ///< index into Config::constraints
+};
+
+struct ColocationTerm {
+  Index other = kNone;  ///< the resource this one is placed relative to
+  Score score = 0;
+  Index constraint = kNone;
+};
+
+/// A mandatory/optional order between two resources (groups already expanded).
+struct OrderTerm {
+  Index first = kNone;
+  Index then = kNone;
+  bool mandatory = true;
+  bool symmetrical = true;
+};
+
+struct ResourceInfo {
+  const model::Resource* config = nullptr;
+  model::EffectiveMeta meta;
+  bool is_clone = false;
+  std::int32_t clone_max = 0;
+  std::int32_t clone_node_max = 1;
+  std::vector<Instance> active;  ///< on online nodes (reachable)
+  std::vector<Index> lost_on;    ///< unclean nodes it may still run on
+  bool on_maintenance_node = false;
+  std::vector<std::int64_t> demand;  ///< per utilization key
+  std::vector<NodeScoreTerm> locations;
+  std::vector<Index> allowed_nodes;  ///< asymmetric clusters: nodes a constraint names
+  std::vector<std::pair<Index, std::int64_t>> failcounts;  ///< unexpired, per node
+  std::vector<Index> banned_by_failures;                   ///< failcount ≥ migration_threshold
+  std::vector<ColocationTerm> colocations;  ///< finite / -INF, or +INF with a clone
+  std::vector<Index> requires_;  ///< must share a node with these (+INF colocation, depends_on, group)
+  Index unit = kNone;
+  std::size_t config_index = 0;
+};
+
+/// Resources that must share a node, placed together.
+struct Unit {
+  std::vector<Index> members;  ///< in dependency order: a member after what it requires
+  std::int32_t priority = 0;
+  std::size_t config_index = 0;
+};
+
+struct Compiled {
+  const model::Config* config = nullptr;
+  const model::ClusterState* state = nullptr;
+  std::vector<NodeInfo> nodes;
+  std::vector<ResourceInfo> resources;
+  std::vector<Unit> units;
+  std::vector<OrderTerm> orders;
+  std::vector<std::string> utilization_keys;
+  std::unordered_map<std::string_view, Index> node_index;
+  std::unordered_map<std::string_view, Index> resource_index;
+  bool utilization_enabled = false;
+
+  [[nodiscard]] Index node(std::string_view id) const {
+    auto it = node_index.find(id);
+    return it == node_index.end() ? kNone : it->second;
+  }
+  [[nodiscard]] Index resource(std::string_view id) const {
+    auto it = resource_index.find(id);
+    return it == resource_index.end() ? kNone : it->second;
+  }
+  [[nodiscard]] const std::string& node_id(Index n) const { return nodes[n].config->id; }
+  [[nodiscard]] const std::string& resource_id(Index r) const { return resources[r].config->id; }
+};
+
+Compiled compile(const model::ClusterState& state, const model::Config& config);
+
+}  // namespace wholesale_ha::policy::detail

@@ -1,0 +1,370 @@
+#include "decisions.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace wholesale_ha::policy::detail {
+namespace {
+
+bool has_kind(const std::vector<Proto>& protos, ActionKind kind) {
+  return std::any_of(protos.begin(), protos.end(), [&](const Proto& p) { return p.kind == kind; });
+}
+
+/// Nodes on which `protos` stop the resource (migrations do not count: nothing stops).
+std::vector<Index> stop_nodes(const std::vector<Proto>& protos) {
+  std::vector<Index> out;
+  for (const auto& p : protos) {
+    if (p.kind == ActionKind::stop) out.push_back(p.node);
+  }
+  return out;
+}
+
+std::string node_list(const Compiled& c, const std::vector<Index>& nodes) {
+  std::vector<std::string> ids;
+  for (Index n : nodes) ids.push_back(c.node_id(n));
+  return fmt::format("{}", fmt::join(ids, ", "));
+}
+
+class Decider {
+ public:
+  Decider(const Compiled& c, const Placement& p, const ReasonWriter& reasons)
+      : c_(c), p_(p), reasons_(reasons) {
+    d_.by_resource.resize(c.resources.size());
+  }
+
+  Decisions run() {
+    plan_fencing();
+    for (Index r = 0; r < c_.resources.size(); ++r) {
+      if (c_.resources[r].is_clone) {
+        decide_clone(r);
+      } else {
+        decide_primitive(r);
+      }
+      report_unplaced(r);
+    }
+    propagate_dependencies();
+    stage_migrations();
+    return std::move(d_);
+  }
+
+ private:
+  void plan_fencing() {
+    const bool fencing = c_.config->options.stonith_enabled;
+    for (Index n = 0; n < c_.nodes.size(); ++n) {
+      if (c_.nodes[n].state != model::NodeState::unclean) continue;
+      if (fencing) {
+        d_.fences.push_back(
+            {ActionKind::fence, kNone, n, kNone,
+             {ReasonCode::node_fenced,
+              fmt::format("node {} is lost (unclean); it is fenced before its resources start "
+                          "elsewhere",
+                          c_.node_id(n))}});
+      } else {
+        d_.notices.push_back(
+            {"", {ReasonCode::fencing_disabled,
+                  fmt::format("node {} is lost and fencing is disabled: its resources are not "
+                              "recovered until it is confirmed down (state offline)",
+                              c_.node_id(n))}});
+      }
+    }
+  }
+
+  void add(Index r, ActionKind kind, Index node, Index target, Reason reason) {
+    d_.by_resource[r].push_back({kind, r, node, target, std::move(reason)});
+  }
+
+  [[nodiscard]] bool may_migrate(Index r) const {
+    const auto& info = c_.resources[r];
+    return info.meta.allow_migrate && !info.is_clone && c_.config->options.migration_limit != 0;
+  }
+
+  void decide_primitive(Index r) {
+    if (p_.pinned[r]) return;
+    const ResourceInfo& info = c_.resources[r];
+    const Index target = p_.node_of[r];
+    const auto& active = info.active;
+    const std::size_t copies = active.size() + info.lost_on.size();
+
+    if (target == kNone) {
+      const Reason why = reasons_.unplaced(r);
+      for (const auto& inst : active) {
+        add(r, ActionKind::stop, inst.node, kNone,
+            inst.failed ? reasons_.leave(r, inst.node, true) : why);
+      }
+      return;
+    }
+    if (copies > 1) {
+      std::vector<Index> where;
+      for (const auto& inst : active) where.push_back(inst.node);
+      where.insert(where.end(), info.lost_on.begin(), info.lost_on.end());
+      const Reason why{ReasonCode::active_multiple,
+                       fmt::format("{} is active on {}; it must run once",
+                                   c_.resource_id(r), node_list(c_, where))};
+      for (const auto& inst : active) add(r, ActionKind::stop, inst.node, kNone, why);
+      add(r, ActionKind::start, target, kNone, why);
+      return;
+    }
+    if (!info.lost_on.empty()) {
+      add(r, ActionKind::start, target, kNone, reasons_.leave(r, info.lost_on.front(), false));
+      return;
+    }
+    if (active.empty()) {
+      add(r, ActionKind::start, target, kNone, reasons_.start(r, target));
+      return;
+    }
+    const Instance& inst = active.front();
+    if (inst.node == target && !inst.failed) return;
+    const Reason why = reasons_.leave(r, inst.node, inst.failed);
+    if (!inst.failed && may_migrate(r)) {
+      add(r, ActionKind::migrate, inst.node, target, why);
+    } else {
+      add(r, ActionKind::stop, inst.node, kNone, why);
+      add(r, ActionKind::start, target, kNone, why);
+    }
+  }
+
+  void decide_clone(Index r) {
+    const ResourceInfo& info = c_.resources[r];
+    std::map<Index, int> wanted;
+    for (Index n : p_.clone_nodes[r]) ++wanted[n];
+    // Instances that stay untouched (maintenance, blocked) were put into clone_nodes as is.
+    std::map<Index, int> healthy;
+    for (const auto& inst : info.active) {
+      if (c_.nodes[inst.node].config->maintenance) {
+        --wanted[inst.node];
+        continue;
+      }
+      if (inst.failed) {
+        add(r, ActionKind::stop, inst.node, kNone, reasons_.leave(r, inst.node, true));
+      } else {
+        ++healthy[inst.node];
+      }
+    }
+    if (!c_.config->options.stonith_enabled) {
+      for (Index n : info.lost_on) --wanted[n];
+    }
+    for (auto& [n, count] : healthy) {
+      const int keep = std::min(count, std::max(wanted[n], 0));
+      for (int i = keep; i < count; ++i) {
+        add(r, ActionKind::stop, n, kNone,
+            p_.why[r] == Unplaced::placed ? reasons_.leave(r, n, false) : reasons_.unplaced(r));
+      }
+      wanted[n] -= keep;
+    }
+    std::vector<Index> failed_on;
+    for (const auto& inst : info.active) {
+      if (inst.failed) failed_on.push_back(inst.node);
+    }
+    for (const auto& [n, count] : wanted) {
+      for (int i = 0; i < count; ++i) {
+        Reason why = reasons_.start(r, n);
+        if (std::find(failed_on.begin(), failed_on.end(), n) != failed_on.end()) {
+          why = reasons_.leave(r, n, true);
+        } else if (!info.lost_on.empty()) {
+          why = reasons_.leave(r, info.lost_on.front(), false);
+        }
+        add(r, ActionKind::start, n, kNone, why);
+      }
+    }
+  }
+
+  void report_unplaced(Index r) {
+    const auto why = p_.why[r];
+    if (why == Unplaced::placed || why == Unplaced::target_stopped) return;
+    d_.notices.push_back({c_.resource_id(r), reasons_.unplaced(r)});
+  }
+
+  /// Resources in an order where every mandatory `first` comes before its `then`.
+  std::vector<Index> dependency_order() const {
+    const std::size_t count = c_.resources.size();
+    std::vector<std::vector<Index>> next(count);
+    std::vector<std::size_t> waiting(count, 0);
+    for (const auto& o : c_.orders) {
+      if (!o.mandatory || !o.symmetrical) continue;
+      next[o.first].push_back(o.then);
+      ++waiting[o.then];
+    }
+    std::vector<Index> order;
+    std::vector<Index> ready;
+    for (Index r = 0; r < count; ++r) {
+      if (waiting[r] == 0) ready.push_back(r);
+    }
+    std::vector<bool> done(count, false);
+    for (std::size_t i = 0; i < ready.size(); ++i) {
+      const Index r = ready[i];
+      done[r] = true;
+      order.push_back(r);
+      for (Index t : next[r]) {
+        if (--waiting[t] == 0) ready.push_back(t);
+      }
+    }
+    for (Index r = 0; r < count; ++r) {  // cycles: handled in configuration order
+      if (!done[r]) order.push_back(r);
+    }
+    return order;
+  }
+
+  /// docs/policy.md §5: a `then` cannot stay up (or migrate) across its `first` stopping.
+  void propagate_dependencies() {
+    std::vector<std::vector<Index>> firsts(c_.resources.size());
+    for (const auto& o : c_.orders) {
+      if (o.mandatory && o.symmetrical) firsts[o.then].push_back(o.first);
+    }
+    for (Index t : dependency_order()) {
+      for (Index f : firsts[t]) {
+        const auto f_stops = stop_nodes(d_.by_resource[f]);
+        if (f_stops.empty()) continue;
+        restart_dependent(t, f, f_stops);
+      }
+    }
+  }
+
+  void restart_dependent(Index t, Index f, const std::vector<Index>& f_stops) {
+    if (p_.pinned[t]) return;
+    const bool local = c_.resources[f].is_clone;  // depends on the clone's instance on its node
+    auto affected = [&](Index node) {
+      return !local || std::find(f_stops.begin(), f_stops.end(), node) != f_stops.end();
+    };
+    auto& protos = d_.by_resource[t];
+    const Reason why{ReasonCode::dependency,
+                     fmt::format("{} depends on {} which {}", c_.resource_id(t),
+                                 c_.resource_id(f),
+                                 has_kind(d_.by_resource[f], ActionKind::start) ? "is restarted"
+                                                                               : "stops")};
+    // A migration would leave `t` running across its dependency's stop (for a clone
+    // dependency: only when the instance on the destination stops).
+    auto migration = std::find_if(protos.begin(), protos.end(),
+                                  [](const Proto& p) { return p.kind == ActionKind::migrate; });
+    if (migration != protos.end() && affected(migration->target)) {
+      migration_to_move(protos, {ReasonCode::dependency,
+                                 fmt::format("{} depends on {} which cannot migrate",
+                                             c_.resource_id(t), c_.resource_id(f))});
+    }
+    // Instances that stay where they are restart around the dependency.
+    const auto& info = c_.resources[t];
+    for (const auto& inst : info.active) {
+      if (inst.failed || !affected(inst.node)) continue;
+      const bool touched = std::any_of(protos.begin(), protos.end(), [&](const Proto& p) {
+        return p.node == inst.node && (p.kind == ActionKind::stop || p.kind == ActionKind::migrate);
+      });
+      if (touched) continue;
+      const bool stays = info.is_clone ? std::count(p_.clone_nodes[t].begin(),
+                                                    p_.clone_nodes[t].end(), inst.node) > 0
+                                       : p_.node_of[t] == inst.node;
+      if (!stays) continue;
+      const bool will_start_f = has_kind(d_.by_resource[f], ActionKind::start) ||
+                                has_kind(d_.by_resource[f], ActionKind::migrate);
+      add(t, ActionKind::stop, inst.node, kNone, why);
+      if (will_start_f) add(t, ActionKind::start, inst.node, kNone, why);
+    }
+  }
+
+  /// docs/policy.md §7: at most `migration_limit` migrations per node per transition.
+  void stage_migrations() {
+    const auto limit = c_.config->options.migration_limit;
+    if (limit <= 0) return;
+    std::vector<std::int32_t> load(c_.nodes.size(), 0);
+    for (Index u : p_.unit_order) {
+      const Unit& unit = c_.units[u];
+      std::vector<std::int32_t> extra(c_.nodes.size(), 0);
+      bool migrates = false;
+      bool only_migrations = true;
+      for (Index r : unit.members) {
+        for (const auto& proto : d_.by_resource[r]) {
+          if (proto.kind == ActionKind::migrate) {
+            ++extra[proto.node];
+            ++extra[proto.target];
+            migrates = true;
+          } else {
+            only_migrations = false;
+          }
+        }
+      }
+      if (!migrates) continue;
+      Index full = kNone;
+      for (Index n = 0; n < c_.nodes.size(); ++n) {
+        if (extra[n] > 0 && load[n] + extra[n] > limit) {
+          full = n;
+          break;
+        }
+      }
+      if (full == kNone) {
+        for (Index n = 0; n < c_.nodes.size(); ++n) load[n] += extra[n];
+        continue;
+      }
+      const Reason why{ReasonCode::migration_deferred,
+                       fmt::format("migration_limit {} reached on {}; a later transition "
+                                   "migrates it",
+                                   limit, c_.node_id(full))};
+      for (Index r : unit.members) {
+        auto& protos = d_.by_resource[r];
+        if (only_migrations) {
+          if (!protos.empty()) d_.notices.push_back({c_.resource_id(r), why});
+          protos.clear();
+        } else if (has_kind(protos, ActionKind::migrate)) {
+          migration_to_move(protos, why);
+        }
+      }
+    }
+  }
+
+  const Compiled& c_;
+  const Placement& p_;
+  const ReasonWriter& reasons_;
+  Decisions d_;
+};
+
+}  // namespace
+
+void migration_to_move(std::vector<Proto>& protos, const Reason& why) {
+  for (std::size_t i = 0; i < protos.size(); ++i) {
+    if (protos[i].kind != ActionKind::migrate) continue;
+    Proto stop{ActionKind::stop, protos[i].resource, protos[i].node, kNone, why};
+    Proto start{ActionKind::start, protos[i].resource, protos[i].target, kNone, why};
+    protos[i] = stop;
+    protos.insert(protos.begin() + static_cast<std::ptrdiff_t>(i) + 1, start);
+    return;
+  }
+}
+
+Decisions decide(const Compiled& c, const Placement& p, const ReasonWriter& reasons) {
+  return Decider{c, p, reasons}.run();
+}
+
+Decisions decide_without_quorum(const Compiled& c) {
+  Decisions d;
+  d.by_resource.resize(c.resources.size());
+  const bool stop_all = c.config->options.no_quorum_policy == model::NoQuorumPolicy::stop;
+  d.notices.push_back(
+      {"", {ReasonCode::no_quorum,
+            stop_all ? std::string{"the partition has no quorum: every resource is stopped "
+                                   "(no_quorum_policy stop)"}
+                     : std::string{"the partition has no quorum: nothing starts, migrates or "
+                                   "is fenced (no_quorum_policy freeze)"}}});
+  for (Index r = 0; r < c.resources.size(); ++r) {
+    const auto& info = c.resources[r];
+    const bool unwanted = info.meta.target_role == model::TargetRole::stopped;
+    for (const auto& inst : info.active) {
+      if (c.nodes[inst.node].config->maintenance) continue;
+      Reason why;
+      if (stop_all) {
+        why = {ReasonCode::no_quorum,
+               fmt::format("no quorum: {} stops on {}", info.config->id, c.node_id(inst.node))};
+      } else if (inst.failed) {
+        why = {ReasonCode::failed, fmt::format("{} failed on {}; without quorum it is stopped, "
+                                               "not recovered",
+                                               info.config->id, c.node_id(inst.node))};
+      } else if (unwanted) {
+        why = {ReasonCode::target_role_stopped, info.config->id + " has target_role stopped"};
+      } else {
+        continue;
+      }
+      d.by_resource[r].push_back({ActionKind::stop, r, inst.node, kNone, why});
+    }
+  }
+  return d;
+}
+
+}  // namespace wholesale_ha::policy::detail

@@ -1,0 +1,212 @@
+#include "ordering.hpp"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+#include <tuple>
+
+namespace wholesale_ha::policy::detail {
+namespace {
+
+struct Endpoint {
+  std::size_t action = 0;
+  Index node = kNone;
+  bool migrate = false;
+};
+
+struct Graph {
+  std::vector<Proto> actions;
+  std::vector<Edge> edges;
+};
+
+class EdgeBuilder {
+ public:
+  EdgeBuilder(const Compiled& c, const Decisions& d) : c_(c) {
+    for (const auto& fence : d.fences) g_.actions.push_back(fence);
+    for (const auto& protos : d.by_resource) {
+      g_.actions.insert(g_.actions.end(), protos.begin(), protos.end());
+    }
+    ups_.resize(c.resources.size());
+    downs_.resize(c.resources.size());
+    for (std::size_t i = 0; i < g_.actions.size(); ++i) {
+      const Proto& a = g_.actions[i];
+      switch (a.kind) {
+        case ActionKind::fence: fence_of_[a.node] = i; break;
+        case ActionKind::start: ups_[a.resource].push_back({i, a.node, false}); break;
+        case ActionKind::stop: downs_[a.resource].push_back({i, a.node, false}); break;
+        case ActionKind::migrate:
+          ups_[a.resource].push_back({i, a.target, true});
+          downs_[a.resource].push_back({i, a.node, true});
+          break;
+      }
+    }
+  }
+
+  Graph run() {
+    for (Index r = 0; r < c_.resources.size(); ++r) within_resource(r);
+    after_fencing();
+    for (const auto& order : c_.orders) between(order);
+    if (c_.utilization_enabled) capacity();
+    dedupe();
+    return std::move(g_);
+  }
+
+ private:
+  void edge(std::size_t before, std::size_t after) {
+    if (before != after) g_.edges.push_back({before, after});
+  }
+
+  /// Stops before starts: all of them for a primitive, per node for a clone's instances.
+  void within_resource(Index r) {
+    const bool clone = c_.resources[r].is_clone;
+    for (const auto& down : downs_[r]) {
+      if (down.migrate) continue;
+      for (const auto& up : ups_[r]) {
+        if (!up.migrate && (!clone || up.node == down.node)) edge(down.action, up.action);
+      }
+    }
+  }
+
+  void after_fencing() {
+    for (Index r = 0; r < c_.resources.size(); ++r) {
+      for (Index lost : c_.resources[r].lost_on) {
+        auto it = fence_of_.find(lost);
+        if (it == fence_of_.end()) continue;
+        for (const auto& up : ups_[r]) edge(it->second, up.action);
+      }
+    }
+  }
+
+  void between(const OrderTerm& order) {
+    const bool local = c_.resources[order.first].is_clone || c_.resources[order.then].is_clone;
+    auto same_place = [&](Index a, Index b) { return !local || a == b; };
+    for (const auto& f : ups_[order.first]) {
+      for (const auto& t : ups_[order.then]) {
+        if (same_place(f.node, t.node)) edge(f.action, t.action);
+      }
+    }
+    if (!order.symmetrical) return;
+    for (const auto& t : downs_[order.then]) {
+      for (const auto& f : downs_[order.first]) {
+        // Two migrations are ordered by the start rule alone; neither stops.
+        if (t.migrate && f.migrate) continue;
+        if (same_place(f.node, t.node)) edge(t.action, f.action);
+      }
+    }
+  }
+
+  /// Where a node cannot hold what arrives together with what leaves, leaving goes first.
+  void capacity() {
+    const std::size_t keys = c_.utilization_keys.size();
+    const std::size_t n_count = c_.nodes.size();
+    std::vector<std::int64_t> usage(n_count * keys, 0);
+    for (const auto& info : c_.resources) {
+      for (const auto& inst : info.active) {
+        for (std::size_t k = 0; k < keys; ++k) usage[inst.node * keys + k] += info.demand[k];
+      }
+    }
+    std::vector<std::vector<std::size_t>> incoming(n_count);
+    std::vector<std::vector<std::size_t>> outgoing(n_count);
+    for (Index r = 0; r < c_.resources.size(); ++r) {
+      for (const auto& up : ups_[r]) {
+        incoming[up.node].push_back(up.action);
+        for (std::size_t k = 0; k < keys; ++k) usage[up.node * keys + k] += c_.resources[r].demand[k];
+      }
+      for (const auto& down : downs_[r]) outgoing[down.node].push_back(down.action);
+    }
+    for (Index n = 0; n < n_count; ++n) {
+      if (incoming[n].empty() || outgoing[n].empty()) continue;
+      bool over = false;
+      for (std::size_t k = 0; k < keys; ++k) {
+        over = over || usage[n * keys + k] > c_.nodes[n].capacity[k];
+      }
+      if (!over) continue;
+      for (std::size_t out : outgoing[n]) {
+        for (std::size_t in : incoming[n]) edge(out, in);
+      }
+    }
+  }
+
+  void dedupe() {
+    auto& e = g_.edges;
+    std::sort(e.begin(), e.end(), [](const Edge& a, const Edge& b) {
+      return std::tie(a.before, a.after) < std::tie(b.before, b.after);
+    });
+    e.erase(std::unique(e.begin(), e.end()), e.end());
+  }
+
+  const Compiled& c_;
+  Graph g_;
+  std::vector<std::vector<Endpoint>> ups_;
+  std::vector<std::vector<Endpoint>> downs_;
+  std::map<Index, std::size_t> fence_of_;
+};
+
+/// Actions on a cycle (Kahn's algorithm leftovers); empty when the graph is a DAG.
+std::vector<std::size_t> cyclic_actions(std::size_t count, const std::vector<Edge>& edges) {
+  std::vector<std::vector<std::size_t>> next(count);
+  std::vector<std::size_t> waiting(count, 0);
+  for (const auto& e : edges) {
+    next[e.before].push_back(e.after);
+    ++waiting[e.after];
+  }
+  std::vector<std::size_t> ready;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (waiting[i] == 0) ready.push_back(i);
+  }
+  std::size_t seen = 0;
+  while (!ready.empty()) {
+    std::size_t i = ready.back();
+    ready.pop_back();
+    ++seen;
+    for (std::size_t j : next[i]) {
+      if (--waiting[j] == 0) ready.push_back(j);
+    }
+  }
+  std::vector<std::size_t> left;
+  if (seen == count) return left;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (waiting[i] > 0) left.push_back(i);
+  }
+  return left;
+}
+
+}  // namespace
+
+Transition build_transition(const Compiled& c, Decisions decisions) {
+  Graph graph = EdgeBuilder{c, decisions}.run();
+  for (auto cycle = cyclic_actions(graph.actions.size(), graph.edges); !cycle.empty();
+       cycle = cyclic_actions(graph.actions.size(), graph.edges)) {
+    auto migration = std::find_if(cycle.begin(), cycle.end(), [&](std::size_t i) {
+      return graph.actions[i].kind == ActionKind::migrate;
+    });
+    if (migration == cycle.end()) {
+      throw std::logic_error("policy: ordering cycle without a migration to break it");
+    }
+    const Proto& m = graph.actions[*migration];
+    migration_to_move(decisions.by_resource[m.resource],
+                      {ReasonCode::capacity,
+                       m.reason.text + "; moved by stop and start because live migration would "
+                                       "need both nodes' capacity at once"});
+    graph = EdgeBuilder{c, decisions}.run();
+  }
+
+  Transition t;
+  t.actions.reserve(graph.actions.size());
+  for (std::size_t i = 0; i < graph.actions.size(); ++i) {
+    const Proto& p = graph.actions[i];
+    Action a;
+    a.id = i;
+    a.kind = p.kind;
+    if (p.resource != kNone) a.resource = c.resource_id(p.resource);
+    a.node = c.node_id(p.node);
+    if (p.target != kNone) a.target = c.node_id(p.target);
+    a.reason = p.reason;
+    t.actions.push_back(std::move(a));
+  }
+  t.edges = std::move(graph.edges);
+  t.notices = std::move(decisions.notices);
+  return t;
+}
+
+}  // namespace wholesale_ha::policy::detail

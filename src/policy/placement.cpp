@@ -1,0 +1,439 @@
+#include "placement.hpp"
+
+#include <algorithm>
+#include <queue>
+#include <tuple>
+
+namespace wholesale_ha::policy::detail {
+namespace {
+
+using model::kInfinity;
+using model::kMinusInfinity;
+
+/// Who places relative to whom: reverse colocation lookups and mandatory predecessors.
+struct Links {
+  std::vector<std::vector<std::pair<Index, Index>>> colocated_by;  ///< (dependent, term index)
+  std::vector<std::vector<Index>> mandatory_firsts;
+};
+
+Links build_links(const Compiled& c) {
+  Links links;
+  links.colocated_by.resize(c.resources.size());
+  links.mandatory_firsts.resize(c.resources.size());
+  for (Index r = 0; r < c.resources.size(); ++r) {
+    const auto& terms = c.resources[r].colocations;
+    for (Index t = 0; t < terms.size(); ++t) links.colocated_by[terms[t].other].push_back({r, t});
+  }
+  for (const auto& o : c.orders) {
+    if (o.mandatory) links.mandatory_firsts[o.then].push_back(o.first);
+  }
+  return links;
+}
+
+/// Units ordered so that what others are placed relative to comes first; otherwise by
+/// priority (high first), then configuration order. The order must not depend on what runs
+/// where: planning the result of a plan then sees the same order, which is what makes
+/// every unit stay put (docs/policy.md §8).
+std::vector<Index> unit_order(const Compiled& c, const Links& links) {
+  const std::size_t count = c.units.size();
+  std::vector<std::vector<Index>> after(count);
+  std::vector<std::size_t> waiting(count, 0);
+  auto add_edge = [&](Index before_resource, Index after_resource) {
+    Index a = c.resources[before_resource].unit;
+    Index b = c.resources[after_resource].unit;
+    if (a == b) return;
+    after[a].push_back(b);
+    ++waiting[b];
+  };
+  for (Index r = 0; r < c.resources.size(); ++r) {
+    for (const auto& term : c.resources[r].colocations) add_edge(term.other, r);
+    for (Index first : links.mandatory_firsts[r]) add_edge(first, r);
+  }
+  using Key = std::tuple<std::int64_t, std::size_t, Index>;
+  auto key = [&](Index u) {
+    const Unit& unit = c.units[u];
+    return Key{-static_cast<std::int64_t>(unit.priority), unit.config_index, u};
+  };
+  std::priority_queue<Key, std::vector<Key>, std::greater<>> ready;
+  for (Index u = 0; u < count; ++u) {
+    if (waiting[u] == 0) ready.push(key(u));
+  }
+  std::vector<Index> order;
+  std::vector<bool> done(count, false);
+  order.reserve(count);
+  while (order.size() < count) {
+    if (ready.empty()) {
+      // A cycle: release the most important unit still waiting.
+      Index best = kNone;
+      for (Index u = 0; u < count; ++u) {
+        if (!done[u] && (best == kNone || key(u) < key(best))) best = u;
+      }
+      waiting[best] = 0;
+      ready.push(key(best));
+    }
+    Index u = std::get<2>(ready.top());
+    ready.pop();
+    if (done[u]) continue;
+    done[u] = true;
+    order.push_back(u);
+    for (Index v : after[u]) {
+      if (!done[v] && waiting[v] > 0 && --waiting[v] == 0) ready.push(key(v));
+    }
+  }
+  return order;
+}
+
+class Placer {
+ public:
+  Placer(const Compiled& c, const ColocationObserver& observe)
+      : c_(c), observe_(observe), links_(build_links(c)) {
+    const std::size_t r_count = c.resources.size();
+    p_.node_of.assign(r_count, kNone);
+    p_.clone_nodes.resize(r_count);
+    p_.why.assign(r_count, Unplaced::no_node);
+    p_.needs.assign(r_count, kNone);
+    p_.pinned.assign(r_count, false);
+    decided_.assign(r_count, false);
+    keys_ = c.utilization_keys.size();
+    used_.assign(c.nodes.size() * keys_, 0);
+    placed_count_.assign(c.nodes.size(), 0);
+  }
+
+  Placement run() {
+    p_.unit_order = unit_order(c_, links_);
+    // What nobody may touch holds its capacity before anything else is placed.
+    for (const Unit& unit : c_.units) {
+      if (is_clone_unit(unit)) {
+        keep_untouchable_instances(unit.members[0]);
+      } else {
+        pin_if_needed(unit);
+      }
+    }
+    for (Index u : p_.unit_order) {
+      const Unit& unit = c_.units[u];
+      if (is_clone_unit(unit)) {
+        place_clone(unit.members[0]);
+      } else if (!p_.pinned[unit.members[0]]) {
+        place_unit(unit);
+      }
+    }
+    p_.used = std::move(used_);
+    return std::move(p_);
+  }
+
+ private:
+  [[nodiscard]] bool fits_on(Index n, const std::vector<std::int64_t>& extra,
+                             const std::vector<std::int64_t>& demand) const {
+    for (std::size_t k = 0; k < keys_; ++k) {
+      if (used_[n * keys_ + k] + extra[k] + demand[k] > c_.nodes[n].capacity[k]) return false;
+    }
+    return true;
+  }
+
+  void occupy(Index n, const std::vector<std::int64_t>& demand) {
+    for (std::size_t k = 0; k < keys_; ++k) used_[n * keys_ + k] += demand[k];
+    ++placed_count_[n];
+  }
+
+  [[nodiscard]] bool is_running(Index r) const {
+    return c_.resources[r].is_clone ? !p_.clone_nodes[r].empty() : p_.node_of[r] != kNone;
+  }
+
+  /// Why `r` cannot run at all before looking at nodes, or Unplaced::placed if it might.
+  Unplaced precondition(Index r) {
+    const auto& info = c_.resources[r];
+    if (info.meta.target_role == model::TargetRole::stopped) return Unplaced::target_stopped;
+    for (Index first : links_.mandatory_firsts[r]) {
+      if (decided_[first] && !is_running(first)) {
+        p_.needs[r] = first;
+        return Unplaced::needs_other;
+      }
+    }
+    for (const auto& term : info.colocations) {
+      if (term.score >= kInfinity && decided_[term.other] && !is_running(term.other)) {
+        p_.needs[r] = term.other;
+        return Unplaced::needs_other;
+      }
+    }
+    return Unplaced::placed;
+  }
+
+  /// Adds colocation terms from already placed resources into `scores` for resource `r`.
+  void add_colocations(Index r, std::span<Score> scores) {
+    auto apply = [&](Index other, Score score, Index constraint) {
+      if (!decided_[other] || !is_running(other)) return;
+      std::vector<Index> other_nodes = c_.resources[other].is_clone
+                                           ? p_.clone_nodes[other]
+                                           : std::vector<Index>{p_.node_of[other]};
+      auto emit = [&](Index n, Score s) {
+        scores[n] = model::add_scores(scores[n], s);
+        if (observe_) observe_(r, Term{TermKind::colocation, n, s, constraint, other});
+      };
+      if (score >= kInfinity) {
+        // Only where the other runs (a clone's instances, or a primitive's node for a clone).
+        for (Index n = 0; n < c_.nodes.size(); ++n) {
+          if (std::find(other_nodes.begin(), other_nodes.end(), n) == other_nodes.end()) {
+            emit(n, kMinusInfinity);
+          }
+        }
+        return;
+      }
+      std::sort(other_nodes.begin(), other_nodes.end());
+      other_nodes.erase(std::unique(other_nodes.begin(), other_nodes.end()), other_nodes.end());
+      for (Index n : other_nodes) emit(n, score);
+    };
+    for (const auto& term : c_.resources[r].colocations) {
+      apply(term.other, term.score, term.constraint);
+    }
+    // Symmetric effect of finite and -INFINITY colocations placed the other way round.
+    for (const auto& [dependent, t] : links_.colocated_by[r]) {
+      const auto& term = c_.resources[dependent].colocations[t];
+      if (term.score < kInfinity) apply(dependent, term.score, term.constraint);
+    }
+  }
+
+  [[nodiscard]] bool is_clone_unit(const Unit& unit) const {
+    return unit.members.size() == 1 && c_.resources[unit.members[0]].is_clone;
+  }
+
+  void place_unit(const Unit& unit) {
+
+    const std::size_t m_count = unit.members.size();
+    const std::size_t n_count = c_.nodes.size();
+    std::vector<Score> scores(m_count * n_count, 0);
+    std::vector<Unplaced> pre(m_count);
+    for (std::size_t i = 0; i < m_count; ++i) {
+      Index r = unit.members[i];
+      pre[i] = precondition(r);
+      std::span<Score> row{scores.data() + i * n_count, n_count};
+      add_base_scores(c_, r, /*with_stickiness=*/true, row);
+      add_colocations(r, row);
+    }
+
+    // The node the unit is on now: the one running most of its members.
+    Index current = kNone;
+    std::vector<int> running_here(n_count, 0);
+    for (Index r : unit.members) {
+      for (const auto& inst : c_.resources[r].active) {
+        if (!inst.failed) ++running_here[inst.node];
+      }
+    }
+    for (Index n = 0; n < n_count; ++n) {
+      if (running_here[n] > 0 && (current == kNone || running_here[n] > running_here[current])) {
+        current = n;
+      }
+    }
+
+    struct Candidate {
+      Index node = kNone;
+      std::size_t count = 0;
+      std::int64_t score = 0;
+      std::vector<bool> runs;
+    };
+    Candidate best;
+    std::vector<bool> runs(m_count);
+    std::vector<std::int64_t> extra(keys_);
+    for (Index n = 0; n < n_count; ++n) {
+      if (!c_.nodes[n].can_host) continue;
+      std::fill(runs.begin(), runs.end(), false);
+      std::fill(extra.begin(), extra.end(), 0);
+      std::size_t count = 0;
+      std::int64_t total = 0;
+      for (std::size_t i = 0; i < m_count; ++i) {
+        Index r = unit.members[i];
+        if (pre[i] != Unplaced::placed) continue;
+        const Score s = scores[i * n_count + n];
+        if (s < 0) continue;
+        if (!requirements_run(unit, runs, r)) continue;
+        if (c_.utilization_enabled && !fits_on(n, extra, c_.resources[r].demand)) continue;
+        runs[i] = true;
+        ++count;
+        total += s;
+        for (std::size_t k = 0; k < keys_; ++k) extra[k] += c_.resources[r].demand[k];
+      }
+      if (count == 0) continue;
+      if (best.node == kNone || better(n, count, total, best.node, best.count, best.score, current,
+                                       extra)) {
+        best = {n, count, total, runs};
+        best_extra_ = extra;
+      }
+    }
+
+    for (std::size_t i = 0; i < m_count; ++i) {
+      Index r = unit.members[i];
+      decided_[r] = true;
+      if (best.node != kNone && best.runs[i]) {
+        p_.node_of[r] = best.node;
+        p_.why[r] = Unplaced::placed;
+        occupy(best.node, c_.resources[r].demand);
+      } else {
+        p_.why[r] = pre[i] != Unplaced::placed ? pre[i] : Unplaced::no_node;
+        if (p_.why[r] == Unplaced::no_node) {
+          // A member that could run alone but not with what it requires waits on that.
+          for (Index q : c_.resources[r].requires_) {
+            if (p_.node_of[q] == kNone && decided_[q]) {
+              p_.why[r] = Unplaced::needs_other;
+              p_.needs[r] = q;
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Every resource `r` requires within the unit is already marked runnable.
+  [[nodiscard]] bool requirements_run(const Unit& unit, const std::vector<bool>& runs,
+                                      Index r) const {
+    for (Index q : c_.resources[r].requires_) {
+      auto it = std::find(unit.members.begin(), unit.members.end(), q);
+      if (it == unit.members.end()) continue;
+      if (!runs[static_cast<std::size_t>(it - unit.members.begin())]) return false;
+    }
+    return true;
+  }
+
+  /// docs/policy.md §3 preference order between candidate node `a` and the best so far `b`.
+  [[nodiscard]] bool better(Index a, std::size_t a_count, std::int64_t a_score, Index b,
+                            std::size_t b_count, std::int64_t b_score, Index current,
+                            const std::vector<std::int64_t>& a_extra) const {
+    if (a_count != b_count) return a_count > b_count;
+    const Score sa = model::clamp_score(a_score);
+    const Score sb = model::clamp_score(b_score);
+    if (sa != sb) return sa > sb;
+    if (a == current || b == current) return a == current;
+    return strategy_prefers(a, b, a_extra, best_extra_);
+  }
+
+  /// Tie-break by placement strategy; false keeps `b` (the earlier node).
+  [[nodiscard]] bool strategy_prefers(Index a, Index b, const std::vector<std::int64_t>& a_extra,
+                                      const std::vector<std::int64_t>& b_extra) const {
+    using model::PlacementStrategy;
+    switch (c_.config->options.placement_strategy) {
+      case PlacementStrategy::minimal: return false;
+      case PlacementStrategy::balanced: {
+        int more = 0;
+        for (std::size_t k = 0; k < keys_; ++k) {
+          const auto free_a = c_.nodes[a].capacity[k] - used_[a * keys_ + k] - a_extra[k];
+          const auto free_b = c_.nodes[b].capacity[k] - used_[b * keys_ + k] - b_extra[k];
+          more += free_a > free_b ? 1 : (free_a < free_b ? -1 : 0);
+        }
+        if (more != 0) return more > 0;
+        return placed_count_[a] < placed_count_[b];
+      }
+      case PlacementStrategy::default_:
+      case PlacementStrategy::utilization: return placed_count_[a] < placed_count_[b];
+    }
+    return false;
+  }
+
+  /// Leaves a unit exactly where it is when a member sits on a maintenance node, or may still
+  /// run on a lost node that cannot be fenced.
+  void pin_if_needed(const Unit& unit) {
+    const bool fencing = c_.config->options.stonith_enabled;
+    bool pin = false;
+    bool blocked = false;
+    for (Index r : unit.members) {
+      pin = pin || c_.resources[r].on_maintenance_node;
+      blocked = blocked || (!fencing && !c_.resources[r].lost_on.empty());
+    }
+    if (!pin && !blocked) return;
+    for (Index r : unit.members) {
+      decided_[r] = true;
+      p_.pinned[r] = true;
+      const auto& active = c_.resources[r].active;
+      if (!active.empty()) {
+        p_.node_of[r] = active.front().node;
+        p_.why[r] = Unplaced::placed;
+        occupy(active.front().node, c_.resources[r].demand);
+      } else {
+        p_.why[r] = blocked ? Unplaced::blocked_unclean : Unplaced::no_node;
+      }
+    }
+  }
+
+  /// Instances on a maintenance node, or on a lost node that cannot be fenced, stay as they
+  /// are and count against clone_max.
+  void keep_untouchable_instances(Index r) {
+    const auto& info = c_.resources[r];
+    auto& instances = p_.clone_nodes[r];
+    for (const auto& inst : info.active) {
+      if (c_.nodes[inst.node].config->maintenance) {
+        instances.push_back(inst.node);
+        occupy(inst.node, info.demand);
+      }
+    }
+    if (!c_.config->options.stonith_enabled) {
+      instances.insert(instances.end(), info.lost_on.begin(), info.lost_on.end());
+    }
+    p_.pinned[r] = !instances.empty();
+  }
+
+  void place_clone(Index r) {
+    const auto& info = c_.resources[r];
+    decided_[r] = true;
+    const std::size_t n_count = c_.nodes.size();
+    std::vector<int> existing(n_count, 0);  // healthy instances per node, to prefer keeping
+    std::vector<int> count(n_count, 0);
+    auto& instances = p_.clone_nodes[r];
+    for (Index n : instances) ++count[n];
+    for (const auto& inst : info.active) {
+      if (!inst.failed && !c_.nodes[inst.node].config->maintenance) ++existing[inst.node];
+    }
+    Unplaced pre = precondition(r);
+    if (pre != Unplaced::placed) {
+      p_.why[r] = pre;
+      return;
+    }
+    std::vector<Score> base(n_count, 0);
+    add_base_scores(c_, r, /*with_stickiness=*/false, base);
+    add_colocations(r, base);
+    const std::vector<std::int64_t> none(keys_, 0);
+    while (instances.size() < static_cast<std::size_t>(std::max(info.clone_max, 0))) {
+      Index best = kNone;
+      Score best_score = 0;
+      for (Index n = 0; n < n_count; ++n) {
+        if (!c_.nodes[n].can_host || count[n] >= info.clone_node_max) continue;
+        if (c_.utilization_enabled && !fits_on(n, none, info.demand)) continue;
+        const bool keeps = existing[n] > 0;
+        const Score s = model::add_scores(base[n], keeps ? info.meta.stickiness : 0);
+        if (s < 0) continue;
+        if (best == kNone || s > best_score ||
+            (s == best_score && prefer_clone_node(n, best, existing))) {
+          best = n;
+          best_score = s;
+        }
+      }
+      if (best == kNone) break;
+      instances.push_back(best);
+      ++count[best];
+      if (existing[best] > 0) --existing[best];
+      occupy(best, info.demand);
+    }
+    p_.why[r] = instances.empty() ? Unplaced::no_node : Unplaced::placed;
+  }
+
+  [[nodiscard]] bool prefer_clone_node(Index a, Index b, const std::vector<int>& existing) const {
+    if ((existing[a] > 0) != (existing[b] > 0)) return existing[a] > 0;
+    const std::vector<std::int64_t> none(keys_, 0);
+    return strategy_prefers(a, b, none, none);
+  }
+
+  const Compiled& c_;
+  const ColocationObserver& observe_;
+  Links links_;
+  Placement p_;
+  std::vector<bool> decided_;
+  std::size_t keys_ = 0;
+  std::vector<std::int64_t> used_;
+  std::vector<std::size_t> placed_count_;
+  std::vector<std::int64_t> best_extra_;
+};
+
+}  // namespace
+
+Placement place(const Compiled& c, const ColocationObserver& observe) {
+  return Placer{c, observe}.run();
+}
+
+}  // namespace wholesale_ha::policy::detail

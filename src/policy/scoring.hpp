@@ -1,0 +1,68 @@
+#pragma once
+// The terms that make up a resource's score on each node. One enumeration serves both the
+// planner (which sums them) and explain() (which lists them), so the two cannot disagree.
+
+#include <algorithm>
+#include <span>
+
+#include "compiled.hpp"
+
+namespace wholesale_ha::policy::detail {
+
+enum class TermKind {
+  health,       ///< the node's health score (strategy applied)
+  location,     ///< a location constraint (node or rule)
+  not_allowed,  ///< asymmetric cluster and no constraint names the node
+  failcount,    ///< failcount reached migration_threshold
+  stickiness,   ///< the resource is active and healthy there
+  colocation,   ///< relative to an already placed resource
+};
+
+struct Term {
+  TermKind kind = TermKind::location;
+  Index node = kNone;
+  Score score = 0;
+  Index constraint = kNone;  ///< location / colocation constraint index
+  Index other = kNone;       ///< colocation: the other resource
+};
+
+/// Calls sink(Term) for every placement-independent term of resource `r`. Stickiness is
+/// included only when `with_stickiness` (clones add it per instance themselves).
+template <class Sink>
+void for_each_base_term(const Compiled& c, Index r, bool with_stickiness, Sink&& sink) {
+  const ResourceInfo& info = c.resources[r];
+  if (!info.meta.allow_unhealthy_nodes) {
+    for (Index n = 0; n < c.nodes.size(); ++n) {
+      if (c.nodes[n].health != 0) sink(Term{TermKind::health, n, c.nodes[n].health});
+    }
+  }
+  for (const auto& t : info.locations) {
+    sink(Term{TermKind::location, t.node, t.score, t.constraint});
+  }
+  if (!c.config->options.symmetric_cluster) {
+    for (Index n = 0; n < c.nodes.size(); ++n) {
+      if (std::find(info.allowed_nodes.begin(), info.allowed_nodes.end(), n) ==
+          info.allowed_nodes.end()) {
+        sink(Term{TermKind::not_allowed, n, model::kMinusInfinity});
+      }
+    }
+  }
+  for (Index n : info.banned_by_failures) sink(Term{TermKind::failcount, n, model::kMinusInfinity});
+  if (with_stickiness && info.meta.stickiness != 0) {
+    for (const auto& instance : info.active) {
+      if (!instance.failed) {
+        sink(Term{TermKind::stickiness, instance.node, info.meta.stickiness});
+      }
+    }
+  }
+}
+
+/// Adds the base terms of `r` into `scores` (one entry per node, pre-initialised by caller).
+inline void add_base_scores(const Compiled& c, Index r, bool with_stickiness,
+                            std::span<Score> scores) {
+  for_each_base_term(c, r, with_stickiness, [&](const Term& t) {
+    scores[t.node] = model::add_scores(scores[t.node], t.score);
+  });
+}
+
+}  // namespace wholesale_ha::policy::detail

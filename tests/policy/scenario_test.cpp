@@ -1,0 +1,99 @@
+// Runs every tests/scenarios/*.json: plan the cluster, compare with the expected actions,
+// ordering, changes, reasons and notices, then check determinism, acyclicity and stability.
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <wholesale_ha/model/json.hpp>
+#include <wholesale_ha/policy/planner.hpp>
+
+#include "transition_checks.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace policy = wholesale_ha::policy;
+using nlohmann::json;
+
+fs::path scenario_dir() { return fs::path{WHA_SOURCE_DIR} / "tests" / "scenarios"; }
+
+std::vector<std::string> scenario_files() {
+  std::vector<std::string> out;
+  for (const auto& entry : fs::directory_iterator{scenario_dir()}) {
+    if (entry.path().extension() == ".json") out.push_back(entry.path().filename().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+class Scenario : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Scenario, PlansAsSpecified) {
+  std::ifstream in{scenario_dir() / GetParam()};
+  const json doc = json::parse(in);
+  ASSERT_TRUE(doc.contains("cluster") && doc.contains("expect")) << "malformed scenario";
+  auto loaded = wholesale_ha::model::parse_cluster_document(doc["cluster"]);
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.front().to_string();
+  const auto& cluster = *loaded.value;
+  const json& expect = doc["expect"];
+  SCOPED_TRACE(doc.value("description", ""));
+
+  const auto t = policy::plan(cluster.state, cluster.config);
+  const auto actual = wha_test::action_set(t);
+  const auto expected = expect["actions"].get<std::set<std::string>>();
+  EXPECT_EQ(actual, expected) << wha_test::dump(t);
+
+  for (const auto& pair : expect.value("order", json::array())) {
+    const auto before = pair.at(0).get<std::string>();
+    const auto after = pair.at(1).get<std::string>();
+    EXPECT_TRUE(wha_test::precedes(t, before, after))
+        << "expected " << before << " before " << after << "\n" << wha_test::dump(t);
+  }
+  for (const auto& [resource, kind] : expect.value("changes", json::object()).items()) {
+    EXPECT_EQ(wha_test::change_kind(t, resource), kind.get<std::string>())
+        << "change of " << resource << "\n" << wha_test::dump(t);
+  }
+  for (const auto& [action, code] : expect.value("reasons", json::object()).items()) {
+    EXPECT_EQ(wha_test::reason_code(t, action), code.get<std::string>())
+        << "reason of " << action << "\n" << wha_test::dump(t);
+  }
+  for (const auto& [resource, code] : expect.value("notices", json::object()).items()) {
+    EXPECT_TRUE(wha_test::has_notice(t, resource, code.get<std::string>()))
+        << "notice " << code << " for " << resource << "\n" << wha_test::dump(t);
+  }
+
+  EXPECT_EQ(policy::plan(cluster.state, cluster.config), t) << "planning is not deterministic";
+  EXPECT_TRUE(wha_test::acyclic(t)) << wha_test::dump(t);
+  const int rounds = doc.value("converges_in", 1);
+  auto state = cluster.state;
+  auto next = t;
+  for (int i = 0; i < rounds && !next.empty(); ++i) {
+    state = policy::apply(state, next);
+    next = policy::plan(state, cluster.config);
+  }
+  EXPECT_TRUE(next.empty()) << "not stable after " << rounds << " round(s):\n" << wha_test::dump(next);
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, Scenario, ::testing::ValuesIn(scenario_files()),
+                         [](const auto& param_info) {
+                           std::string name = param_info.param.substr(0, param_info.param.size() - 5);
+                           std::replace_if(name.begin(), name.end(),
+                                           [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); },
+                                           '_');
+                           return name;
+                         });
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Scenario);
+
+TEST(ScenarioCorpus, CoversTheRulesWithAtLeastSixtyScenarios) {
+  EXPECT_GE(scenario_files().size(), 60U);
+}
+
+}  // namespace
