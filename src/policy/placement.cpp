@@ -1,6 +1,7 @@
 #include "placement.hpp"
 
 #include <algorithm>
+#include <map>
 #include <queue>
 #include <tuple>
 
@@ -197,89 +198,103 @@ class Placer {
   }
 
   void place_unit(const Unit& unit) {
-
     const std::size_t m_count = unit.members.size();
     const std::size_t n_count = c_.nodes.size();
-    std::vector<Score> scores(m_count * n_count, 0);
-    std::vector<Unplaced> pre(m_count);
+    scores_.assign(m_count * n_count, 0);
+    pre_.resize(m_count);
     for (std::size_t i = 0; i < m_count; ++i) {
       Index r = unit.members[i];
-      pre[i] = precondition(r);
-      std::span<Score> row{scores.data() + i * n_count, n_count};
+      pre_[i] = precondition(r);
+      std::span<Score> row{scores_.data() + i * n_count, n_count};
       add_base_scores(c_, r, /*with_stickiness=*/true, row);
       add_colocations(r, row);
     }
+    const Index current = current_node(unit);
 
-    // The node the unit is on now: the one running most of its members.
-    Index current = kNone;
-    std::vector<int> running_here(n_count, 0);
+    Index best = kNone;
+    std::size_t best_count = 0;
+    std::int64_t best_score = 0;
+    for (Index n = 0; n < n_count; ++n) {
+      if (!c_.nodes[n].can_host) continue;
+      auto [count, total] = evaluate(unit, n);
+      if (count == 0) continue;
+      if (best == kNone || better(n, count, total, best, best_count, best_score, current, extra_)) {
+        best = n;
+        best_count = count;
+        best_score = total;
+        best_extra_ = extra_;
+      }
+    }
+    if (best != kNone) evaluate(unit, best);  // leaves runs_ describing the chosen node
+
+    for (std::size_t i = 0; i < m_count; ++i) {
+      Index r = unit.members[i];
+      decided_[r] = true;
+      if (best != kNone && runs_[i]) {
+        p_.node_of[r] = best;
+        p_.why[r] = Unplaced::placed;
+        occupy(best, c_.resources[r].demand);
+        continue;
+      }
+      p_.why[r] = pre_[i] != Unplaced::placed ? pre_[i] : Unplaced::no_node;
+      if (p_.why[r] != Unplaced::no_node) continue;
+      // A member that could run alone but not with what it requires waits on that.
+      for (Index q : c_.resources[r].requires_) {
+        if (p_.node_of[q] == kNone && decided_[q]) {
+          p_.why[r] = Unplaced::needs_other;
+          p_.needs[r] = q;
+          break;
+        }
+      }
+    }
+  }
+
+  /// The node running most of the unit's members now, or kNone.
+  [[nodiscard]] Index current_node(const Unit& unit) const {
+    if (unit.members.size() == 1) {
+      for (const auto& inst : c_.resources[unit.members[0]].active) {
+        if (!inst.failed) return inst.node;
+      }
+      return kNone;
+    }
+    std::map<Index, int> running_here;
     for (Index r : unit.members) {
       for (const auto& inst : c_.resources[r].active) {
         if (!inst.failed) ++running_here[inst.node];
       }
     }
-    for (Index n = 0; n < n_count; ++n) {
-      if (running_here[n] > 0 && (current == kNone || running_here[n] > running_here[current])) {
+    Index current = kNone;
+    int most = 0;
+    for (const auto& [n, count] : running_here) {
+      if (count > most) {
         current = n;
+        most = count;
       }
     }
+    return current;
+  }
 
-    struct Candidate {
-      Index node = kNone;
-      std::size_t count = 0;
-      std::int64_t score = 0;
-      std::vector<bool> runs;
-    };
-    Candidate best;
-    std::vector<bool> runs(m_count);
-    std::vector<std::int64_t> extra(keys_);
-    for (Index n = 0; n < n_count; ++n) {
-      if (!c_.nodes[n].can_host) continue;
-      std::fill(runs.begin(), runs.end(), false);
-      std::fill(extra.begin(), extra.end(), 0);
-      std::size_t count = 0;
-      std::int64_t total = 0;
-      for (std::size_t i = 0; i < m_count; ++i) {
-        Index r = unit.members[i];
-        if (pre[i] != Unplaced::placed) continue;
-        const Score s = scores[i * n_count + n];
-        if (s < 0) continue;
-        if (!requirements_run(unit, runs, r)) continue;
-        if (c_.utilization_enabled && !fits_on(n, extra, c_.resources[r].demand)) continue;
-        runs[i] = true;
-        ++count;
-        total += s;
-        for (std::size_t k = 0; k < keys_; ++k) extra[k] += c_.resources[r].demand[k];
-      }
-      if (count == 0) continue;
-      if (best.node == kNone || better(n, count, total, best.node, best.count, best.score, current,
-                                       extra)) {
-        best = {n, count, total, runs};
-        best_extra_ = extra;
-      }
-    }
-
+  /// Which members can run on `n` (into runs_, their demand into extra_): count and score.
+  std::pair<std::size_t, std::int64_t> evaluate(const Unit& unit, Index n) {
+    const std::size_t m_count = unit.members.size();
+    const std::size_t n_count = c_.nodes.size();
+    runs_.assign(m_count, false);
+    extra_.assign(keys_, 0);
+    std::size_t count = 0;
+    std::int64_t total = 0;
     for (std::size_t i = 0; i < m_count; ++i) {
       Index r = unit.members[i];
-      decided_[r] = true;
-      if (best.node != kNone && best.runs[i]) {
-        p_.node_of[r] = best.node;
-        p_.why[r] = Unplaced::placed;
-        occupy(best.node, c_.resources[r].demand);
-      } else {
-        p_.why[r] = pre[i] != Unplaced::placed ? pre[i] : Unplaced::no_node;
-        if (p_.why[r] == Unplaced::no_node) {
-          // A member that could run alone but not with what it requires waits on that.
-          for (Index q : c_.resources[r].requires_) {
-            if (p_.node_of[q] == kNone && decided_[q]) {
-              p_.why[r] = Unplaced::needs_other;
-              p_.needs[r] = q;
-              break;
-            }
-          }
-        }
-      }
+      if (pre_[i] != Unplaced::placed) continue;
+      const Score s = scores_[i * n_count + n];
+      if (s < 0) continue;
+      if (m_count > 1 && !requirements_run(unit, runs_, r)) continue;
+      if (c_.utilization_enabled && !fits_on(n, extra_, c_.resources[r].demand)) continue;
+      runs_[i] = true;
+      ++count;
+      total += s;
+      for (std::size_t k = 0; k < keys_; ++k) extra_[k] += c_.resources[r].demand[k];
     }
+    return {count, total};
   }
 
   /// Every resource `r` requires within the unit is already marked runnable.
@@ -427,6 +442,11 @@ class Placer {
   std::size_t keys_ = 0;
   std::vector<std::int64_t> used_;
   std::vector<std::size_t> placed_count_;
+  // Scratch space reused across units.
+  std::vector<Score> scores_;
+  std::vector<Unplaced> pre_;
+  std::vector<bool> runs_;
+  std::vector<std::int64_t> extra_;
   std::vector<std::int64_t> best_extra_;
 };
 

@@ -1,0 +1,30 @@
+#pragma once
+// "What if" events applied to a cluster before planning, as wha-simulate's flags spell them
+// (--node-down n2, --health n3:#health-disk=red, --fail vm7@n1, ...). Each returns an error
+// message naming the problem, or nullopt when applied.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <wholesale_ha/model/cluster.hpp>
+
+namespace wholesale_ha::policy::simulate {
+
+using Error = std::optional<std::string>;
+
+/// The node is lost without a clean leave (unclean: it must be fenced).
+Error node_down(model::Cluster& cluster, std::string_view node);
+/// The node left cleanly or was fenced (offline: it runs nothing).
+Error node_offline(model::Cluster& cluster, std::string_view node);
+Error node_up(model::Cluster& cluster, std::string_view node);
+Error standby(model::Cluster& cluster, std::string_view node, bool on);
+/// "n3:#health-disk=red"; the attribute must start with "#health-"; the value is a colour
+/// or an integer score.
+Error health(model::Cluster& cluster, std::string_view spec);
+/// "vm7@n1": the resource fails on that node (it need not have been running there): its
+/// instance is marked failed and its failcount there grows by one at `now`.
+Error fail(model::Cluster& cluster, std::string_view spec);
+Error quorum(model::Cluster& cluster, bool quorate);
+
+}  // namespace wholesale_ha::policy::simulate

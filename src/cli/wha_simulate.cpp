@@ -1,0 +1,140 @@
+// wha-simulate: what would the policy engine do with this cluster (like crm_simulate)?
+// Reads a cluster JSON, applies "what if" events, prints the transition and optionally the
+// scores behind a resource's placement, a Graphviz graph, and the resulting placement.
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <wholesale_ha/model/json.hpp>
+#include <wholesale_ha/model/summary.hpp>
+#include <wholesale_ha/policy/format.hpp>
+#include <wholesale_ha/policy/planner.hpp>
+#include <wholesale_ha/policy/simulation.hpp>
+#include <wholesale_ha/version.hpp>
+
+#include "cluster_input.hpp"
+
+namespace {
+
+namespace model = wholesale_ha::model;
+namespace policy = wholesale_ha::policy;
+namespace simulate = wholesale_ha::policy::simulate;
+
+struct Events {
+  std::optional<model::Timestamp> now;
+  std::vector<std::string> down, offline, up, standby, unstandby, health, fail;
+  bool no_quorum = false;
+};
+
+/// Applies the events in a fixed order (time, membership, standby, health, failures, quorum);
+/// returns false after printing every error.
+bool apply_events(model::Cluster& cluster, const Events& e) {
+  std::vector<std::string> errors;
+  auto check = [&](const simulate::Error& error) {
+    if (error) errors.push_back(*error);
+  };
+  if (e.now) cluster.state.now = *e.now;
+  for (const auto& n : e.down) check(simulate::node_down(cluster, n));
+  for (const auto& n : e.offline) check(simulate::node_offline(cluster, n));
+  for (const auto& n : e.up) check(simulate::node_up(cluster, n));
+  for (const auto& n : e.standby) check(simulate::standby(cluster, n, true));
+  for (const auto& n : e.unstandby) check(simulate::standby(cluster, n, false));
+  for (const auto& h : e.health) check(simulate::health(cluster, h));
+  for (const auto& f : e.fail) check(simulate::fail(cluster, f));
+  if (e.no_quorum) check(simulate::quorum(cluster, false));
+  for (const auto& error : errors) fmt::print(stderr, "error: {}\n", error);
+  return errors.empty();
+}
+
+bool write_text(const std::string& path, const std::string& text) {
+  if (path == "-") {
+    fmt::print("{}", text);
+    return true;
+  }
+  std::ofstream out{path};
+  out << text;
+  if (!out) {
+    fmt::print(stderr, "error: cannot write {}\n", path);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Show what the wholesale_ha policy engine would do with a cluster"};
+  wha_cli::ClusterInput input;
+  wha_cli::add_cluster_input_options(app, input);
+  Events events;
+  std::vector<std::string> explain;
+  std::string dot_file;
+  std::string save_file;
+  bool as_json = false;
+  bool show_apply = false;
+  bool quiet = false;
+
+  app.add_option("--now", events.now, "Plan at this time (seconds since the epoch)");
+  app.add_option("--node-down", events.down, "Node is lost (unclean: it must be fenced)");
+  app.add_option("--node-offline", events.offline, "Node left cleanly or was fenced");
+  app.add_option("--node-up", events.up, "Node is back online");
+  app.add_option("--standby", events.standby, "Put a node in standby");
+  app.add_option("--unstandby", events.unstandby, "Take a node out of standby");
+  app.add_option("--health", events.health, "Set a health attribute, e.g. n3:#health-disk=red");
+  app.add_option("--fail", events.fail, "A resource fails on a node, e.g. vm7@n1");
+  app.add_flag("--no-quorum", events.no_quorum, "The partition loses quorum");
+  app.add_option("--explain", explain, "Show every node's score for a resource, with sources");
+  app.add_option("--dot", dot_file, "Write the transition as a Graphviz graph ('-' = stdout)");
+  app.add_option("--save", save_file, "Write the cluster after the transition as JSON");
+  app.add_flag("--apply", show_apply, "Print the placement after the transition succeeds");
+  app.add_flag("--json", as_json, "Print JSON instead of text");
+  app.add_flag("-q,--quiet", quiet, "Do not print the current cluster");
+  app.set_version_flag("--version", std::string{wholesale_ha::kVersion});
+  app.footer(
+      "Events are applied in this order: --now, --node-down/--node-offline/--node-up, "
+      "--standby/--unstandby, --health, --fail, --no-quorum.\nExit status: 0 planned, 1 invalid "
+      "input, 2 usage error.");
+  CLI11_PARSE(app, argc, argv);
+
+  auto loaded = wha_cli::load_cluster_input(input);
+  for (const auto& d : loaded.diagnostics) {
+    const bool is_error = d.severity == model::Diagnostic::Severity::error;
+    fmt::print(stderr, "{}: {}\n", is_error ? "error" : "warning", d.to_string());
+  }
+  if (!loaded.ok()) return 1;
+  model::Cluster cluster = std::move(*loaded.value);
+  if (!apply_events(cluster, events)) return 1;
+
+  const auto transition = policy::plan(cluster.state, cluster.config);
+  model::Cluster after = cluster;
+  after.state = policy::apply(cluster.state, transition);
+
+  if (as_json) {
+    nlohmann::json out = {{"transition", policy::to_json(transition)}};
+    if (!explain.empty()) {
+      out["explain"] = nlohmann::json::array();
+      for (const auto& r : explain) {
+        out["explain"].push_back(policy::to_json(policy::explain(cluster.state, cluster.config, r)));
+      }
+    }
+    if (show_apply) out["after"] = model::to_json(after)["status"];
+    fmt::print("{}\n", out.dump(2));
+  } else {
+    if (!quiet) fmt::print("Current cluster\n{}\n", model::format_summary(cluster));
+    fmt::print("{}", policy::format_transition(transition));
+    for (const auto& r : explain) {
+      fmt::print("\n{}", policy::format_explanation(
+                            policy::explain(cluster.state, cluster.config, r)));
+    }
+    if (show_apply) fmt::print("\nAfter the transition\n{}", model::format_summary(after));
+  }
+  if (!dot_file.empty() && !write_text(dot_file, policy::to_dot(transition))) return 1;
+  if (!save_file.empty() && !write_text(save_file, model::to_json_string(after) + "\n")) return 1;
+  return 0;
+}

@@ -1,0 +1,102 @@
+#include <wholesale_ha/policy/simulation.hpp>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace wholesale_ha::policy::simulate {
+namespace {
+
+Error unknown_node(const model::Cluster& cluster, std::string_view node) {
+  if (cluster.config.find_node(node) != nullptr) return std::nullopt;
+  return fmt::format("unknown node \"{}\"", node);
+}
+
+Error set_state(model::Cluster& cluster, std::string_view node, model::NodeState state) {
+  if (auto error = unknown_node(cluster, node)) return error;
+  cluster.state.nodes[std::string{node}].state = state;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Error node_down(model::Cluster& cluster, std::string_view node) {
+  return set_state(cluster, node, model::NodeState::unclean);
+}
+
+Error node_offline(model::Cluster& cluster, std::string_view node) {
+  return set_state(cluster, node, model::NodeState::offline);
+}
+
+Error node_up(model::Cluster& cluster, std::string_view node) {
+  return set_state(cluster, node, model::NodeState::online);
+}
+
+Error standby(model::Cluster& cluster, std::string_view node, bool on) {
+  auto it = std::find_if(cluster.config.nodes.begin(), cluster.config.nodes.end(),
+                         [&](const model::Node& n) { return n.id == node; });
+  if (it == cluster.config.nodes.end()) return fmt::format("unknown node \"{}\"", node);
+  it->standby = on;
+  return std::nullopt;
+}
+
+Error health(model::Cluster& cluster, std::string_view spec) {
+  const auto colon = spec.find(':');
+  const auto equals = spec.find('=', colon == std::string_view::npos ? 0 : colon);
+  if (colon == std::string_view::npos || equals == std::string_view::npos) {
+    return fmt::format("\"{}\": expected NODE:#health-NAME=VALUE, e.g. n3:#health-disk=red", spec);
+  }
+  const auto node = spec.substr(0, colon);
+  const auto attribute = spec.substr(colon + 1, equals - colon - 1);
+  const auto value = spec.substr(equals + 1);
+  if (auto error = unknown_node(cluster, node)) return error;
+  if (!attribute.starts_with("#health-") || attribute.size() == 8) {
+    return fmt::format("\"{}\": the attribute must be named #health-<something>", attribute);
+  }
+  const bool colour = value == "red" || value == "yellow" || value == "green";
+  if (!colour && !model::parse_score(value)) {
+    return fmt::format("\"{}\": a health value is red, yellow, green or an integer score", value);
+  }
+  cluster.state.nodes[std::string{node}].attributes[std::string{attribute}] = std::string{value};
+  return std::nullopt;
+}
+
+Error fail(model::Cluster& cluster, std::string_view spec) {
+  const auto at = spec.find('@');
+  if (at == std::string_view::npos) {
+    return fmt::format("\"{}\": expected RESOURCE@NODE, e.g. vm7@n1", spec);
+  }
+  const std::string resource{spec.substr(0, at)};
+  const std::string node{spec.substr(at + 1)};
+  if (cluster.config.find_resource(resource) == nullptr) {
+    return fmt::format("unknown resource \"{}\"", resource);
+  }
+  if (auto error = unknown_node(cluster, node)) return error;
+  auto& placements = cluster.state.resources;
+  auto it = std::find_if(placements.begin(), placements.end(), [&](const auto& p) {
+    return p.resource == resource && p.node == node;
+  });
+  if (it == placements.end()) {
+    placements.push_back({resource, node, model::ResourceState::failed});
+  } else {
+    it->state = model::ResourceState::failed;
+  }
+  auto& failcounts = cluster.state.failcounts;
+  auto f = std::find_if(failcounts.begin(), failcounts.end(), [&](const auto& record) {
+    return record.resource == resource && record.node == node;
+  });
+  if (f == failcounts.end()) {
+    failcounts.push_back({resource, node, 1, cluster.state.now});
+  } else {
+    ++f->count;
+    f->last_failure = cluster.state.now;
+  }
+  return std::nullopt;
+}
+
+Error quorum(model::Cluster& cluster, bool quorate) {
+  cluster.state.quorate = quorate;
+  return std::nullopt;
+}
+
+}  // namespace wholesale_ha::policy::simulate
