@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -266,6 +267,8 @@ class Decider {
     const auto limit = c_.config->options.migration_limit;
     if (limit <= 0) return;
     std::vector<std::int32_t> load(c_.nodes.size(), 0);
+    std::map<Index, std::vector<std::vector<Proto>>> deferred;  // unit → its members' protos
+    std::map<Index, Reason> deferred_why;
     for (Index u : p_.unit_order) {
       const Unit& unit = c_.units[u];
       std::vector<std::int32_t> extra(c_.nodes.size(), 0);
@@ -283,9 +286,11 @@ class Decider {
         }
       }
       if (!migrates) continue;
+      // A unit that needs more migrations than the limit on an otherwise idle node goes
+      // alone (its members are ordered among themselves), so staging always progresses.
       Index full = kNone;
       for (Index n = 0; n < c_.nodes.size(); ++n) {
-        if (extra[n] > 0 && load[n] + extra[n] > limit) {
+        if (extra[n] > 0 && load[n] > 0 && load[n] + extra[n] > limit) {
           full = n;
           break;
         }
@@ -298,16 +303,85 @@ class Decider {
                        fmt::format("migration_limit {} reached on {}; a later transition "
                                    "migrates it",
                                    limit, c_.node_id(full))};
+      if (only_migrations) {
+        auto& saved = deferred[u];
+        for (Index r : unit.members) saved.push_back(std::exchange(d_.by_resource[r], {}));
+        deferred_why[u] = why;
+        continue;
+      }
       for (Index r : unit.members) {
-        auto& protos = d_.by_resource[r];
-        if (only_migrations) {
-          if (!protos.empty()) d_.notices.push_back({c_.resource_id(r), why});
-          protos.clear();
-        } else if (has_kind(protos, ActionKind::migrate)) {
-          migration_to_move(protos, why);
+        if (has_kind(d_.by_resource[r], ActionKind::migrate)) {
+          migration_to_move(d_.by_resource[r], why);
         }
       }
     }
+    // Waiting must never break a constraint: a unit whose staying put would clash with what
+    // arrives on its node (a -INFINITY colocation, capacity) migrates now, over the limit.
+    for (bool changed = true; changed;) {
+      changed = false;
+      const auto after = nodes_after();
+      for (auto it = deferred.begin(); it != deferred.end(); ++it) {
+        if (!staying_clashes(c_.units[it->first], after)) continue;
+        const auto& members = c_.units[it->first].members;
+        for (std::size_t i = 0; i < members.size(); ++i) d_.by_resource[members[i]] = it->second[i];
+        deferred.erase(it);
+        changed = true;
+        break;
+      }
+    }
+    for (const auto& [u, saved] : deferred) {
+      const auto& members = c_.units[u].members;
+      for (std::size_t i = 0; i < members.size(); ++i) {
+        if (!saved[i].empty()) d_.notices.push_back({c_.resource_id(members[i]), deferred_why[u]});
+      }
+    }
+  }
+
+  /// Where each primitive will be once the current actions succeed (kNone: nowhere).
+  [[nodiscard]] std::vector<Index> nodes_after() const {
+    std::vector<Index> out(c_.resources.size(), kNone);
+    for (Index r = 0; r < c_.resources.size(); ++r) {
+      const auto& info = c_.resources[r];
+      if (info.is_clone) continue;
+      for (const auto& inst : info.active) {
+        if (!inst.failed) out[r] = inst.node;
+      }
+      for (const auto& proto : d_.by_resource[r]) {
+        if (proto.kind == ActionKind::migrate) out[r] = proto.target;
+        if (proto.kind == ActionKind::stop && out[r] == proto.node) out[r] = kNone;
+        if (proto.kind == ActionKind::start) out[r] = proto.node;
+      }
+    }
+    return out;
+  }
+
+  /// True when a deferred unit left where it is would share a node with something it must
+  /// never share one with, or overfill it.
+  [[nodiscard]] bool staying_clashes(const Unit& unit, const std::vector<Index>& after) const {
+    for (Index m : unit.members) {
+      const Index here = after[m];
+      if (here == kNone) continue;
+      for (Index r = 0; r < c_.resources.size(); ++r) {
+        for (const auto& term : c_.resources[r].colocations) {
+          if (term.score > model::kMinusInfinity) continue;
+          const Index other = r == m ? term.other : (term.other == m ? r : kNone);
+          if (other != kNone && after[other] == here) return true;
+        }
+      }
+      if (!c_.utilization_enabled) continue;
+      const std::size_t keys = c_.utilization_keys.size();
+      std::vector<std::int64_t> used(keys, 0);
+      for (Index r = 0; r < c_.resources.size(); ++r) {
+        const auto count = c_.resources[r].is_clone
+                               ? std::count(p_.clone_nodes[r].begin(), p_.clone_nodes[r].end(), here)
+                               : (after[r] == here ? 1 : 0);
+        for (std::size_t k = 0; k < keys; ++k) used[k] += count * c_.resources[r].demand[k];
+      }
+      for (std::size_t k = 0; k < keys; ++k) {
+        if (used[k] > c_.nodes[here].capacity[k]) return true;
+      }
+    }
+    return false;
   }
 
   const Compiled& c_;

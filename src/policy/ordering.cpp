@@ -46,6 +46,7 @@ class EdgeBuilder {
     for (Index r = 0; r < c_.resources.size(); ++r) within_resource(r);
     after_fencing();
     for (const auto& order : c_.orders) between(order);
+    apart();
     if (c_.utilization_enabled) capacity();
     dedupe();
     return std::move(g_);
@@ -91,6 +92,26 @@ class EdgeBuilder {
         // Two migrations are ordered by the start rule alone; neither stops.
         if (t.migrate && f.migrate) continue;
         if (same_place(f.node, t.node)) edge(t.action, f.action);
+      }
+    }
+  }
+
+  /// Resources that must never share a node: the one leaving a node goes before the other
+  /// arrives there.
+  void apart() {
+    for (Index r = 0; r < c_.resources.size(); ++r) {
+      for (const auto& term : c_.resources[r].colocations) {
+        if (term.score > model::kMinusInfinity) continue;
+        leave_before_arrive(term.other, r);
+        leave_before_arrive(r, term.other);
+      }
+    }
+  }
+
+  void leave_before_arrive(Index leaving, Index arriving) {
+    for (const auto& down : downs_[leaving]) {
+      for (const auto& up : ups_[arriving]) {
+        if (down.node == up.node) edge(down.action, up.action);
       }
     }
   }

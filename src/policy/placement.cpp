@@ -287,7 +287,9 @@ class Placer {
       if (pre_[i] != Unplaced::placed) continue;
       const Score s = scores_[i * n_count + n];
       if (s < 0) continue;
-      if (m_count > 1 && !requirements_run(unit, runs_, r)) continue;
+      if (m_count > 1 && (!requirements_run(unit, runs_, r) || apart_from_runner(unit, i))) {
+        continue;
+      }
       if (c_.utilization_enabled && !fits_on(n, extra_, c_.resources[r].demand)) continue;
       runs_[i] = true;
       ++count;
@@ -295,6 +297,23 @@ class Placer {
       for (std::size_t k = 0; k < keys_; ++k) extra_[k] += c_.resources[r].demand[k];
     }
     return {count, total};
+  }
+
+  /// A -INFINITY colocation between member `i` and a member already marked runnable: both
+  /// must be together (same unit) and apart, so the later one cannot run (the ban wins).
+  [[nodiscard]] bool apart_from_runner(const Unit& unit, std::size_t i) const {
+    const Index r = unit.members[i];
+    for (std::size_t j = 0; j < i; ++j) {
+      if (!runs_[j]) continue;
+      const Index q = unit.members[j];
+      auto banned = [](const ResourceInfo& a, Index b) {
+        return std::any_of(a.colocations.begin(), a.colocations.end(), [&](const ColocationTerm& t) {
+          return t.other == b && t.score <= kMinusInfinity;
+        });
+      };
+      if (banned(c_.resources[r], q) || banned(c_.resources[q], r)) return true;
+    }
+    return false;
   }
 
   /// Every resource `r` requires within the unit is already marked runnable.

@@ -215,6 +215,15 @@ void check_invariants(const model::Cluster& c, const policy::Transition& t) {
   EXPECT_TRUE(wha_test::acyclic(t));
 }
 
+/// True when the transition starts or migrates either resource (pre-existing clashes the
+/// plan leaves alone, e.g. on a lost node it cannot fence, are not its doing).
+bool receives_any(const policy::Transition& t, const std::string& a, const std::string& b) {
+  return std::any_of(t.actions.begin(), t.actions.end(), [&](const policy::Action& x) {
+    return (x.kind == policy::ActionKind::start || x.kind == policy::ActionKind::migrate) &&
+           (x.resource == a || x.resource == b);
+  });
+}
+
 /// After the transition: one copy at most, clone limits, and nothing added to a node beyond
 /// its capacity (resources the plan may not touch — on a lost node that cannot be fenced —
 /// can keep a node over capacity, but the plan never adds to it).
@@ -243,6 +252,23 @@ void check_outcome(const model::Cluster& c, const policy::Transition& t,
       }
     } else {
       EXPECT_LE(copies[r.id], 1) << "two active copies of " << r.id;
+    }
+  }
+  std::map<std::string, std::string> where;
+  for (const auto& p : after.resources) {
+    auto status = after.nodes.find(p.node);
+    if (status == after.nodes.end() || status->second.state == model::NodeState::online) {
+      where[p.resource] = p.node;
+    }
+  }
+  for (const auto& constraint : c.config.constraints) {
+    const auto* co = std::get_if<model::ColocationConstraint>(&constraint);
+    if (co == nullptr || co->score > -model::kInfinity) continue;
+    const auto* a = c.config.find_resource(co->resource);
+    const auto* b = c.config.find_resource(co->with);
+    if (a == nullptr || b == nullptr || a->clone || b->clone) continue;
+    if (where.contains(a->id) && where.contains(b->id) && receives_any(t, a->id, b->id)) {
+      EXPECT_NE(where[a->id], where[b->id]) << a->id << " and " << b->id << " must never share a node";
     }
   }
   if (c.config.options.placement_strategy == model::PlacementStrategy::default_) return;
