@@ -51,7 +51,14 @@ WHA_ENUM_TABLE(NodeState, std::pair{NS::online, std::string_view{"online"}},
 
 using RS = ResourceState;
 WHA_ENUM_TABLE(ResourceState, std::pair{RS::started, std::string_view{"started"}},
-               std::pair{RS::failed, std::string_view{"failed"}});
+               std::pair{RS::failed, std::string_view{"failed"}},
+               std::pair{RS::blocked, std::string_view{"blocked"}});
+
+using OF = OnFail;
+WHA_ENUM_TABLE(OnFail, std::pair{OF::restart, std::string_view{"restart"}},
+               std::pair{OF::block, std::string_view{"block"}},
+               std::pair{OF::fence, std::string_view{"fence"}},
+               std::pair{OF::ignore, std::string_view{"ignore"}});
 
 using RO = RuleOperator;
 WHA_ENUM_TABLE(RuleOperator, std::pair{RO::eq, std::string_view{"eq"}},

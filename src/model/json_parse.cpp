@@ -91,6 +91,35 @@ Node parse_node(const json& v, const Path& at, Diagnostics& d) {
   return node;
 }
 
+void parse_operation(const json& v, const Path& at, Diagnostics& d, OperationSpec& op,
+                     bool recurring) {
+  ObjectReader r{v, at, d};
+  if (recurring) read_field(r, "interval", op.interval, read_duration);
+  read_field(r, "timeout", op.timeout, read_duration);
+  read_field(r, "on_fail", op.on_fail, enum_reader<OnFail>());
+  r.finish();
+  if (op.interval && op.interval->count() == 0) {
+    d.error(Path{at, "interval"}, "a monitor interval must be greater than 0");
+  }
+  if (op.timeout && op.timeout->count() == 0) {
+    d.error(Path{at, "timeout"}, "a timeout must be greater than 0");
+  }
+}
+
+void parse_operations(const json& v, const Path& at, Diagnostics& d, Operations& ops) {
+  ObjectReader r{v, at, d};
+  struct Entry {
+    const char* key;
+    OperationSpec* spec;
+    bool recurring;
+  };
+  for (const Entry& e : {Entry{"monitor", &ops.monitor, true}, Entry{"start", &ops.start, false},
+                         Entry{"stop", &ops.stop, false}, Entry{"migrate", &ops.migrate, false}}) {
+    if (const json* op = r.optional(e.key)) parse_operation(*op, Path{at, e.key}, d, *e.spec, e.recurring);
+  }
+  r.finish();
+}
+
 Resource parse_resource(const json& v, const Path& at, Diagnostics& d) {
   Resource resource;
   ObjectReader r{v, at, d};
@@ -108,6 +137,9 @@ Resource parse_resource(const json& v, const Path& at, Diagnostics& d) {
     read_field(c, "node_max", spec.node_max, int_in(1, kInt32Max));
     c.finish();
     resource.clone = spec;
+  }
+  if (const json* ops = r.optional("operations")) {
+    parse_operations(*ops, Path{at, "operations"}, d, resource.operations);
   }
   r.finish();
   return resource;

@@ -78,6 +78,22 @@ json node_json(const Node& node) {
   return out;
 }
 
+json operations_json(const Operations& ops) {
+  json out = json::object();
+  auto one = [](const OperationSpec& op) {
+    json o = json::object();
+    put_optional(o, "interval", op.interval, duration_json);
+    put_optional(o, "timeout", op.timeout, duration_json);
+    put_optional(o, "on_fail", op.on_fail, [](OnFail v) { return to_string(v); });
+    return o;
+  };
+  for (const auto& [key, spec] : {std::pair{"monitor", &ops.monitor}, std::pair{"start", &ops.start},
+                                  std::pair{"stop", &ops.stop}, std::pair{"migrate", &ops.migrate}}) {
+    if (auto o = one(*spec); !o.empty()) out[key] = std::move(o);
+  }
+  return out;
+}
+
 json resource_json(const Resource& resource) {
   json out = {{"id", resource.id}, {"backend", resource.backend}};
   if (!resource.type.empty()) out["type"] = resource.type;
@@ -89,6 +105,7 @@ json resource_json(const Resource& resource) {
     if (resource.clone->max) clone["max"] = *resource.clone->max;
     out["clone"] = std::move(clone);
   }
+  if (auto ops = operations_json(resource.operations); !ops.empty()) out["operations"] = std::move(ops);
   return out;
 }
 

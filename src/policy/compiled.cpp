@@ -210,10 +210,13 @@ class Compiler {
       switch (c_.nodes[n].state) {
         case model::NodeState::offline: break;  // stale: an offline node runs nothing
         case model::NodeState::unclean: info.lost_on.push_back(n); break;
-        case model::NodeState::online:
-          info.active.push_back({n, p.state == model::ResourceState::failed});
-          if (c_.nodes[n].config->maintenance) info.on_maintenance_node = true;
+        case model::NodeState::online: {
+          const bool frozen =
+              c_.nodes[n].config->maintenance || p.state == model::ResourceState::blocked;
+          info.active.push_back({n, p.state != model::ResourceState::started, frozen});
+          info.frozen = info.frozen || frozen;
           break;
+        }
       }
     }
     // Failcounts: summed per resource and node, expired ones skipped.

@@ -33,6 +33,7 @@ struct NodeInfo {
 struct Instance {
   Index node = kNone;
   bool failed = false;
+  bool frozen = false;  ///< on a maintenance node or blocked: nobody touches it
 };
 
 /// A score some constraint puts on a node for a resource.
@@ -64,7 +65,8 @@ struct ResourceInfo {
   std::int32_t clone_node_max = 1;
   std::vector<Instance> active;  ///< on online nodes (reachable)
   std::vector<Index> lost_on;    ///< unclean nodes it may still run on
-  bool on_maintenance_node = false;
+  /// Left exactly as it is: on a maintenance node, or blocked after a failure.
+  bool frozen = false;
   std::vector<std::int64_t> demand;  ///< per utilization key
   std::vector<NodeScoreTerm> locations;
   std::vector<Index> allowed_nodes;  ///< asymmetric clusters: nodes a constraint names

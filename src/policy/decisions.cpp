@@ -133,7 +133,7 @@ class Decider {
     // Instances that stay untouched (maintenance, blocked) were put into clone_nodes as is.
     std::map<Index, int> healthy;
     for (const auto& inst : info.active) {
-      if (c_.nodes[inst.node].config->maintenance) {
+      if (inst.frozen) {
         --wanted[inst.node];
         continue;
       }
@@ -421,7 +421,7 @@ Decisions decide_without_quorum(const Compiled& c) {
     const auto& info = c.resources[r];
     const bool unwanted = info.meta.target_role == model::TargetRole::stopped;
     for (const auto& inst : info.active) {
-      if (c.nodes[inst.node].config->maintenance) continue;
+      if (inst.frozen) continue;
       Reason why;
       if (stop_all) {
         why = {ReasonCode::no_quorum,

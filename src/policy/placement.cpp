@@ -361,14 +361,14 @@ class Placer {
     return false;
   }
 
-  /// Leaves a unit exactly where it is when a member sits on a maintenance node, or may still
-  /// run on a lost node that cannot be fenced.
+  /// Leaves a unit exactly where it is when a member sits on a maintenance node or is
+  /// blocked, or may still run on a lost node that cannot be fenced.
   void pin_if_needed(const Unit& unit) {
     const bool fencing = c_.config->options.stonith_enabled;
     bool pin = false;
     bool blocked = false;
     for (Index r : unit.members) {
-      pin = pin || c_.resources[r].on_maintenance_node;
+      pin = pin || c_.resources[r].frozen;
       blocked = blocked || (!fencing && !c_.resources[r].lost_on.empty());
     }
     if (!pin && !blocked) return;
@@ -386,13 +386,13 @@ class Placer {
     }
   }
 
-  /// Instances on a maintenance node, or on a lost node that cannot be fenced, stay as they
-  /// are and count against clone_max.
+  /// Instances on a maintenance node, blocked ones, or ones on a lost node that cannot be
+  /// fenced stay as they are and count against clone_max.
   void keep_untouchable_instances(Index r) {
     const auto& info = c_.resources[r];
     auto& instances = p_.clone_nodes[r];
     for (const auto& inst : info.active) {
-      if (c_.nodes[inst.node].config->maintenance) {
+      if (inst.frozen) {
         instances.push_back(inst.node);
         occupy(inst.node, info.demand);
       }
@@ -412,7 +412,7 @@ class Placer {
     auto& instances = p_.clone_nodes[r];
     for (Index n : instances) ++count[n];
     for (const auto& inst : info.active) {
-      if (!inst.failed && !c_.nodes[inst.node].config->maintenance) ++existing[inst.node];
+      if (!inst.failed && !inst.frozen) ++existing[inst.node];
     }
     Unplaced pre = precondition(r);
     if (pre != Unplaced::placed) {

@@ -57,6 +57,8 @@ model::Cluster every_field() {
   r.meta = {true, model::kMinusInfinity, 3, std::chrono::minutes{10}, -4,
             model::TargetRole::stopped, true};
   r.utilization = {{"cpu", 2}};
+  r.operations.monitor = {std::chrono::seconds{10}, std::chrono::seconds{20}, model::OnFail::block};
+  r.operations.stop = {std::nullopt, std::chrono::minutes{2}, model::OnFail::fence};
   c.config.resources.push_back(r);
   model::Resource clone;
   clone.id = "c1";
@@ -78,6 +80,7 @@ model::Cluster every_field() {
   c.state.nodes["n1"] = {model::NodeState::unclean, {{"#health-disk", "red"}}};
   c.state.resources.push_back({"r1", "n1", model::ResourceState::failed});
   c.state.resources.push_back({"c1", "n2", model::ResourceState::started});
+  c.state.resources.push_back({"r1", "n2", model::ResourceState::blocked});
   c.state.failcounts.push_back({"r1", "n1", 2, 1'764'049'000});
   c.state.pending.push_back({"c1", "n2", "migrate", "n1", 1'764'049'999});
   return c;

@@ -20,6 +20,7 @@ std::string_view to_string(ResourceState value) noexcept;
 std::string_view to_string(RuleOperator value) noexcept;
 std::string_view to_string(BooleanOperator value) noexcept;
 std::string_view to_string(OrderKind value) noexcept;
+std::string_view to_string(OnFail value) noexcept;
 
 /// Parses the spelling to_string() produces; nullopt otherwise.
 template <class Enum>
@@ -43,5 +44,7 @@ template <>
 std::optional<BooleanOperator> enum_from_string<BooleanOperator>(std::string_view text) noexcept;
 template <>
 std::optional<OrderKind> enum_from_string<OrderKind>(std::string_view text) noexcept;
+template <>
+std::optional<OnFail> enum_from_string<OnFail>(std::string_view text) noexcept;
 
 }  // namespace wholesale_ha::model

@@ -46,6 +46,34 @@ struct EffectiveMeta {
 /// Resolves `meta` over `defaults` over the built-in defaults.
 EffectiveMeta effective_meta(const ResourceMeta& meta, const ResourceMeta& defaults) noexcept;
 
+/// What to do when an operation fails.
+enum class OnFail {
+  restart,  ///< count the failure and recover (restart in place, or move after
+            ///< migration_threshold failures)
+  block,    ///< leave the resource exactly as it is (failed) until an operator acts
+  fence,    ///< fence the node it ran on
+  ignore,   ///< pretend it succeeded (monitor only; for flaky checks being diagnosed)
+};
+
+/// Timing and failure handling of one operation; unset fields use the defaults in
+/// docs/config.md.
+struct OperationSpec {
+  std::optional<Duration> interval;  ///< monitor only: how often
+  std::optional<Duration> timeout;
+  std::optional<OnFail> on_fail;
+
+  friend bool operator==(const OperationSpec&, const OperationSpec&) = default;
+};
+
+struct Operations {
+  OperationSpec monitor;
+  OperationSpec start;
+  OperationSpec stop;
+  OperationSpec migrate;
+
+  friend bool operator==(const Operations&, const Operations&) = default;
+};
+
 /// A resource that runs on several nodes at once (one instance per node by default).
 struct CloneSpec {
   std::optional<std::int32_t> max;  ///< default: number of nodes
@@ -63,6 +91,7 @@ struct Resource {
   ResourceMeta meta;
   Utilization utilization;
   std::optional<CloneSpec> clone;
+  Operations operations;
 
   friend bool operator==(const Resource&, const Resource&) = default;
 };

@@ -33,6 +33,7 @@ struct NodeStatus {
 enum class ResourceState {
   started,  ///< running and healthy as far as the last monitor knows
   failed,   ///< crashed or failed a monitor: must be recovered, never migrated
+  blocked,  ///< failed with on_fail "block": left exactly as it is until an operator acts
 };
 
 /// One running (or failed) instance of a resource on a node. More than one entry for a
