@@ -163,6 +163,7 @@ std::error_code Child::State::start() {
 
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
+  std::string output_path;  // must outlive posix_spawn
   ::posix_spawn_file_actions_init(&actions);
   ::posix_spawnattr_init(&attr);
   struct Cleanup {
@@ -182,6 +183,11 @@ std::error_code Child::State::start() {
   if (command.capture_output) {
     ::posix_spawn_file_actions_adddup2(&actions, stdout_pipe.write, STDOUT_FILENO);
     ::posix_spawn_file_actions_adddup2(&actions, stderr_pipe.write, STDERR_FILENO);
+  } else if (command.output_file) {
+    output_path = command.output_file->string();
+    ::posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output_path.c_str(),
+                                       O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   } else {
     ::posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     ::posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);

@@ -35,9 +35,10 @@ struct Command {
   std::chrono::milliseconds kill_grace{2000};
   /// Per stream; output beyond it is discarded and Result::output_truncated set.
   std::size_t max_output = 1024 * 1024;
-  /// When false, stdout and stderr go to /dev/null (for long-running daemons whose output
-  /// nobody reads).
+  /// When false, stdout and stderr go to `output_file` (appended) or to /dev/null: for
+  /// long-running daemons whose output the library does not read.
   bool capture_output = true;
+  std::optional<std::filesystem::path> output_file;
 };
 
 struct Result {

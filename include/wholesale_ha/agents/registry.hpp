@@ -1,0 +1,42 @@
+#pragma once
+// Backends by name ("ocf", "process", "callback", "libvirt", ...). An instance, built by the
+// embedding application; never a global.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <wholesale_ha/agents/agent.hpp>
+#include <wholesale_ha/model/diagnostic.hpp>
+
+namespace wholesale_ha::agents {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  /// Problems with a resource's type/params for this backend (missing or unknown parameters,
+  /// an agent that is not installed), found when a configuration is loaded or reloaded.
+  /// `pointer` is the resource's JSON pointer ("/resources/3"); diagnostics extend it.
+  [[nodiscard]] virtual std::vector<model::Diagnostic> validate(const model::Resource& resource,
+                                                                const std::string& pointer) const = 0;
+
+  /// A new agent for `context.resource` on `context.node`.
+  [[nodiscard]] virtual std::unique_ptr<Agent> create(const AgentContext& context) = 0;
+};
+
+class Registry {
+ public:
+  void add(std::string name, std::shared_ptr<Backend> backend);
+  [[nodiscard]] Backend* find(const std::string& name) const;
+  [[nodiscard]] std::vector<std::string> names() const;
+
+  /// Every resource's backend must exist and accept its parameters.
+  [[nodiscard]] std::vector<model::Diagnostic> validate(const std::vector<model::Resource>& resources) const;
+
+ private:
+  std::map<std::string, std::shared_ptr<Backend>, std::less<>> backends_;
+};
+
+}  // namespace wholesale_ha::agents

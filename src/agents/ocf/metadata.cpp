@@ -1,0 +1,53 @@
+#include "metadata.hpp"
+
+#include <sstream>
+
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
+
+#include <wholesale_ha/model/duration.hpp>
+
+namespace wholesale_ha::agents::detail {
+
+namespace pt = boost::property_tree;
+
+std::optional<OcfMetadata> parse_ocf_metadata(const std::string& xml, std::string& error) {
+  pt::ptree tree;
+  try {
+    std::istringstream in{xml};
+    pt::read_xml(in, tree, pt::xml_parser::no_comments);
+  } catch (const pt::xml_parser_error& e) {
+    error = "meta-data is not valid XML: " + std::string{e.message()} + " (line " +
+            std::to_string(e.line()) + ")";
+    return std::nullopt;
+  }
+  auto agent = tree.get_child_optional("resource-agent");
+  if (!agent) {
+    error = "meta-data has no <resource-agent> element";
+    return std::nullopt;
+  }
+  OcfMetadata md;
+  md.name = agent->get<std::string>("<xmlattr>.name", "");
+  if (auto params = agent->get_child_optional("parameters")) {
+    for (const auto& [tag, node] : *params) {
+      if (tag != "parameter") continue;
+      OcfParameter p;
+      p.name = node.get<std::string>("<xmlattr>.name", "");
+      const auto required = node.get<std::string>("<xmlattr>.required", "0");
+      p.required = required == "1" || required == "true";
+      if (auto def = node.get_optional<std::string>("content.<xmlattr>.default")) p.default_value = *def;
+      if (!p.name.empty()) md.parameters.push_back(std::move(p));
+    }
+  }
+  if (auto actions = agent->get_child_optional("actions")) {
+    for (const auto& [tag, node] : *actions) {
+      if (tag != "action") continue;
+      const auto name = node.get<std::string>("<xmlattr>.name", "");
+      const auto timeout = model::parse_duration(node.get<std::string>("<xmlattr>.timeout", "0"));
+      if (!name.empty()) md.actions[name] = timeout.value_or(std::chrono::milliseconds{0});
+    }
+  }
+  return md;
+}
+
+}  // namespace wholesale_ha::agents::detail

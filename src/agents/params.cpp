@@ -1,0 +1,74 @@
+#include "params.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "../model/json_reader.hpp"
+#include "process/health_checks.hpp"
+
+namespace wholesale_ha::agents::detail {
+
+std::vector<model::Diagnostic> check_params(const model::Resource& resource, const std::string& pointer,
+                                            const std::vector<ParamSpec>& specs,
+                                            const std::vector<std::string>& open_prefixes) {
+  std::vector<model::Diagnostic> out;
+  auto error = [&](std::string where, std::string message) {
+    out.push_back({model::Diagnostic::Severity::error, std::move(where), std::move(message)});
+  };
+  std::vector<std::string> names;
+  for (const auto& spec : specs) names.push_back(spec.name);
+  for (const auto& [name, value] : resource.params) {
+    const std::string at = pointer + "/params/" + name;
+    auto spec = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == name; });
+    if (spec == specs.end()) {
+      const bool open = std::any_of(open_prefixes.begin(), open_prefixes.end(),
+                                    [&](const std::string& p) { return name.starts_with(p); });
+      if (open) continue;
+      std::string hint = model::detail::suggestion(name, names);
+      error(at, fmt::format("unknown parameter for backend \"{}\" ({})", resource.backend,
+                            hint.empty() ? fmt::format("accepted: {}", fmt::join(names, ", ")) : hint));
+      continue;
+    }
+    switch (spec->kind) {
+      case ParamKind::duration:
+        if (!model::parse_duration(value)) {
+          error(at, fmt::format("expected a duration like \"30s\" or \"500ms\", got \"{}\"", value));
+        }
+        break;
+      case ParamKind::address:
+        if (!split_host_port(value)) error(at, fmt::format("expected host:port, got \"{}\"", value));
+        break;
+      case ParamKind::url:
+        if (!value.starts_with("http://")) {
+          error(at, fmt::format("expected an http:// URL, got \"{}\"", value));
+        }
+        break;
+      case ParamKind::string:
+        if (spec->required && value.empty()) error(at, "must not be empty");
+        break;
+    }
+  }
+  for (const auto& spec : specs) {
+    if (spec.required && !resource.params.contains(spec.name)) {
+      error(pointer + "/params", fmt::format("missing required parameter \"{}\" for backend \"{}\"",
+                                             spec.name, resource.backend));
+    }
+  }
+  return out;
+}
+
+model::Duration duration_param(const model::Resource& resource, const std::string& name,
+                               model::Duration fallback) {
+  auto it = resource.params.find(name);
+  if (it == resource.params.end()) return fallback;
+  return model::parse_duration(it->second).value_or(fallback);
+}
+
+std::optional<std::string> string_param(const model::Resource& resource, const std::string& name) {
+  auto it = resource.params.find(name);
+  if (it == resource.params.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace wholesale_ha::agents::detail

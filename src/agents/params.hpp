@@ -1,0 +1,35 @@
+#pragma once
+// Declared parameters of a backend, checked against a resource's params at config load.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/model/duration.hpp>
+#include <wholesale_ha/model/resource.hpp>
+
+namespace wholesale_ha::agents::detail {
+
+enum class ParamKind { string, duration, address, url };
+
+struct ParamSpec {
+  std::string name;
+  bool required = false;
+  ParamKind kind = ParamKind::string;
+};
+
+/// Unknown parameters (with a did-you-mean), missing required ones, and values of the wrong
+/// form. Parameters named `<prefix>*` for a prefix in `open_prefixes` are always accepted
+/// ("env." for environment variables).
+std::vector<model::Diagnostic> check_params(const model::Resource& resource, const std::string& pointer,
+                                            const std::vector<ParamSpec>& specs,
+                                            const std::vector<std::string>& open_prefixes = {});
+
+/// A duration parameter, or `fallback` when unset (values were validated at load).
+model::Duration duration_param(const model::Resource& resource, const std::string& name,
+                               model::Duration fallback);
+
+std::optional<std::string> string_param(const model::Resource& resource, const std::string& name);
+
+}  // namespace wholesale_ha::agents::detail

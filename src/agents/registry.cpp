@@ -1,0 +1,40 @@
+#include <wholesale_ha/agents/registry.hpp>
+
+#include <fmt/format.h>
+
+namespace wholesale_ha::agents {
+
+void Registry::add(std::string name, std::shared_ptr<Backend> backend) {
+  backends_[std::move(name)] = std::move(backend);
+}
+
+Backend* Registry::find(const std::string& name) const {
+  auto it = backends_.find(name);
+  return it == backends_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> Registry::names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, backend] : backends_) out.push_back(name);
+  return out;
+}
+
+std::vector<model::Diagnostic> Registry::validate(const std::vector<model::Resource>& resources) const {
+  std::vector<model::Diagnostic> out;
+  for (std::size_t i = 0; i < resources.size(); ++i) {
+    const auto& r = resources[i];
+    const std::string pointer = fmt::format("/resources/{}", i);
+    const Backend* backend = find(r.backend);
+    if (backend == nullptr) {
+      out.push_back({model::Diagnostic::Severity::error, pointer + "/backend",
+                     fmt::format("no backend \"{}\" is registered (registered: {})", r.backend,
+                                 fmt::join(names(), ", "))});
+      continue;
+    }
+    auto found = backend->validate(r, pointer);
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+}  // namespace wholesale_ha::agents
