@@ -1,0 +1,105 @@
+#pragma once
+// The facade an orchestrator embeds: give it a configuration, a membership and the agent
+// backends, start it on your io_context, and it keeps every resource running — probing what
+// runs, planning (policy), executing (agents), monitoring, and recovering — until stopped.
+//
+// Threading: construct, call and destroy it on the thread(s) running `executor` (or post to
+// it). Every event below is emitted on that executor.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <wholesale_ha/agents/registry.hpp>
+#include <wholesale_ha/events.hpp>
+#include <wholesale_ha/executor/executor.hpp>
+#include <wholesale_ha/fencing/fencer.hpp>
+#include <wholesale_ha/log.hpp>
+#include <wholesale_ha/membership/membership.hpp>
+#include <wholesale_ha/model/cluster.hpp>
+#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/policy/transition.hpp>
+
+namespace wholesale_ha {
+
+struct ControllerOptions {
+  Logger logger;
+  executor::ExecutorOptions executor;
+  /// How lost nodes are fenced. When null and the membership is in-process, fencing a
+  /// simulated node stops everything the library runs "on" it and marks it offline; with any
+  /// other membership, a missing fencer blocks recovery (loudly).
+  std::shared_ptr<fencing::Fencer> fencer;
+  /// Seconds since the epoch; the policy's notion of now (failure_timeout). Tests inject one.
+  std::function<model::Timestamp()> clock;
+  /// Re-plan delay after a transition that had failures, doubling up to the maximum.
+  std::chrono::milliseconds retry_delay{500};
+  std::chrono::milliseconds max_retry_delay{30'000};
+};
+
+/// A resource that failed a monitor or an operation.
+struct ResourceFailure {
+  std::string resource;
+  std::string node;
+  std::string operation;  ///< "monitor", "start", "stop", "migrate"
+  agents::Result result;
+  std::int32_t failcount = 0;  ///< on that node, after this failure
+};
+
+class Controller {
+ public:
+  Controller(boost::asio::any_io_executor executor, model::Config config,
+             std::shared_ptr<membership::Membership> membership, agents::Registry& registry,
+             ControllerOptions options = {});
+  ~Controller();
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+
+  /// Probes every resource on every node, then keeps the cluster converged. Returns at once.
+  void start();
+  /// Stops monitoring and planning; actions in flight finish first, then `done` runs.
+  /// Resources are left as they are (stopping the library is not stopping the cluster).
+  void stop(std::function<void()> done = {});
+
+  /// Validates `config` (model and backends) and, only if it has no errors, switches to it
+  /// and re-plans. Returns every problem found; on any error nothing changes. Resources
+  /// removed from the configuration are stopped; changed parameters apply at the next start.
+  std::vector<model::Diagnostic> reload(model::Config config);
+
+  /// Moves `resource` to `node` (a +INFINITY location constraint "move-<resource>", like
+  /// crm_resource --move); an empty node removes that constraint again.
+  std::vector<model::Diagnostic> move(const std::string& resource, const std::string& node);
+  std::vector<model::Diagnostic> standby(const std::string& node, bool on);
+  /// Forgets failures of `resource` (on `node`, or everywhere) and re-probes it.
+  std::vector<model::Diagnostic> clear_failcount(const std::string& resource,
+                                                 const std::optional<std::string>& node = {});
+  /// Sets (or, with nullopt, removes) a transient node attribute such as #health-disk.
+  std::vector<model::Diagnostic> set_attribute(const std::string& node, const std::string& name,
+                                               const std::optional<std::string>& value);
+
+  [[nodiscard]] const model::Config& config() const;
+  [[nodiscard]] const model::ClusterState& state() const;
+  /// True when the last plan was empty and nothing runs.
+  [[nodiscard]] bool idle() const;
+
+  Event<const policy::Transition&> on_transition_planned;
+  Event<const policy::Action&> on_action_started;
+  Event<const executor::ActionResult&> on_action_finished;
+  Event<const ResourceFailure&> on_resource_failed;
+  /// A node's #health-* attributes changed (through set_attribute or a health monitor).
+  Event<const std::string&, const model::Attributes&> on_node_health_changed;
+  Event<const membership::View&> on_membership_changed;
+  /// The cluster has converged: nothing to do and nothing running.
+  Event<> on_idle;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wholesale_ha

@@ -1,0 +1,251 @@
+// How results change the live state: every action result, monitor result and probe lands
+// here, so the controller always knows where each resource is and in what state.
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include <wholesale_ha/executor/executor.hpp>
+
+#include "controller_impl.hpp"
+
+namespace wholesale_ha {
+
+using agents::Status;
+using policy::ActionKind;
+
+// --- state helpers -------------------------------------------------------------------------
+
+model::ResourcePlacement* Controller::Impl::placement(const std::string& resource,
+                                                      const std::string& node) {
+  auto it = std::find_if(state.resources.begin(), state.resources.end(), [&](const auto& p) {
+    return p.resource == resource && p.node == node;
+  });
+  return it == state.resources.end() ? nullptr : &*it;
+}
+
+void Controller::Impl::set_placement(const std::string& resource, const std::string& node,
+                                     model::ResourceState s) {
+  if (auto* p = placement(resource, node)) {
+    p->state = s;
+  } else {
+    state.resources.push_back({resource, node, s});
+  }
+}
+
+void Controller::Impl::remove_placement(const std::string& resource, const std::string& node) {
+  std::erase_if(state.resources,
+                [&](const auto& p) { return p.resource == resource && p.node == node; });
+  monitors.erase({resource, node});
+}
+
+void Controller::Impl::drop_node_placements(const std::string& node) {
+  std::erase_if(state.resources, [&](const auto& p) { return p.node == node; });
+  std::erase_if(monitors, [&](const auto& entry) { return entry.first.second == node; });
+}
+
+std::int32_t Controller::Impl::add_failure(const std::string& resource, const std::string& node,
+                                           bool fatal) {
+  auto it = std::find_if(state.failcounts.begin(), state.failcounts.end(), [&](const auto& f) {
+    return f.resource == resource && f.node == node;
+  });
+  if (it == state.failcounts.end()) {
+    state.failcounts.push_back({resource, node, 0, 0});
+    it = std::prev(state.failcounts.end());
+  }
+  it->count = fatal ? model::kInfinity : std::min(it->count + 1, model::kInfinity);
+  it->last_failure = now();
+  return it->count;
+}
+
+// --- action results --------------------------------------------------------------------------
+
+void Controller::Impl::action_finished(const executor::ActionResult& r) {
+  self.on_action_finished.emit(r);
+  if (r.skipped) return;
+  const auto& a = r.action;
+  const model::Resource* resource = a.resource.empty() ? nullptr : config->find_resource(a.resource);
+  switch (a.kind) {
+    case ActionKind::fence:
+      if (r.result.ok()) {
+        fence_requested.erase(a.node);
+        fenced.insert(a.node);
+        state.nodes[a.node].state = model::NodeState::offline;
+        drop_node_placements(a.node);
+      } else {
+        log.error("FENCING {} FAILED: {}. Its resources are NOT recovered until it is fenced or "
+                  "confirmed down.",
+                  a.node, r.result.reason);
+      }
+      return;
+    case ActionKind::start:
+      if (r.result.ok()) {
+        set_placement(a.resource, a.node, model::ResourceState::started);
+        arm_monitor(a.resource, a.node);
+      } else if (resource != nullptr) {
+        operation_failed(a.resource, a.node, "start", r.result,
+                         resource->operations.start.on_fail.value_or(model::OnFail::restart), true);
+      }
+      return;
+    case ActionKind::stop:
+      if (r.result.ok()) {
+        remove_placement(a.resource, a.node);
+      } else if (resource != nullptr) {
+        const auto fallback = config->options.stonith_enabled ? model::OnFail::fence : model::OnFail::block;
+        operation_failed(a.resource, a.node, "stop", r.result,
+                         resource->operations.stop.on_fail.value_or(fallback), false);
+      }
+      return;
+    case ActionKind::migrate:
+      if (r.result.ok()) {
+        remove_placement(a.resource, a.node);
+        set_placement(a.resource, *a.target, model::ResourceState::started);
+        arm_monitor(a.resource, *a.target);
+        if (r.fallback) log.warn("{} moved by stop and start after: {}", a.resource, *r.fallback);
+      } else if (resource != nullptr) {
+        // Where it is now is uncertain: mark both sides failed; the policy stops it on both
+        // (a stop of something stopped succeeds) and starts it once.
+        set_placement(a.resource, a.node, model::ResourceState::failed);
+        set_placement(a.resource, *a.target, model::ResourceState::failed);
+        operation_failed(a.resource, a.node, "migrate", r.result,
+                         resource->operations.migrate.on_fail.value_or(model::OnFail::restart),
+                         false);
+      }
+      return;
+  }
+}
+
+void Controller::Impl::operation_failed(const std::string& resource, const std::string& node,
+                                        const std::string& operation, const agents::Result& result,
+                                        model::OnFail on_fail, bool fatal) {
+  std::int32_t count = 0;
+  switch (on_fail) {
+    case model::OnFail::ignore:
+      log.warn("{} of {} on {} failed ({}); ignored as configured", operation, resource, node,
+               result.reason);
+      return;
+    case model::OnFail::block:
+      set_placement(resource, node, model::ResourceState::blocked);
+      monitors.erase({resource, node});
+      count = add_failure(resource, node, false);
+      log.error("{} of {} on {} failed ({}); it is BLOCKED until an operator clears it", operation,
+                resource, node, result.reason);
+      break;
+    case model::OnFail::fence:
+      set_placement(resource, node, model::ResourceState::failed);
+      count = add_failure(resource, node, fatal);
+      fence_requested.insert(node);
+      state.nodes[node].state = model::NodeState::unclean;
+      log.error("{} of {} on {} failed ({}); fencing {}", operation, resource, node,
+                result.reason, node);
+      break;
+    case model::OnFail::restart:
+      if (operation != "migrate") set_placement(resource, node, model::ResourceState::failed);
+      count = add_failure(resource, node, fatal);
+      log.error("{} of {} on {} failed: {} ({}); failcount {}", operation, resource, node,
+                agents::to_string(result.status), result.reason, model::score_to_string(count));
+      break;
+  }
+  self.on_resource_failed.emit(ResourceFailure{resource, node, operation, result, count});
+  schedule_plan();
+}
+
+// --- monitors --------------------------------------------------------------------------------
+
+void Controller::Impl::sync_monitors() {
+  if (!running || stopping) return;
+  std::set<std::pair<std::string, std::string>> wanted;
+  for (const auto& p : state.resources) {
+    if (p.state == model::ResourceState::started) wanted.insert({p.resource, p.node});
+  }
+  std::erase_if(monitors, [&](const auto& entry) { return !wanted.contains(entry.first); });
+  for (const auto& [resource, node] : wanted) {
+    if (!monitors.contains({resource, node})) arm_monitor(resource, node);
+  }
+}
+
+void Controller::Impl::arm_monitor(const std::string& resource, const std::string& node) {
+  const model::Resource* r = config->find_resource(resource);
+  if (r == nullptr || !running || stopping) return;
+  auto& monitor = monitors[{resource, node}];
+  if (!monitor) monitor = std::make_shared<Monitor>(ex);
+  monitor->generation = next_generation++;
+  monitor->timer.expires_after(executor::monitor_interval(*r));
+  monitor->timer.async_wait([this, resource, node, generation = monitor->generation](
+                                const boost::system::error_code& ec) {
+    if (!ec) run_monitor(resource, node, generation);
+  });
+}
+
+void Controller::Impl::run_monitor(const std::string& resource, const std::string& node,
+                                   std::uint64_t generation) {
+  auto it = monitors.find({resource, node});
+  if (it == monitors.end() || it->second->generation != generation) return;  // stale
+  const model::Resource* r = config->find_resource(resource);
+  agents::Agent* agent = pool.get(resource, node);
+  if (r == nullptr || agent == nullptr) return;
+  if (acting.contains(resource)) return arm_monitor(resource, node);  // an action decides now
+  const auto timeout = executor::monitor_timeout(*r);
+  exec.call([agent, timeout](agents::Handler h) { agent->monitor(timeout, std::move(h)); }, timeout,
+            [this, resource, node, generation](agents::Result result) {
+              auto current = monitors.find({resource, node});
+              if (current == monitors.end() || current->second->generation != generation) return;
+              const auto* p = placement(resource, node);
+              if (p == nullptr || p->state != model::ResourceState::started) return;
+              if (result.ok() || result.status == Status::degraded) {
+                return arm_monitor(resource, node);
+              }
+              const model::Resource* def = config->find_resource(resource);
+              const auto on_fail =
+                  def ? def->operations.monitor.on_fail.value_or(model::OnFail::restart)
+                      : model::OnFail::restart;
+              if (on_fail == model::OnFail::ignore) return arm_monitor(resource, node);
+              monitors.erase({resource, node});
+              operation_failed(resource, node, "monitor", result, on_fail, false);
+            });
+}
+
+// --- probes ----------------------------------------------------------------------------------
+
+void Controller::Impl::probe(const std::string& resource, const std::string& node,
+                             std::function<void()> then) {
+  const model::Resource* r = config->find_resource(resource);
+  agents::Agent* agent = pool.get(resource, node);
+  if (r == nullptr || agent == nullptr) {
+    log.error("cannot probe {} on {}: no agent (backend \"{}\")", resource, node,
+              r ? r->backend : std::string{"?"});
+    return then();
+  }
+  const auto timeout = executor::monitor_timeout(*r);
+  exec.call([agent, timeout](agents::Handler h) { agent->monitor(timeout, std::move(h)); }, timeout,
+            [this, resource, node, then = std::move(then)](agents::Result result) {
+              if (result.ok() || result.status == Status::degraded) {
+                set_placement(resource, node, model::ResourceState::started);
+                log.info("probe: {} is running on {}", resource, node);
+              } else if (result.status == Status::not_running) {
+                remove_placement(resource, node);
+              } else {
+                set_placement(resource, node, model::ResourceState::failed);
+                log.warn("probe: {} on {} is in a failed state: {}", resource, node, result.reason);
+              }
+              then();
+            });
+}
+
+void Controller::Impl::probe_all() {
+  auto pending = std::make_shared<std::size_t>(0);
+  auto one_done = [this, pending] {
+    if (--*pending == 0) schedule_plan();
+  };
+  std::vector<std::pair<std::string, std::string>> work;
+  for (const auto& r : config->resources) {
+    for (const auto& n : config->nodes) {
+      if (state.nodes[n.id].state == model::NodeState::online) work.push_back({r.id, n.id});
+    }
+  }
+  *pending = work.size();
+  if (work.empty()) return schedule_plan();
+  for (const auto& [resource, node] : work) probe(resource, node, one_done);
+}
+
+}  // namespace wholesale_ha
