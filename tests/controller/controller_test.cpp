@@ -1,0 +1,234 @@
+// The controller closing the loop on an in-process two- or three-node cluster, with callback
+// agents whose "services" the test can crash: probe → plan → execute → monitor → recover.
+
+#include <map>
+#include <set>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+#include <wholesale_ha/agents/callback.hpp>
+#include <wholesale_ha/controller.hpp>
+#include <wholesale_ha/membership/in_process.hpp>
+
+#include "../support/io_wait.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace agents = wholesale_ha::agents;
+namespace model = wholesale_ha::model;
+namespace policy = wholesale_ha::policy;
+using wholesale_ha::Controller;
+
+/// Where each fake service runs, as the callbacks see it.
+struct Services {
+  std::set<std::pair<std::string, std::string>> running;
+  int starts = 0;
+  int migrations = 0;
+
+  agents::CallbackType type(bool migratable) {
+    agents::CallbackType t;
+    t.start = agents::sync([this](const agents::CallbackCall& c) {
+      running.insert({c.resource.id, c.node});
+      ++starts;
+      return agents::Result{};
+    });
+    t.stop = agents::sync([this](const agents::CallbackCall& c) {
+      running.erase({c.resource.id, c.node});
+      return agents::Result{};
+    });
+    t.monitor = agents::sync([this](const agents::CallbackCall& c) {
+      return running.contains({c.resource.id, c.node})
+                 ? agents::Result{}
+                 : agents::Result{agents::Status::not_running, "not running"};
+    });
+    if (migratable) {
+      t.migrate_to = agents::sync([this](const agents::CallbackCall& c) {
+        running.erase({c.resource.id, c.node});
+        ++migrations;
+        return agents::Result{};
+      });
+      t.migrate_from = agents::sync([this](const agents::CallbackCall& c) {
+        running.insert({c.resource.id, c.node});
+        return agents::Result{};
+      });
+    }
+    return t;
+  }
+
+  [[nodiscard]] std::vector<std::string> where(const std::string& resource) const {
+    std::vector<std::string> out;
+    for (const auto& [r, n] : running) {
+      if (r == resource) out.push_back(n);
+    }
+    return out;
+  }
+};
+
+model::Resource resource(std::string id, std::string type, bool migratable = false) {
+  model::Resource r;
+  r.id = std::move(id);
+  r.backend = "callback";
+  r.type = std::move(type);
+  r.meta.allow_migrate = migratable;
+  r.meta.stickiness = 100;
+  r.meta.migration_threshold = 3;
+  r.operations.monitor.interval = 50ms;
+  return r;
+}
+
+class ControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto backend = std::make_shared<agents::CallbackBackend>();
+    backend->add_type("service", services.type(false));
+    backend->add_type("vm", services.type(true));
+    registry.add("callback", backend);
+    for (const char* n : {"n1", "n2", "n3"}) config.nodes.push_back({n, n, false, false, {}, {}});
+    config.options.health.strategy = model::HealthStrategy::migrate_on_red;
+    config.resources.push_back(resource("web", "service"));
+    config.resources.push_back(resource("vm1", "vm", true));
+  }
+
+  void start() {
+    membership = std::make_shared<wholesale_ha::membership::InProcessMembership>(
+        io.get_executor(), std::vector<std::string>{"n1", "n2", "n3"});
+    controller = std::make_unique<Controller>(io.get_executor(), config, membership, registry,
+                                              wholesale_ha::ControllerOptions{
+                                                  .logger = wholesale_ha::Logger{nullptr},
+                                                  .executor = {},
+                                                  .fencer = {},
+                                                  .clock = {},
+                                                  .retry_delay = 20ms,
+                                                  .max_retry_delay = 200ms});
+    subscription = controller->on_resource_failed.subscribe(
+        [this](const wholesale_ha::ResourceFailure& f) { failures.push_back(f); });
+    controller->start();
+    ASSERT_TRUE(converged());
+  }
+
+  bool converged() {
+    return wha_test::run_until(io, [&] { return controller->idle(); });
+  }
+
+  /// Waits until the controller has noticed something and settled again.
+  bool settle_after(const std::function<bool()>& noticed) {
+    return wha_test::run_until(io, noticed) && converged();
+  }
+
+  boost::asio::io_context io;
+  Services services;
+  agents::Registry registry;
+  model::Config config;
+  std::shared_ptr<wholesale_ha::membership::InProcessMembership> membership;
+  std::unique_ptr<Controller> controller;
+  std::vector<wholesale_ha::ResourceFailure> failures;
+  wholesale_ha::ScopedConnection subscription;
+};
+
+TEST_F(ControllerTest, StartsEveryResourceOnceAndSpreadsThem) {
+  start();
+  EXPECT_EQ(services.where("web").size(), 1U);
+  EXPECT_EQ(services.where("vm1").size(), 1U);
+  EXPECT_NE(services.where("web"), services.where("vm1")) << "ties go to the least loaded node";
+}
+
+TEST_F(ControllerTest, AdoptsWhatAlreadyRunsInsteadOfStartingItAgain) {
+  services.running.insert({"web", "n2"});
+  start();
+  EXPECT_EQ(services.where("web"), (std::vector<std::string>{"n2"}));
+}
+
+TEST_F(ControllerTest, ACrashIsDetectedByTheMonitorAndRestartedInPlace) {
+  start();
+  const auto node = services.where("web").at(0);
+  const int starts = services.starts;
+  services.running.erase({"web", node});  // the service dies
+  ASSERT_TRUE(settle_after([&] { return services.starts > starts; }));
+  EXPECT_EQ(services.where("web"), (std::vector<std::string>{node}));
+  ASSERT_EQ(failures.size(), 1U);
+  EXPECT_EQ(failures[0].operation, "monitor");
+  EXPECT_EQ(failures[0].failcount, 1);
+}
+
+TEST_F(ControllerTest, RepeatedFailuresMoveItAfterMigrationThreshold) {
+  start();
+  const auto first = services.where("web").at(0);
+  for (int i = 0; i < 3; ++i) {
+    const auto failed = failures.size();
+    services.running.erase({"web", services.where("web").at(0)});
+    ASSERT_TRUE(settle_after([&] { return failures.size() > failed; }));
+  }
+  EXPECT_EQ(failures.back().failcount, 3);
+  ASSERT_EQ(services.where("web").size(), 1U);
+  EXPECT_NE(services.where("web").at(0), first) << "banned after 3 failures";
+}
+
+TEST_F(ControllerTest, RedHealthLiveMigratesAwayBeforeAnythingFails) {
+  start();
+  const auto node = services.where("vm1").at(0);
+  controller->set_attribute(node, "#health-disk", "red");
+  ASSERT_TRUE(settle_after([&] { return services.migrations == 1; }));
+  ASSERT_EQ(services.where("vm1").size(), 1U);
+  EXPECT_NE(services.where("vm1").at(0), node);
+  EXPECT_TRUE(failures.empty());
+}
+
+TEST_F(ControllerTest, ALostNodeIsFencedThenItsResourcesStartElsewhere) {
+  start();
+  const auto node = services.where("web").at(0);
+  std::vector<std::string> actions;
+  wholesale_ha::ScopedConnection c = controller->on_action_finished.subscribe(
+      [&](const wholesale_ha::executor::ActionResult& r) { actions.push_back(policy::describe(r.action)); });
+  membership->set_state(node, model::NodeState::unclean);
+  ASSERT_TRUE(settle_after([&] { return !actions.empty(); }));
+  ASSERT_FALSE(actions.empty());
+  EXPECT_EQ(actions.front(), "fence " + node);
+  ASSERT_EQ(services.where("web").size(), 1U);
+  EXPECT_NE(services.where("web").at(0), node);
+  EXPECT_EQ(controller->state().nodes.at(node).state, model::NodeState::offline);
+}
+
+TEST_F(ControllerTest, AnInvalidReloadIsRejectedWholeAndChangesNothing) {
+  start();
+  model::Config bad = controller->config();
+  bad.resources.push_back(resource("db", "no-such-type"));
+  bad.resources.push_back(resource("web", "service"));  // duplicate id
+  auto problems = controller->reload(bad);
+  ASSERT_EQ(problems.size(), 2U);
+  EXPECT_EQ(problems[0].to_string(), "/resources/3/id: duplicate resource id \"web\" (first defined at /resources/0/id)");
+  EXPECT_NE(problems[1].message.find("no callback type \"no-such-type\""), std::string::npos);
+  EXPECT_EQ(controller->config().resources.size(), 2U);
+  EXPECT_EQ(services.where("db").size(), 0U);
+}
+
+TEST_F(ControllerTest, AValidReloadStartsNewAndStopsRemovedResources) {
+  start();
+  model::Config next = controller->config();
+  next.resources.erase(next.resources.begin());  // drop web
+  next.resources.push_back(resource("db", "service"));
+  ASSERT_TRUE(controller->reload(next).empty());
+  ASSERT_TRUE(settle_after([&] { return services.where("db").size() == 1 && services.where("web").empty(); }));
+}
+
+TEST_F(ControllerTest, MoveAndStandbyCommands) {
+  start();
+  ASSERT_TRUE(controller->move("web", "n3").empty());
+  ASSERT_TRUE(settle_after([&] { return services.where("web") == std::vector<std::string>{"n3"}; }));
+  ASSERT_TRUE(controller->standby("n3", true).empty());
+  ASSERT_TRUE(settle_after([&] { return services.where("web") != std::vector<std::string>{"n3"}; }));
+  EXPECT_FALSE(controller->move("web", "nowhere").empty());
+}
+
+TEST_F(ControllerTest, ClearingFailuresLetsAResourceComeBack) {
+  start();
+  const auto first = services.where("web").at(0);
+  ASSERT_TRUE(controller->clear_failcount("web").empty());
+  EXPECT_TRUE(converged());
+  EXPECT_EQ(services.where("web").at(0), first);
+  EXPECT_FALSE(controller->clear_failcount("nope").empty());
+}
+
+}  // namespace
