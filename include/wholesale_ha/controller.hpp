@@ -74,6 +74,8 @@ class Controller {
   /// crm_resource --move); an empty node removes that constraint again.
   std::vector<model::Diagnostic> move(const std::string& resource, const std::string& node);
   std::vector<model::Diagnostic> standby(const std::string& node, bool on);
+  /// Starts or stops a resource for good (its target_role), like crm_resource --start/--stop.
+  std::vector<model::Diagnostic> set_target_role(const std::string& resource, model::TargetRole role);
   /// Forgets failures of `resource` (on `node`, or everywhere) and re-probes it.
   std::vector<model::Diagnostic> clear_failcount(const std::string& resource,
                                                  const std::optional<std::string>& node = {});

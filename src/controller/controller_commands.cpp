@@ -98,6 +98,17 @@ Diagnostics Controller::standby(const std::string& node, bool on) {
   return impl_->adopt(std::move(next));
 }
 
+Diagnostics Controller::set_target_role(const std::string& resource, model::TargetRole role) {
+  model::Config next = *impl_->config;
+  auto it = std::find_if(next.resources.begin(), next.resources.end(),
+                         [&](const auto& r) { return r.id == resource; });
+  if (it == next.resources.end()) {
+    return error("", fmt::format("set_target_role: unknown resource \"{}\"", resource));
+  }
+  it->meta.target_role = role;
+  return impl_->adopt(std::move(next));
+}
+
 Diagnostics Controller::clear_failcount(const std::string& resource, const std::optional<std::string>& node) {
   auto& impl = *impl_;
   if (impl.config->find_resource(resource) == nullptr) {
