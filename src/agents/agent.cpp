@@ -38,6 +38,8 @@ void Agent::migrate_from(const std::string&, std::chrono::milliseconds, Handler 
   complete(std::move(done), {Status::unimplemented, "this backend cannot live-migrate"});
 }
 
+void Agent::watch(std::function<void()>) {}
+
 void Agent::reload(std::chrono::milliseconds, Handler done) {
   complete(std::move(done), {Status::unimplemented, "this backend cannot reload"});
 }

@@ -44,6 +44,16 @@ std::vector<model::Diagnostic> check_params(const model::Resource& resource, con
           error(at, fmt::format("expected an http:// URL, got \"{}\"", value));
         }
         break;
+      case ParamKind::boolean:
+        if (value != "true" && value != "false") {
+          error(at, fmt::format("expected true or false, got \"{}\"", value));
+        }
+        break;
+      case ParamKind::integer:
+        if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) {
+          error(at, fmt::format("expected a non-negative integer, got \"{}\"", value));
+        }
+        break;
       case ParamKind::string:
         if (spec->required && value.empty()) error(at, "must not be empty");
         break;
@@ -63,6 +73,12 @@ model::Duration duration_param(const model::Resource& resource, const std::strin
   auto it = resource.params.find(name);
   if (it == resource.params.end()) return fallback;
   return model::parse_duration(it->second).value_or(fallback);
+}
+
+bool bool_param(const model::Resource& resource, const std::string& name, bool fallback) {
+  auto it = resource.params.find(name);
+  if (it == resource.params.end()) return fallback;
+  return it->second == "true";
 }
 
 std::optional<std::string> string_param(const model::Resource& resource, const std::string& name) {

@@ -11,7 +11,7 @@
 
 namespace wholesale_ha::agents::detail {
 
-enum class ParamKind { string, duration, address, url };
+enum class ParamKind { string, duration, address, url, boolean, integer };
 
 struct ParamSpec {
   std::string name;
@@ -31,5 +31,8 @@ model::Duration duration_param(const model::Resource& resource, const std::strin
                                model::Duration fallback);
 
 std::optional<std::string> string_param(const model::Resource& resource, const std::string& name);
+
+/// "true"/"yes"/"1"/"on" (any case) → true; anything else, or unset, → `fallback`.
+bool bool_param(const model::Resource& resource, const std::string& name, bool fallback);
 
 }  // namespace wholesale_ha::agents::detail

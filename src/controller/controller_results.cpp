@@ -168,7 +168,16 @@ void Controller::Impl::arm_monitor(const std::string& resource, const std::strin
   const model::Resource* r = config->find_resource(resource);
   if (r == nullptr || !running || stopping) return;
   auto& monitor = monitors[{resource, node}];
-  if (!monitor) monitor = std::make_shared<Monitor>(ex);
+  if (!monitor) {
+    monitor = std::make_shared<Monitor>(ex);
+    // Backends with their own failure events (libvirt) trigger a monitor at once.
+    if (agents::Agent* agent = pool.get(resource, node)) {
+      agent->watch([this, resource, node] {
+        auto it = monitors.find({resource, node});
+        if (it != monitors.end()) run_monitor(resource, node, it->second->generation);
+      });
+    }
+  }
   monitor->generation = next_generation++;
   monitor->timer.expires_after(executor::monitor_interval(*r));
   monitor->timer.async_wait([this, resource, node, generation = monitor->generation](

@@ -80,6 +80,12 @@ class Agent {
                             Handler done);
   virtual void reload(std::chrono::milliseconds timeout, Handler done);
 
+  /// Backends that learn about failures by themselves (libvirt lifecycle events) call
+  /// `changed` when the resource may have changed state between monitors; the controller
+  /// then monitors it at once. Replaces any earlier watcher; an empty function stops
+  /// watching. The default does nothing: recurring monitors remain the backstop.
+  virtual void watch(std::function<void()> changed);
+
  protected:
   explicit Agent(boost::asio::any_io_executor executor) : executor_(std::move(executor)) {}
 

@@ -1,0 +1,130 @@
+// The libvirt agent against libvirt's in-memory test:///default driver: lifecycle, events
+// and errors (the test driver has no migration; tests/libvirt/two_hosts_test.cpp has that).
+
+#include <libvirt/libvirt.h>
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+#include <wholesale_ha/agents/libvirt.hpp>
+
+#include "../support/io_wait.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace agents = wholesale_ha::agents;
+namespace model = wholesale_ha::model;
+
+std::string domain_xml(const std::string& name) {
+  return "<domain type='test'><name>" + name +
+         "</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>";
+}
+
+class LibvirtTestDriver : public ::testing::Test {
+ protected:
+  LibvirtTestDriver() {
+    backend = agents::make_libvirt_backend(io.get_executor(),
+                                           {.node_uris = {{"n1", "test:///default"},
+                                                          {"far", "qemu:///system?socket=/nonexistent/libvirt-sock"}},
+                                            .reconnect_min = 50ms});
+  }
+
+  std::shared_ptr<model::Resource> vm(const std::string& name) {
+    auto r = std::make_shared<model::Resource>();
+    r->id = name;
+    r->backend = "libvirt";
+    r->params = {{"xml", domain_xml(name)}, {"shutdown_timeout", "2s"}};
+    return r;
+  }
+
+  agents::Result call(const std::function<void(agents::Handler)>& op) {
+    std::optional<agents::Result> out;
+    op([&](agents::Result r) { out = std::move(r); });
+    EXPECT_TRUE(wha_test::run_until(io, [&] { return out.has_value(); }));
+    return out.value_or(agents::Result{agents::Status::timed_out, "test deadline"});
+  }
+
+  boost::asio::io_context io;
+  std::shared_ptr<agents::LibvirtBackend> backend;
+};
+
+TEST_F(LibvirtTestDriver, StartMonitorStop) {
+  auto r = vm("wha-lifecycle");
+  ASSERT_TRUE(backend->validate(*r, "/resources/0").empty());
+  auto agent = backend->create({io.get_executor(), r, "n1"});
+  EXPECT_TRUE(agent->capabilities().live_migratable);
+  EXPECT_EQ(call([&](auto h) { agent->monitor(10s, h); }).status, agents::Status::not_running);
+  auto started = call([&](auto h) { agent->start(10s, h); });
+  ASSERT_TRUE(started.ok()) << started.reason;
+  EXPECT_TRUE(call([&](auto h) { agent->monitor(10s, h); }).ok());
+  EXPECT_TRUE(call([&](auto h) { agent->start(10s, h); }).ok()) << "starting a running guest is a no-op";
+  auto stopped = call([&](auto h) { agent->stop(10s, h); });
+  ASSERT_TRUE(stopped.ok()) << stopped.reason;
+  EXPECT_EQ(call([&](auto h) { agent->monitor(10s, h); }).status, agents::Status::not_running);
+}
+
+TEST_F(LibvirtTestDriver, ADomainDestroyedBehindOurBackIsReportedAtOnce) {
+  auto r = vm("wha-events");
+  auto agent = backend->create({io.get_executor(), r, "n1"});
+  ASSERT_TRUE(call([&](auto h) { agent->start(10s, h); }).ok());
+  int changes = 0;
+  std::vector<std::string> events;
+  wholesale_ha::ScopedConnection c = backend->on_domain_event.subscribe(
+      [&](const agents::DomainEvent& e) { events.push_back(e.domain + " " + e.event); });
+  agent->watch([&] { ++changes; });
+  // Someone else destroys the guest through their own connection.
+  virConnectPtr other = virConnectOpen("test:///default");
+  ASSERT_NE(other, nullptr);
+  virDomainPtr dom = virDomainLookupByName(other, "wha-events");
+  ASSERT_NE(dom, nullptr);
+  ASSERT_EQ(virDomainDestroy(dom), 0);
+  virDomainFree(dom);
+  virConnectClose(other);
+  ASSERT_TRUE(wha_test::run_until(io, [&] { return changes > 0; }, 10s));
+  EXPECT_NE(std::find(events.begin(), events.end(), "wha-events STOPPED"), events.end());
+  EXPECT_EQ(call([&](auto h) { agent->monitor(10s, h); }).status, agents::Status::not_running);
+}
+
+TEST_F(LibvirtTestDriver, ErrorsAreClearAndQuick) {
+  auto r = std::make_shared<model::Resource>();
+  r->id = "ghost";
+  r->backend = "libvirt";
+  r->params = {{"domain", "wha-not-defined"}};
+  auto agent = backend->create({io.get_executor(), r, "n1"});
+  auto started = call([&](auto h) { agent->start(10s, h); });
+  EXPECT_EQ(started.status, agents::Status::not_configured);
+  EXPECT_EQ(started.reason, "domain wha-not-defined is not defined on this host and the resource has no xml");
+
+  auto bad = vm("wha-bad");
+  bad->params["xml"] = "<domain type='test'><name>wha-bad</name><memory>oops</memory></domain>";
+  auto bad_agent = backend->create({io.get_executor(), bad, "n1"});
+  auto failed = call([&](auto h) { bad_agent->start(10s, h); });
+  EXPECT_EQ(failed.status, agents::Status::error_generic);
+  EXPECT_NE(failed.reason.find("cannot create domain wha-bad"), std::string::npos) << failed.reason;
+
+  auto far = backend->create({io.get_executor(), vm("wha-far"), "far"});
+  auto unreachable = call([&](auto h) { far->monitor(10s, h); });
+  EXPECT_EQ(unreachable.status, agents::Status::error_generic);
+  EXPECT_NE(unreachable.reason.find("cannot reach libvirt at qemu:///system?socket=/nonexistent"), std::string::npos)
+      << unreachable.reason;
+  auto nowhere = backend->create({io.get_executor(), vm("wha-x"), "unknown-node"});
+  EXPECT_EQ(call([&](auto h) { nowhere->monitor(10s, h); }).status, agents::Status::not_configured);
+}
+
+TEST_F(LibvirtTestDriver, ValidatesParameters) {
+  model::Resource r;
+  r.id = "v";
+  r.backend = "libvirt";
+  r.params = {{"domian", "x"}, {"migration", "teleport"}, {"persistent", "yes"}};
+  auto problems = backend->validate(r, "/resources/1");
+  std::vector<std::string> text;
+  for (const auto& d : problems) text.push_back(d.to_string());
+  EXPECT_EQ(text, (std::vector<std::string>{
+                      "/resources/1/params/domian: unknown parameter for backend \"libvirt\" (did you mean \"domain\"?)",
+                      "/resources/1/params/persistent: expected true or false, got \"yes\"",
+                      "/resources/1/params: the libvirt backend needs \"domain\", or an \"xml\" with a <name>",
+                      "/resources/1/params/migration: expected \"live\" or \"save\", got \"teleport\""}));
+}
+
+}  // namespace
