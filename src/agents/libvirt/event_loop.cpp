@@ -1,6 +1,7 @@
 #include "event_loop.hpp"
 
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include <atomic>
 #include <mutex>
@@ -19,7 +20,11 @@ std::shared_ptr<EventLoop> EventLoop::acquire() {
   if (auto loop = g_loop.lock()) return loop;
   static std::once_flag registered;
   // libvirt allows one event implementation per process, registered before any connection.
-  std::call_once(registered, [] { virEventRegisterDefaultImpl(); });
+  std::call_once(registered, [] {
+    virEventRegisterDefaultImpl();
+    // libvirt prints every error to stderr by default; ours reach callers as results.
+    virSetErrorFunc(nullptr, [](void*, virErrorPtr) {});
+  });
   auto loop = std::shared_ptr<EventLoop>(new EventLoop());
   g_loop = loop;
   return loop;
