@@ -1,68 +1,104 @@
-// The main demo: loads a cluster description, shows what the library sees in it, then asks
-// the policy engine what to do now and what it would do when a host's hardware starts to fail.
-// It grows with the library: health probes, agents and live migration join it as they land.
+// The headline demo: three libvirt hosts on this machine (started by run_demo.sh), three tiny
+// guests under the controller. A host's disk is predicted to fail → its guests live-migrate
+// away before anything breaks. Then another host's libvirt daemon dies → the library notices,
+// fences that host, and restarts its guests elsewhere.
+
+#include <unistd.h>
 
 #include <cstdlib>
-#include <string>
+#include <iostream>
+#include <map>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <fmt/format.h>
 
-#include <wholesale_ha/model/json.hpp>
-#include <wholesale_ha/model/summary.hpp>
+#include <wholesale_ha/agents/libvirt.hpp>
+#include <wholesale_ha/controller.hpp>
+#include <wholesale_ha/membership/in_process.hpp>
 #include <wholesale_ha/policy/format.hpp>
-#include <wholesale_ha/policy/planner.hpp>
-#include <wholesale_ha/policy/simulation.hpp>
-#include <wholesale_ha/version.hpp>
+#include <wholesale_ha/process/child_process.hpp>
+
+#include "demo_story.hpp"
+
+using namespace wholesale_ha;
+using namespace std::chrono_literals;
 
 namespace {
 
-namespace model = wholesale_ha::model;
-namespace policy = wholesale_ha::policy;
+const std::vector<std::string> kHosts = {"host-a", "host-b", "host-c"};
 
-void heading(const std::string& text) { fmt::print("\n=== {} ===\n\n", text); }
+std::string socket_of(const std::string& base, const std::string& host) {
+  return base + "/" + host + "/sock/libvirt-sock";
+}
+
+model::Resource guest(const std::string& name) {
+  const bool kvm = ::access("/dev/kvm", R_OK | W_OK) == 0;
+  model::Resource vm;
+  vm.id = name;
+  vm.backend = "libvirt";
+  vm.params = {{"xml", fmt::format("<domain type='{}'><name>{}</name><memory unit='MiB'>64</memory>"
+                                   "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os>"
+                                   "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
+                                   "<controller type='usb' model='none'/><memballoon model='none'/>"
+                                   "<serial type='null'/></devices></domain>",
+                                   kvm ? "kvm" : "qemu", name)},
+               {"shutdown_timeout", "2s"},
+               {"migration_uri", "tcp://127.0.0.1"}};
+  vm.meta.allow_migrate = true;
+  vm.meta.stickiness = 100;
+  vm.operations.monitor.interval = 2s;
+  return vm;
+}
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  const std::string path =
-      argc > 1 ? argv[1] : std::string{WHA_EXAMPLES_DIR} + "/clusters/mixed-datacenter.json";
-  fmt::print("wholesale_ha {} demo: loading {}\n", wholesale_ha::kVersion, path);
-
-  auto loaded = model::load_cluster_file(path);
-  for (const auto& d : loaded.diagnostics) {
-    const bool is_error = d.severity == model::Diagnostic::Severity::error;
-    fmt::print(stderr, "{}: {}\n", is_error ? "error" : "warning", d.to_string());
+int main() {
+  const char* base_env = std::getenv("WHA_LV_BASE");
+  if (base_env == nullptr) {
+    std::cerr << "run the demo with ./scripts/dev demo (it starts the libvirt hosts)\n";
+    return 2;
   }
-  if (!loaded.ok()) {
-    fmt::print(stderr, "the cluster description has {} error(s); nothing was loaded\n",
-               loaded.errors().size());
-    return EXIT_FAILURE;
-  }
-  model::Cluster cluster = std::move(*loaded.value);
-  heading("The cluster as described");
-  fmt::print("{}", model::format_summary(cluster));
+  const std::string base = base_env;
+  const std::string hosts_sh = std::string{WHA_EXAMPLES_DIR} + "/../tests/libvirt/hosts.sh";
+  boost::asio::io_context io;
 
-  heading("What the policy engine does now");
-  auto now = policy::plan(cluster.state, cluster.config);
-  fmt::print("{}", policy::format_transition(now));
-  cluster.state = policy::apply(cluster.state, now);
-
-  // Predictive failure: the first node's memory starts throwing correctable errors.
-  const std::string host = cluster.config.nodes.front().id;
-  heading("Prediction: " + host + " turns red (#health-memory) — evacuate before it fails");
-  if (auto error = policy::simulate::health(cluster, host + ":#health-memory=red")) {
-    fmt::print(stderr, "error: {}\n", *error);
-    return EXIT_FAILURE;
+  agents::LibvirtOptions options;
+  for (const auto& h : kHosts) {
+    options.node_uris[h] = "qemu:///system?socket=" + socket_of(base, h);
+    options.peer_uris[h] = "qemu+unix:///system?socket=" + socket_of(base, h);
   }
-  auto evacuate = policy::plan(cluster.state, cluster.config);
-  fmt::print("{}", policy::format_transition(evacuate));
-  cluster.state = policy::apply(cluster.state, evacuate);
+  options.progress_interval = 100ms;
+  auto libvirt = agents::make_libvirt_backend(io.get_executor(), options);
+  agents::Registry registry;
+  registry.add("libvirt", libvirt);
 
-  heading("Outage: " + host + " is lost without warning — fence, then recover elsewhere");
-  if (auto error = policy::simulate::node_down(cluster, host)) {
-    fmt::print(stderr, "error: {}\n", *error);
-    return EXIT_FAILURE;
-  }
-  fmt::print("{}", policy::format_transition(policy::plan(cluster.state, cluster.config)));
-  return EXIT_SUCCESS;
+  model::Config config;
+  for (const auto& h : kHosts) config.nodes.push_back({h, h, false, false, {}, {}});
+  config.options.health.strategy = model::HealthStrategy::migrate_on_red;
+  config.options.migration_limit = 2;
+  for (const char* name : {"vm-web", "vm-db", "vm-cache"}) config.resources.push_back(guest(name));
+
+  auto membership = std::make_shared<membership::InProcessMembership>(io.get_executor(), kHosts);
+  // Fencing a simulated host powers it off for real: its guests and its daemon are killed.
+  auto fencer = std::make_shared<fencing::CallbackFencer>(
+      [&](const std::string& node, std::chrono::milliseconds timeout, agents::Handler done) {
+        process::async_run(io.get_executor(), {.program = hosts_sh, .args = {"kill", node}, .timeout = timeout},
+                           [&, node, done](process::Result r) {
+                             if (r.success()) membership->set_state(node, model::NodeState::offline);
+                             done({r.success() ? agents::Status::success : agents::Status::error_generic,
+                                   r.success() ? "powered off" : r.describe()});
+                           });
+      });
+  Controller controller{io.get_executor(), config, membership, registry,
+                        {.logger = Logger{make_null_sink()}, .fencer = fencer}};
+
+  demo::Story story{io, controller, *libvirt, hosts_sh};
+  boost::asio::signal_set interrupt{io, SIGINT, SIGTERM};
+  interrupt.async_wait([&](const boost::system::error_code& ec, int) {
+    if (!ec) story.interrupted();
+  });
+  story.begin();
+  io.run();
+  return story.exit_code();
 }

@@ -5,6 +5,7 @@
 #
 #   hosts.sh up NAME...     start one daemon per NAME (any existing ones are stopped first)
 #   hosts.sh kill NAME      "power off" a host: its guests' QEMU processes and its daemon
+#   hosts.sh kill-daemon NAME   kill only the host's libvirtd (its guests keep running)
 #   hosts.sh down           stop every host and remove the state (only what this script made)
 #
 # WHA_LV_BASE (required) is a scratch directory this script owns; sockets are
@@ -17,6 +18,15 @@ BASE=${WHA_LV_BASE:?set WHA_LV_BASE to a scratch directory}
 mkdir -p /etc/libvirt /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt
 
 alive() { [ -n "$1" ] && [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+
+kill_daemon() {
+  local d=$BASE/$1 p
+  [ -f "$d/unshare.pid" ] || return 0
+  p=$(cat "$d/unshare.pid")
+  { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | grep -qF "$d/libvirtd.pid" || return 0
+  kill -9 "$p" 2>/dev/null
+  for _ in $(seq 1 100); do alive "$p" || break; sleep 0.02; done
+}
 
 kill_host() {
   local d=$BASE/$1
@@ -95,6 +105,7 @@ case "${1:-}" in
     wait_ready "$@"
     ;;
   kill) kill_host "${2:?host name}" ;;
+  kill-daemon) kill_daemon "${2:?host name}" ;;
   down)
     for d in "$BASE"/*/; do [ -f "$d/etc/libvirtd.conf" ] && kill_host "$(basename "$d")"; done
     rm -rf "$BASE"
