@@ -3,6 +3,8 @@
 
 #include <libvirt/libvirt.h>
 
+#include <filesystem>
+
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
@@ -110,6 +112,28 @@ TEST_F(LibvirtTestDriver, ErrorsAreClearAndQuick) {
       << unreachable.reason;
   auto nowhere = backend->create({io.get_executor(), vm("wha-x"), "unknown-node"});
   EXPECT_EQ(call([&](auto h) { nowhere->monitor(10s, h); }).status, agents::Status::not_configured);
+}
+
+TEST_F(LibvirtTestDriver, SaveAndRestoreIsTheColdMigrationPath) {
+  // Both "nodes" reach the same in-memory driver: the save image is the shared storage.
+  backend = agents::make_libvirt_backend(io.get_executor(),
+                                         {.node_uris = {{"n1", "test:///default"}, {"n2", "test:///default"}}});
+  auto r = vm("wha-saved");
+  r->params["migration"] = "save";
+  r->params["save_dir"] = std::filesystem::temp_directory_path().string();
+  ASSERT_TRUE(backend->validate(*r, "/resources/0").empty());
+  auto source = backend->create({io.get_executor(), r, "n1"});
+  auto target = backend->create({io.get_executor(), r, "n2"});
+  EXPECT_TRUE(source->capabilities().checkpointable);
+  EXPECT_FALSE(source->capabilities().live_migratable);
+  ASSERT_TRUE(call([&](auto h) { source->start(10s, h); }).ok());
+  auto saved = call([&](auto h) { source->migrate_to("n2", 10s, h); });
+  ASSERT_TRUE(saved.ok()) << saved.reason;
+  EXPECT_EQ(call([&](auto h) { source->monitor(10s, h); }).status, agents::Status::not_running);
+  auto restored = call([&](auto h) { target->migrate_from("n1", 10s, h); });
+  ASSERT_TRUE(restored.ok()) << restored.reason;
+  EXPECT_TRUE(call([&](auto h) { target->monitor(10s, h); }).ok());
+  EXPECT_TRUE(call([&](auto h) { target->stop(10s, h); }).ok());
 }
 
 TEST_F(LibvirtTestDriver, ValidatesParameters) {
