@@ -1,0 +1,153 @@
+// Entry points: parse the XML, run the import steps in order, choose `now`, and check the
+// result with the model's own validation so a returned cluster is always a valid one.
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <wholesale_ha/model/cib.hpp>
+#include <wholesale_ha/model/json.hpp>
+
+#include "import_steps.hpp"
+#include "pacemaker_values.hpp"
+#include "rules.hpp"
+
+namespace wholesale_ha::model {
+namespace {
+
+using cib::ImportContext;
+
+LoadResult<Cluster> failure(std::string message) {
+  return {std::nullopt, {{Diagnostic::Severity::error, "", std::move(message)}}};
+}
+
+std::string xml_error(std::string_view xml, const pugi::xml_parse_result& parsed) {
+  const auto offset =
+      std::min(static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0)), xml.size());
+  const auto before = xml.substr(0, offset);
+  const auto line = std::count(before.begin(), before.end(), '\n') + 1;
+  const auto line_start = before.rfind('\n');
+  const auto column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+  return fmt::format("invalid XML at line {}, column {} (offset {}): {}", line, column, offset,
+                     parsed.description());
+}
+
+/// Rules may test Pacemaker's built-in node attributes; the model knows only configured ones,
+/// so the ones rules use are written into every node.
+void materialize_builtin_attributes(ImportContext& context) {
+  auto& config = context.cluster.config;
+  for (auto& node : config.nodes) {
+    for (const auto& name : context.builtin_attributes_used) {
+      std::string value;
+      if (name == "#uname") value = node.id;
+      if (name == "#kind") value = "cluster";
+      if (name == "#cluster-name") value = config.options.cluster_name;
+      if (name == "#id") {
+        for (const auto& [id, uname] : context.node_unames) {
+          if (uname == node.id) value = id;
+        }
+      }
+      node.attributes.emplace(name, std::move(value));
+    }
+  }
+}
+
+/// options.now, else the CIB's execution-date, else the newest recorded operation result.
+Timestamp choose_now(ImportContext& context, pugi::xml_node cib, const CibImportOptions& options) {
+  if (options.now) return *options.now;
+  if (auto date = cib.attribute("execution-date")) {
+    if (auto value = cib::parse_integer(date.value())) return *value;
+    context.error(cib, "execution-date",
+                  fmt::format("expected seconds since the epoch, got \"{}\"", date.value()));
+    return 0;
+  }
+  Timestamp newest = 0;
+  for (auto op : cib.select_nodes("status/node_state/lrm/lrm_resources/lrm_resource/lrm_rsc_op")) {
+    newest = std::max(
+        newest, cib::parse_integer(op.node().attribute("last-rc-change").value()).value_or(0));
+  }
+  if (newest == 0 && !context.cluster.state.failcounts.empty()) {
+    context.document_warning(
+        "the CIB records no time (no execution-date, no last-rc-change): "
+        "now is 0, so no failure has expired; pass CibImportOptions::now");
+  }
+  return newest;
+}
+
+/// The model's validation of the result. Problems here are gaps in the import itself (it
+/// should have reported them at their CIB location), so they carry the JSON pointer.
+void validate(ImportContext& context) {
+  auto checked = parse_cluster_document(to_json(context.cluster));
+  for (auto& d : checked.diagnostics) {
+    auto message = "the imported cluster: " + d.to_string();
+    if (d.severity == Diagnostic::Severity::error) {
+      context.document_error(std::move(message));
+    } else {
+      context.document_warning(std::move(message));
+    }
+  }
+}
+
+LoadResult<Cluster> import_document(std::string_view xml, const CibImportOptions& options) {
+  pugi::xml_document document;
+  auto parsed = document.load_buffer(xml.data(), xml.size());
+  if (!parsed) return failure(xml_error(xml, parsed));
+  auto cib = document.document_element();
+  if (std::string_view{cib.name()} != "cib") {
+    return failure(
+        fmt::format("not a Pacemaker CIB: the root element is <{}>, expected <cib>", cib.name()));
+  }
+  auto configuration = cib.child("configuration");
+  if (!configuration) return failure("not a Pacemaker CIB: <cib> has no <configuration>");
+
+  ImportContext context{document};
+  cib::import_cluster_options(context, configuration);
+  cib::import_nodes(context, configuration.child("nodes"));
+  cib::import_resources(context, configuration.child("resources"));
+  cib::import_constraints(context, configuration.child("constraints"));
+  cib::import_node_states(context, cib);
+  cib::import_operation_history(context, cib.child("status"));
+  materialize_builtin_attributes(context);
+  context.cluster.state.now = choose_now(context, cib, options);
+  if (!context.has_errors()) validate(context);
+
+  LoadResult<Cluster> result;
+  if (!context.has_errors()) result.value = std::move(context.cluster);
+  result.diagnostics = context.take_diagnostics();
+  return result;
+}
+
+}  // namespace
+
+LoadResult<Cluster> import_cib(std::string_view xml, const CibImportOptions& options) noexcept {
+  try {
+    return import_document(xml, options);
+  } catch (const std::exception& e) {
+    return failure(std::string{"CIB import failed: "} + e.what());
+  }
+}
+
+LoadResult<Cluster> import_cib_file(const std::filesystem::path& path,
+                                    const CibImportOptions& options) noexcept {
+  try {
+    std::ifstream in{path, std::ios::binary};
+    if (!in) return failure("cannot read " + path.string() + ": " + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto result = import_cib(text.str(), options);
+    for (auto& diagnostic : result.diagnostics) {
+      if (diagnostic.pointer.empty())
+        diagnostic.message = path.string() + ": " + diagnostic.message;
+    }
+    return result;
+  } catch (const std::exception& e) {
+    return failure(path.string() + ": " + e.what());
+  }
+}
+
+}  // namespace wholesale_ha::model

@@ -1,0 +1,22 @@
+#pragma once
+// The import, one step per CIB section; each step fills its part of context.cluster and
+// reports what it cannot map. Run in this order: later steps look up what earlier ones
+// defined (nodes and resources before constraints and status).
+
+#include <pugixml.hpp>
+
+#include "import_context.hpp"
+
+namespace wholesale_ha::cib {
+
+/// crm_config (cluster properties), rsc_defaults and op_defaults.
+void import_cluster_options(ImportContext& context, pugi::xml_node configuration);
+void import_nodes(ImportContext& context, pugi::xml_node nodes);
+void import_resources(ImportContext& context, pugi::xml_node resources);
+void import_constraints(ImportContext& context, pugi::xml_node constraints);
+/// Quorum, node states, transient attributes and failcounts.
+void import_node_states(ImportContext& context, pugi::xml_node cib);
+/// Where resources are active, from the operation history (lrm).
+void import_operation_history(ImportContext& context, pugi::xml_node status);
+
+}  // namespace wholesale_ha::cib
