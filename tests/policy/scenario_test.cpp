@@ -51,21 +51,26 @@ TEST_P(Scenario, PlansAsSpecified) {
   const auto expected = expect["actions"].get<std::set<std::string>>();
   EXPECT_EQ(actual, expected) << wha_test::dump(t);
 
-  for (const auto& pair : expect.value("order", json::array())) {
+  // value() returns a copy: keep each one alive for its loop.
+  const json order = expect.value("order", json::array());
+  const json changes = expect.value("changes", json::object());
+  const json reasons = expect.value("reasons", json::object());
+  const json notices = expect.value("notices", json::object());
+  for (const auto& pair : order) {
     const auto before = pair.at(0).get<std::string>();
     const auto after = pair.at(1).get<std::string>();
     EXPECT_TRUE(wha_test::precedes(t, before, after))
         << "expected " << before << " before " << after << "\n" << wha_test::dump(t);
   }
-  for (const auto& [resource, kind] : expect.value("changes", json::object()).items()) {
+  for (const auto& [resource, kind] : changes.items()) {
     EXPECT_EQ(wha_test::change_kind(t, resource), kind.get<std::string>())
         << "change of " << resource << "\n" << wha_test::dump(t);
   }
-  for (const auto& [action, code] : expect.value("reasons", json::object()).items()) {
+  for (const auto& [action, code] : reasons.items()) {
     EXPECT_EQ(wha_test::reason_code(t, action), code.get<std::string>())
         << "reason of " << action << "\n" << wha_test::dump(t);
   }
-  for (const auto& [resource, code] : expect.value("notices", json::object()).items()) {
+  for (const auto& [resource, code] : notices.items()) {
     EXPECT_TRUE(wha_test::has_notice(t, resource, code.get<std::string>()))
         << "notice " << code << " for " << resource << "\n" << wha_test::dump(t);
   }
