@@ -45,6 +45,45 @@ inline std::string replaced_all(std::string text, std::string_view from, std::st
   return text;
 }
 
+/// The bounds of the element `<tag ... />` that contains `marker`.
+inline std::pair<std::size_t, std::size_t> element_around(const std::string& text,
+                                                          std::string_view marker,
+                                                          std::string_view tag) {
+  auto at = text.find(marker);
+  EXPECT_NE(at, std::string::npos) << "fixture does not contain: " << marker;
+  if (at == std::string::npos) return {0, 0};
+  auto begin = text.rfind("<" + std::string{tag}, at);
+  auto end = text.find("/>", at) + 2;
+  return {begin, end};
+}
+
+/// `text` without the lrm_rsc_op that contains `marker`.
+inline std::string without_operation(std::string text, std::string_view marker) {
+  auto [begin, end] = element_around(text, marker, "lrm_rsc_op");
+  text.erase(begin, end - begin);
+  return text;
+}
+
+/// `text` with `from` replaced by `to` inside the lrm_rsc_op that contains `marker`.
+inline std::string edited_operation(std::string text, std::string_view marker,
+                                    std::string_view from, std::string_view to) {
+  auto [begin, end] = element_around(text, marker, "lrm_rsc_op");
+  auto element = replaced(text.substr(begin, end - begin), from, to);
+  text.replace(begin, end - begin, element);
+  return text;
+}
+
+/// `text` with `edit` applied to the node_state of node `uname` only.
+template <class Edit>
+std::string in_node_state(std::string text, std::string_view uname, Edit edit) {
+  auto begin = text.find("uname=\"" + std::string{uname} + "\" in_ccm");
+  EXPECT_NE(begin, std::string::npos) << "no node_state for " << uname;
+  if (begin == std::string::npos) return text;
+  auto end = text.find("</node_state>", begin);
+  text.replace(begin, end - begin, edit(text.substr(begin, end - begin)));
+  return text;
+}
+
 inline std::string all_diagnostics(const model::LoadResult<model::Cluster>& result) {
   std::string out;
   for (const auto& d : result.diagnostics)
