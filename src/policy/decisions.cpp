@@ -239,9 +239,11 @@ class Decider {
     auto migration = std::find_if(protos.begin(), protos.end(),
                                   [](const Proto& p) { return p.kind == ActionKind::migrate; });
     if (migration != protos.end() && affected(migration->target)) {
-      migration_to_move(protos, {ReasonCode::dependency,
-                                 fmt::format("{} depends on {} which cannot migrate",
-                                             c_.resource_id(t), c_.resource_id(f))});
+      // Why it leaves its node stays the reason; how it moves is explained after it.
+      Reason leaving = migration->reason;
+      leaving.text += fmt::format("; moved by stop and start because it depends on {} which cannot migrate",
+                                  c_.resource_id(f));
+      migration_to_move(protos, leaving);
     }
     // Instances that stay where they are restart around the dependency.
     const auto& info = c_.resources[t];

@@ -249,23 +249,16 @@ class Placer {
     }
   }
 
-  /// The node running most of the unit's members now, or kNone.
+  /// The node running most of the unit's members now (failed ones count: recovery in place
+  /// is preferred), the lowest node index among equals; kNone when nothing runs.
   [[nodiscard]] Index current_node(const Unit& unit) const {
-    if (unit.members.size() == 1) {
-      for (const auto& inst : c_.resources[unit.members[0]].active) {
-        if (!inst.failed) return inst.node;
-      }
-      return kNone;
-    }
     std::map<Index, int> running_here;
     for (Index r : unit.members) {
-      for (const auto& inst : c_.resources[r].active) {
-        if (!inst.failed) ++running_here[inst.node];
-      }
+      for (const auto& inst : c_.resources[r].active) ++running_here[inst.node];
     }
     Index current = kNone;
     int most = 0;
-    for (const auto& [n, count] : running_here) {
+    for (const auto& [n, count] : running_here) {  // ascending node index
       if (count > most) {
         current = n;
         most = count;

@@ -21,8 +21,21 @@ bool without_quorum(const model::ClusterState& state, const model::Config& confi
   return !state.quorate && config.options.no_quorum_policy != model::NoQuorumPolicy::ignore;
 }
 
+/// Where `resource` was active on a node this transition fences (it moves from there).
+std::optional<std::string> lost_from(const model::ClusterState& state, const Transition& t,
+                                     const std::string& resource) {
+  for (const auto& a : t.actions) {
+    if (a.kind != ActionKind::fence) continue;
+    for (const auto& p : state.resources) {
+      if (p.resource == resource && p.node == a.node) return a.node;
+    }
+  }
+  return std::nullopt;
+}
+
 /// One summary line per resource (per instance for clones), in configuration order.
-std::vector<ResourceChange> summarize(const model::Config& config, const Transition& t) {
+std::vector<ResourceChange> summarize(const model::Config& config, const model::ClusterState& state,
+                                      const Transition& t) {
   std::map<std::string_view, std::vector<const Action*>> by_resource;
   for (const auto& a : t.actions) {
     if (a.kind != ActionKind::fence) by_resource[a.resource].push_back(&a);
@@ -67,6 +80,7 @@ std::vector<ResourceChange> summarize(const model::Config& config, const Transit
         to = a->node;
       }
     }
+    if (!from && !migrate) from = lost_from(state, t, resource.id);
     ChangeKind kind = ChangeKind::move;
     if (migrate) {
       kind = ChangeKind::migrate;
@@ -76,8 +90,8 @@ std::vector<ResourceChange> summarize(const model::Config& config, const Transit
       kind = ChangeKind::start;
     } else if (std::any_of(actions.begin(), actions.end(), [&](const Action* a) {
                  return a->kind == ActionKind::stop && a->node == *to;
-               }) && actions.size() == 2) {
-      kind = ChangeKind::restart;
+               })) {
+      kind = ChangeKind::restart;  // it ends where it was (also after running twice)
       from = to;
     }
     out.push_back({resource.id, kind, from, to, why});
@@ -97,7 +111,7 @@ Transition plan(const model::ClusterState& state, const model::Config& config) {
     const detail::ReasonWriter reasons{c, p};
     t = detail::build_transition(c, detail::decide(c, p, reasons));
   }
-  t.changes = summarize(config, t);
+  t.changes = summarize(config, state, t);
   return t;
 }
 

@@ -65,8 +65,8 @@ std::string ReasonWriter::describe(Index r, const Term& term) const {
   return "?";
 }
 
-std::string ReasonWriter::why_not_on(Index r, Index n) const {
-  if (auto blocker = node_blocker(n); !blocker.empty()) return blocker;
+ReasonWriter::Blocker ReasonWriter::why_not_on(Index r, Index n) const {
+  if (auto blocker = node_blocker(n); !blocker.empty()) return {blocker};
   // The most negative term explains a negative score best.
   Term worst;
   bool found = false;
@@ -77,8 +77,8 @@ std::string ReasonWriter::why_not_on(Index r, Index n) const {
     }
   });
   if (found && base_score(r, n) < 0) {
-    return fmt::format("{} scores {} ({})", c_.node_id(n), score_text(base_score(r, n)),
-                       describe(r, worst));
+    return {fmt::format("{} scores {} ({})", c_.node_id(n), score_text(base_score(r, n)),
+                        describe(r, worst))};
   }
   if (c_.utilization_enabled) {
     const std::size_t keys = c_.utilization_keys.size();
@@ -88,8 +88,9 @@ std::string ReasonWriter::why_not_on(Index r, Index n) const {
       const auto used = p_.used[n * keys + k];
       const auto capacity = c_.nodes[n].capacity[k];
       if (used + demand > capacity) {
-        return fmt::format("{} lacks capacity ({} {} of {} used, needs {})", c_.node_id(n),
-                           c_.utilization_keys[k], used, capacity, demand);
+        return {fmt::format("{} lacks capacity ({} {} of {} used, needs {})", c_.node_id(n),
+                            c_.utilization_keys[k], used, capacity, demand),
+                true};
       }
     }
   }
@@ -144,8 +145,8 @@ Reason ReasonWriter::leave(Index r, Index from, bool failed_there) const {
                           node.config->id)};
     }
   }
-  if (auto capacity = why_not_on(r, from); capacity.find("lacks capacity") != std::string::npos) {
-    return {ReasonCode::capacity, capacity};
+  if (auto blocker = why_not_on(r, from); blocker.capacity) {
+    return {ReasonCode::capacity, blocker.text};
   }
   for (Index q : info.requires_) {
     if (p_.node_of[q] != kNone && p_.node_of[q] != from) {
@@ -182,15 +183,18 @@ Reason ReasonWriter::unplaced(Index r) const {
     case Unplaced::no_node: break;
   }
   std::vector<std::string> why;
+  bool room_is_the_problem = false;  // some node would take it but for capacity
   constexpr std::size_t kShown = 4;
-  for (Index n = 0; n < c_.nodes.size() && why.size() <= kShown; ++n) {
-    if (auto text = why_not_on(r, n); !text.empty()) why.push_back(std::move(text));
+  for (Index n = 0; n < c_.nodes.size(); ++n) {
+    auto blocker = why_not_on(r, n);
+    room_is_the_problem = room_is_the_problem || blocker.capacity;
+    if (!blocker.text.empty() && why.size() <= kShown) why.push_back(std::move(blocker.text));
   }
   if (why.size() > kShown) {
     why.resize(kShown);
     why.emplace_back("...");
   }
-  return {ReasonCode::no_eligible_node,
+  return {room_is_the_problem ? ReasonCode::capacity : ReasonCode::no_eligible_node,
           fmt::format("no node can run {}{}{}", id, why.empty() ? "" : ": ", fmt::join(why, "; "))};
 }
 

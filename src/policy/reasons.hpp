@@ -30,7 +30,12 @@ class ReasonWriter {
 
  private:
   [[nodiscard]] Score base_score(Index r, Index n) const;
-  [[nodiscard]] std::string why_not_on(Index r, Index n) const;
+  /// Why `r` cannot go to `n` ("" when nothing stands in the way).
+  struct Blocker {
+    std::string text;
+    bool capacity = false;  ///< only the node's remaining capacity
+  };
+  [[nodiscard]] Blocker why_not_on(Index r, Index n) const;
 
   const Compiled& c_;
   const Placement& p_;
