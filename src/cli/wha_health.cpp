@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <ctime>
 #include <string>
 #include <vector>
@@ -185,10 +186,9 @@ int main(int argc, char** argv) {
   monitor.add(source->config);
 
   if (!options.watch) {
-    monitor.check_now([&] {
-      print(monitor, *source, options);
-      io.stop();
-    });
+    // io.run() returns once every probe has answered and every tool has exited: a tool the
+    // monitor gave up on is still killed by its own timeout rather than left behind.
+    monitor.check_now([&] { print(monitor, *source, options); });
     io.run();
     return 0;
   }

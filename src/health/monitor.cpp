@@ -168,6 +168,9 @@ void HealthMonitor::Impl::schedule(std::size_t index) {
 void HealthMonitor::Impl::judge(Probe& p, ProbeResult result, model::Timestamp now) {
   p.checked = now;
   if (result.status == ProbeResult::Status::unavailable && !p.ever_measured) {
+    if (result.reason != p.unavailable) {
+      logger.info("{} ({}): not available: {}", p.settings.id, p.settings.attribute, result.reason);
+    }
     p.unavailable = std::move(result.reason);
     p.failures = 0;
     p.error.reset();
