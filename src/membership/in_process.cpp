@@ -34,6 +34,11 @@ std::string InProcessMembership::local_node() const {
   return view_.nodes.empty() ? std::string{} : view_.nodes.front().id;
 }
 
+std::error_code InProcessMembership::broadcast(const std::string& type, const nlohmann::json& body) {
+  boost::asio::post(executor_, [this, m = Message{local_node(), type, body}] { on_message.emit(m); });
+  return {};
+}
+
 void InProcessMembership::set_state(const std::string& node, model::NodeState state) {
   auto it = std::find_if(view_.nodes.begin(), view_.nodes.end(),
                          [&](const NodeView& n) { return n.id == node; });

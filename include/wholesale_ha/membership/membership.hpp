@@ -5,7 +5,10 @@
 
 #include <cstdint>
 #include <string>
+#include <system_error>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include <wholesale_ha/events.hpp>
 #include <wholesale_ha/model/status.hpp>
@@ -32,6 +35,13 @@ struct View {
   friend bool operator==(const View&, const View&) = default;
 };
 
+/// A message on the cluster's broadcast channel.
+struct Message {
+  std::string from;  ///< the sending node
+  std::string type;
+  nlohmann::json body;
+};
+
 class Membership {
  public:
   virtual ~Membership() = default;
@@ -40,8 +50,15 @@ class Membership {
   /// The node this process runs as.
   [[nodiscard]] virtual std::string local_node() const = 0;
 
+  /// Sends `body` to every member, this one included, in one total order that every member
+  /// sees identically (virtual synchrony). An error means it was not sent (not connected,
+  /// too large); nothing is then delivered.
+  virtual std::error_code broadcast(const std::string& type, const nlohmann::json& body) = 0;
+
   /// Emitted on the membership's executor after every change of the view.
   Event<const View&> on_view_changed;
+  /// Every broadcast message, in the total order, on the membership's executor.
+  Event<const Message&> on_message;
 };
 
 /// The lowest online node id when quorate, else "".
