@@ -239,10 +239,16 @@ class Decider {
     auto migration = std::find_if(protos.begin(), protos.end(),
                                   [](const Proto& p) { return p.kind == ActionKind::migrate; });
     if (migration != protos.end() && affected(migration->target)) {
-      // Why it leaves its node stays the reason; how it moves is explained after it.
+      // The reason keeps docs/policy.md §4's precedence: a weightier cause for leaving the
+      // node stays (with how it moves explained after it); otherwise the dependency is it.
+      const std::string because = fmt::format("{} depends on {} which cannot migrate",
+                                              c_.resource_id(t), c_.resource_id(f));
       Reason leaving = migration->reason;
-      leaving.text += fmt::format("; moved by stop and start because it depends on {} which cannot migrate",
-                                  c_.resource_id(f));
+      if (leaving.code == ReasonCode::better_placement) {
+        leaving = {ReasonCode::dependency, because + "; moved by stop and start"};
+      } else {
+        leaving.text += "; moved by stop and start because " + because;
+      }
       migration_to_move(protos, leaving);
     }
     // Instances that stay where they are restart around the dependency.
