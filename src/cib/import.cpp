@@ -109,6 +109,7 @@ LoadResult<Cluster> import_document(std::string_view xml, const CibImportOptions
   cib::import_cluster_options(context, configuration);
   cib::import_nodes(context, configuration.child("nodes"));
   cib::import_resources(context, configuration.child("resources"));
+  cib::import_other_sections(context, configuration);
   cib::import_constraints(context, configuration.child("constraints"));
   cib::import_node_states(context, cib);
   cib::import_operation_history(context, cib.child("status"));

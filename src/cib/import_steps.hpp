@@ -13,6 +13,9 @@ namespace wholesale_ha::cib {
 void import_cluster_options(ImportContext& context, pugi::xml_node configuration);
 void import_nodes(ImportContext& context, pugi::xml_node nodes);
 void import_resources(ImportContext& context, pugi::xml_node resources);
+/// Tags, fencing topology and unknown sections: reported or, when harmless, ignored. Runs
+/// before constraints, which may name tags.
+void import_other_sections(ImportContext& context, pugi::xml_node configuration);
 void import_constraints(ImportContext& context, pugi::xml_node constraints);
 /// Quorum, node states, transient attributes and failcounts.
 void import_node_states(ImportContext& context, pugi::xml_node cib);

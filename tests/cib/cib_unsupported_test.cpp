@@ -166,6 +166,9 @@ const std::string kColocation =
     R"(<rsc_colocation id="vm1-apart-from-app" rsc="vm1" with-rsc="app" score="-500"/>)";
 const std::string kOrder =
     R"(<rsc_order id="ping-then-app" first="ping-clone" then="app" kind="Mandatory"/>)";
+const std::string kTaggedConstraint =
+    R"(<rsc_location id="vms-avoid-node1" rsc="vms" node="node1" score="-10"/></constraints>)"
+    R"(<tags><tag id="vms"><obj_ref id="vm1"/></tag></tags>)";
 const std::string kRackExpression = R"(attribute="rack" operation="ne" value="r2"/>)";
 const std::string kRackRule =
     "/cib/configuration/constraints/rsc_location[@id='app-on-rack2']/"
@@ -295,6 +298,20 @@ INSTANTIATE_TEST_SUITE_P(
             at(kResources,
                "/clone[@id='ping-clone']/meta_attributes/nvpair[@name='globally-unique']"),
             "globally-unique=true is ignored: globally unique clones are not supported"},
+        Variation{"</constraints>", kTaggedConstraint, Severity::warning,
+                  at(kConstraints, "/rsc_location[@id='vms-avoid-node1']"),
+                  "constraint \"vms-avoid-node1\" is left out: \"vms\" is not imported (tags are "
+                  "not supported)"},
+        Variation{"</constraints>", kTaggedConstraint, Severity::warning, "/cib/configuration/tags",
+                  "tags are not supported; constraints that name a tag are left out"},
+        Variation{
+            "</constraints>",
+            R"(</constraints><fencing-topology><fencing-level id="fl1" target="node1" index="1" devices="fence-node1"/></fencing-topology>)",
+            Severity::warning, "/cib/configuration/fencing-topology",
+            "fencing topology is not imported yet"},
+        Variation{"</constraints>", R"(</constraints><whatever/>)", Severity::warning,
+                  "/cib/configuration/whatever",
+                  "<whatever> is not a known configuration section and is ignored"},
         Variation{R"(name="cpu" value="2"/>
         </utilization>)",
                   R"(name="cpu" value="2"/>
