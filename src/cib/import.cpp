@@ -112,9 +112,10 @@ LoadResult<Cluster> import_document(std::string_view xml, const CibImportOptions
   cib::import_other_sections(context, configuration);
   cib::import_constraints(context, configuration.child("constraints"));
   cib::import_node_states(context, cib);
+  // Before the history: failures older than failure-timeout at `now` have expired.
+  context.cluster.state.now = choose_now(context, cib, options);
   cib::import_operation_history(context, cib.child("status"));
   materialize_builtin_attributes(context);
-  context.cluster.state.now = choose_now(context, cib, options);
   if (!context.has_errors()) validate(context);
 
   LoadResult<Cluster> result;

@@ -88,7 +88,8 @@ RecordedOperation read_operation(pugi::xml_node xml) {
   return op;
 }
 
-HistoryOutcome replay(std::vector<RecordedOperation> operations) {
+HistoryOutcome replay(std::vector<RecordedOperation> operations,
+                      std::optional<model::Timestamp> expired_until) {
   std::stable_sort(
       operations.begin(), operations.end(),
       [](const RecordedOperation& a, const RecordedOperation& b) { return a.call_id < b.call_id; });
@@ -99,7 +100,11 @@ HistoryOutcome replay(std::vector<RecordedOperation> operations) {
       continue;
     }
     if (op.status == kExecCancelled || is_informational(op.operation)) continue;
-    outcome.activity = after(op);
+    const auto activity = after(op);
+    if (activity == Activity::failed && expired_until && op.last_rc_change <= *expired_until) {
+      continue;
+    }
+    outcome.activity = activity;
     if (outcome.activity == Activity::migrated_to_target) {
       outcome.migration_target = op.migrate_target;
     }

@@ -43,7 +43,10 @@ struct HistoryOutcome {
   std::vector<RecordedOperation> pending;
 };
 
-/// Replays the operations in call-id order.
-HistoryOutcome replay(std::vector<RecordedOperation> operations);
+/// Replays the operations in call-id order. Failures recorded at or before `expired_until`
+/// (now - failure-timeout) have expired and are skipped, as Pacemaker does: the resource is
+/// then in whatever state the rest of its history says.
+HistoryOutcome replay(std::vector<RecordedOperation> operations,
+                      std::optional<model::Timestamp> expired_until = std::nullopt);
 
 }  // namespace wholesale_ha::cib

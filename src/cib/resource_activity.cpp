@@ -61,7 +61,7 @@ class ActivityImporter {
     std::vector<RecordedOperation> operations;
     for (auto op : xml.children("lrm_rsc_op"))
       operations.push_back(read_operation(op));
-    auto outcome = replay(std::move(operations));
+    auto outcome = replay(std::move(operations), failures_expired_until(resource));
     for (const auto& op : outcome.pending) {
       model::PendingOperation pending{resource, node, op.operation, std::nullopt,
                                       op.last_rc_change};
@@ -71,6 +71,18 @@ class ActivityImporter {
       context_.cluster.state.pending.push_back(std::move(pending));
     }
     histories_.push_back({resource, node, std::move(outcome)});
+  }
+
+  /// now - failure-timeout for the resource, when it has a failure timeout.
+  std::optional<model::Timestamp> failures_expired_until(const std::string& resource) const {
+    const auto& config = context_.cluster.config;
+    const auto* configured = config.find_resource(resource);
+    if (configured == nullptr) return std::nullopt;
+    const auto timeout =
+        model::effective_meta(configured->meta, config.options.resource_defaults).failure_timeout;
+    if (timeout.count() <= 0) return std::nullopt;
+    return context_.cluster.state.now -
+           std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
   }
 
   /// Whether `target` finished the migration of `resource` from `source`.

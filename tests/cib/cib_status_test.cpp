@@ -89,6 +89,19 @@ TEST(CibStatus, FailedMonitorThenFailedStart) {
   EXPECT_EQ(cluster.state.failcounts.size(), 2u);
 }
 
+TEST(CibStatus, FailuresOlderThanTheFailureTimeoutHaveExpired) {
+  // rsc_defaults failure-timeout=10min. Pacemaker ignores an expired failed operation and
+  // takes the state from the rest of the history (crm_simulate -R on failures.xml then shows
+  // vm1 Started on node1); the failcount stays, and the policy expires it by the same rule.
+  const auto xml = fixture_text("failures.xml");
+  const auto failed_at = newest_change(xml);
+  auto cluster = import_clean(xml, {.now = failed_at + 600});
+  EXPECT_EQ(placements(cluster, "vm1"), (Strings{"node1:started"}));
+  EXPECT_EQ(failcount(cluster, "vm1", "node1")->count, 2);
+  cluster = import_clean(xml, {.now = failed_at + 599});
+  EXPECT_EQ(placements(cluster, "vm1"), (Strings{"node1:failed"}));
+}
+
 TEST(CibStatus, FailcountSpellings) {
   auto xml = replaced(fixture_text("failures.xml"), R"(name="fail-count-vm1#start_0" value="1")",
                       R"(name="fail-count-vm1#start_0" value="INFINITY")");
