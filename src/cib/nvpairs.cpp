@@ -33,7 +33,9 @@ struct ScoredSet {
 std::vector<NvPair> read_nvsets(ImportContext& context, pugi::xml_node parent,
                                 std::string_view set_element, std::string_view what) {
   std::vector<ScoredSet> sets;
-  for (auto written : parent.children(std::string{set_element}.c_str())) {
+  // The range keeps a pointer to the name: it must outlive the loop.
+  const std::string element{set_element};
+  for (auto written : parent.children(element.c_str())) {
     auto set = resolve_reference(context, written);
     if (!set) continue;
     if (set.child("rule")) {
