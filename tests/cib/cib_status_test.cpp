@@ -186,6 +186,25 @@ TEST(CibStatus, LostAndCleanlyStoppedNodes) {
   EXPECT_EQ(placements(cluster, "ping-clone"), (Strings{"node1:started", "node2:started"}));
 }
 
+TEST(CibStatus, MembersWhoseControllerIsGoneOrNotJoined) {
+  const std::string node3 =
+      R"(uname="node3" in_ccm="true" crmd="online" join="member" expected="member")";
+  // In the membership but its controller died: Pacemaker fences it.
+  auto xml =
+      replaced(fixture_text("basic.xml"), node3,
+               R"(uname="node3" in_ccm="true" crmd="offline" join="member" expected="member")");
+  EXPECT_EQ(state_of(import_clean(xml), "node3"), model::NodeState::unclean);
+  // Up but still joining: not online yet, nothing to fence.
+  xml = replaced(fixture_text("basic.xml"), node3,
+                 R"(uname="node3" in_ccm="true" crmd="online" join="pending" expected="member")");
+  auto result = model::import_cib(xml);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(state_of(*result.value, "node3"), model::NodeState::offline);
+  EXPECT_TRUE(has_diagnostic(result, Severity::warning, "/cib/status/node_state[@uname='node3']",
+                             "node \"node3\" is in the membership but has not joined"))
+      << all_diagnostics(result);
+}
+
 TEST(CibStatus, NodeStatesWrittenAsTimestamps) {
   // Pacemaker 2.1.7 writes in_ccm and crmd as the time the node joined (0 = not).
   auto xml =
