@@ -44,7 +44,8 @@ void BM_ExecutorDispatch(benchmark::State& state) {
   }
   wholesale_ha::executor::AgentPool pool{io.get_executor(), registry};
   pool.set_config(*config);
-  wholesale_ha::executor::Executor exec{io.get_executor(), wholesale_ha::Logger{nullptr}, pool, nullptr,
+  wholesale_ha::executor::LocalRunner runner{pool};
+  wholesale_ha::executor::Executor exec{io.get_executor(), wholesale_ha::Logger{nullptr}, runner, nullptr,
                                         {.node_concurrency = 64, .migration_limit = -1}};
   for (auto _ : state) {
     bool done = false;

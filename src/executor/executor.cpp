@@ -73,7 +73,7 @@ struct Executor::Run : std::enable_shared_from_this<Executor::Run> {
 
   asio::any_io_executor ex;
   Logger log;
-  AgentPool& agents;
+  OperationRunner& runner;
   fencing::Fencer* fencer = nullptr;
   ExecutorOptions options;
   policy::Transition t;
@@ -91,8 +91,8 @@ struct Executor::Run : std::enable_shared_from_this<Executor::Run> {
   bool any_failed = false;
   bool finished = false;
 
-  Run(asio::any_io_executor e, Logger l, AgentPool& a, fencing::Fencer* f, ExecutorOptions o)
-      : ex(std::move(e)), log(std::move(l)), agents(a), fencer(f), options(o) {}
+  Run(asio::any_io_executor e, Logger l, OperationRunner& r, fencing::Fencer* f, ExecutorOptions o)
+      : ex(std::move(e)), log(std::move(l)), runner(r), fencer(f), options(o) {}
 
   void start() {
     const std::size_t n = t.actions.size();
@@ -189,51 +189,43 @@ struct Executor::Run : std::enable_shared_from_this<Executor::Run> {
 
   const model::Resource* resource(const std::string& id) const { return config->find_resource(id); }
 
+  /// Runs one agent operation through the runner, with the executor's deadline.
+  void operate(Operation op, agents::Handler done) {
+    call_with_deadline(ex, [r = &runner, op](agents::Handler h) { r->run(op, std::move(h)); },
+                       deadline(op.timeout), std::move(done));
+  }
+
   void start_or_stop(const policy::Action& a, ActionKind kind, const std::string& node, agents::Handler done) {
     const model::Resource* r = resource(a.resource);
-    agents::Agent* agent = agents.get(a.resource, node);
-    if (r == nullptr || agent == nullptr) {
+    if (r == nullptr) {
       return asio::post(ex, [done, id = a.resource] {
-        done({Status::not_configured, fmt::format("no agent can manage {} (unknown resource or backend)", id)});
+        done({Status::not_configured, fmt::format("{} is not in the configuration", id)});
       });
     }
-    const auto timeout = operation_timeout(*r, kind);
-    auto op = [agent, kind, timeout](agents::Handler h) {
-      kind == ActionKind::start ? agent->start(timeout, std::move(h)) : agent->stop(timeout, std::move(h));
-    };
-    call_with_deadline(ex, op, deadline(timeout),
-                       [self = shared_from_this(), kind, id = a.resource, node, done](Result result) {
-                         if (kind == ActionKind::stop && result.ok()) self->agents.release(id, node);
-                         done(std::move(result));
-                       });
+    operate({kind == ActionKind::start ? Operation::Kind::start : Operation::Kind::stop, a.resource, node, {},
+             operation_timeout(*r, kind)},
+            std::move(done));
   }
 
   template <class Finish>
   void migrate(const policy::Action& a, Finish finish) {
     const model::Resource* r = resource(a.resource);
-    agents::Agent* source = agents.get(a.resource, a.node);
-    agents::Agent* target = agents.get(a.resource, *a.target);
-    if (r == nullptr || source == nullptr || target == nullptr) {
+    if (r == nullptr) {
       return asio::post(ex, [finish, id = a.resource] {
-        finish({Status::not_configured, fmt::format("no agent can manage {}", id)}, {});
+        finish({Status::not_configured, fmt::format("{} is not in the configuration", id)}, {});
       });
     }
     const auto timeout = operation_timeout(*r, ActionKind::migrate);
     auto self = shared_from_this();
-    call_with_deadline(
-        ex, [source, to = *a.target, timeout](agents::Handler h) { source->migrate_to(to, timeout, std::move(h)); },
-        deadline(timeout), [self, a, target, timeout, finish](Result to) {
-          if (!to.ok()) return self->fall_back(a, "migrate_to: " + to.reason, finish);
-          call_with_deadline(
-              self->ex, [target, from = a.node, timeout](agents::Handler h) {
-                target->migrate_from(from, timeout, std::move(h));
-              },
-              self->deadline(timeout), [self, a, finish](Result from) {
-                if (!from.ok()) return self->fall_back(a, "migrate_from: " + from.reason, finish);
-                self->agents.release(a.resource, a.node);
-                finish(std::move(from), {});
-              });
-        });
+    operate({Operation::Kind::migrate_to, a.resource, a.node, *a.target, timeout},
+            [self, a, timeout, finish](Result to) {
+              if (!to.ok()) return self->fall_back(a, "migrate_to: " + to.reason, finish);
+              self->operate({Operation::Kind::migrate_from, a.resource, *a.target, a.node, timeout},
+                            [self, a, finish](Result from) {
+                              if (!from.ok()) return self->fall_back(a, "migrate_from: " + from.reason, finish);
+                              finish(std::move(from), {});
+                            });
+            });
   }
 
   /// A failed live migration: stop on the source, start on the target.
@@ -312,11 +304,11 @@ struct Executor::Run : std::enable_shared_from_this<Executor::Run> {
   }
 };
 
-Executor::Executor(asio::any_io_executor executor, Logger logger, AgentPool& agents,
+Executor::Executor(asio::any_io_executor executor, Logger logger, OperationRunner& runner,
                    fencing::Fencer* fencer, ExecutorOptions options)
     : executor_(std::move(executor)),
       log_(std::move(logger)),
-      agents_(agents),
+      runner_(runner),
       fencer_(fencer),
       options_(options) {}
 
@@ -324,7 +316,7 @@ Executor::~Executor() = default;
 
 void Executor::run(policy::Transition transition, std::shared_ptr<const model::Config> config,
                    ExecutorCallbacks callbacks) {
-  run_ = std::make_shared<Run>(executor_, log_, agents_, fencer_, options_);
+  run_ = std::make_shared<Run>(executor_, log_, runner_, fencer_, options_);
   run_->t = std::move(transition);
   run_->config = std::move(config);
   run_->cb = std::move(callbacks);

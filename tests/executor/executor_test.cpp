@@ -90,7 +90,8 @@ class ExecutorTest : public ::testing::Test {
   agents::Registry registry;
   std::shared_ptr<const model::Config> config;
   executor::AgentPool pool{io.get_executor(), registry};
-  executor::Executor exec{io.get_executor(), wholesale_ha::Logger{nullptr}, pool, nullptr,
+  executor::LocalRunner runner{pool};
+  executor::Executor exec{io.get_executor(), wholesale_ha::Logger{nullptr}, runner, nullptr,
                           {.node_concurrency = 4, .migration_limit = 1, .answer_grace = 100ms}};
   std::vector<std::string> started;
   std::vector<executor::ActionResult> finished;
@@ -116,7 +117,7 @@ TEST_F(ExecutorTest, IndependentActionsRunInParallelAndEdgesAreRespected) {
 }
 
 TEST_F(ExecutorTest, ANodeRunsNoMoreThanItsConcurrencyLimit) {
-  executor::Executor narrow{io.get_executor(), wholesale_ha::Logger{nullptr}, pool, nullptr,
+  executor::Executor narrow{io.get_executor(), wholesale_ha::Logger{nullptr}, runner, nullptr,
                             {.node_concurrency = 1}};
   policy::Transition t;
   t.actions = {action(0, policy::ActionKind::start, "a", "n1"),

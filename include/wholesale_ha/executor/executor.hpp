@@ -12,6 +12,7 @@
 
 #include <wholesale_ha/agents/agent.hpp>
 #include <wholesale_ha/executor/agent_pool.hpp>
+#include <wholesale_ha/executor/operation.hpp>
 #include <wholesale_ha/fencing/fencer.hpp>
 #include <wholesale_ha/log.hpp>
 #include <wholesale_ha/model/cluster.hpp>
@@ -52,7 +53,7 @@ std::chrono::milliseconds monitor_interval(const model::Resource& resource);
 
 class Executor {
  public:
-  Executor(boost::asio::any_io_executor executor, Logger logger, AgentPool& agents,
+  Executor(boost::asio::any_io_executor executor, Logger logger, OperationRunner& runner,
            fencing::Fencer* fencer, ExecutorOptions options = {});
   ~Executor();
   Executor(const Executor&) = delete;
@@ -76,7 +77,7 @@ class Executor {
   struct Run;
   boost::asio::any_io_executor executor_;
   Logger log_;
-  AgentPool& agents_;
+  OperationRunner& runner_;
   fencing::Fencer* fencer_;
   ExecutorOptions options_;
   std::shared_ptr<Run> run_;
