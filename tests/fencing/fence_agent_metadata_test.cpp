@@ -1,0 +1,115 @@
+// Reading fence agents' metadata: our test agent, and the real agents Debian ships in
+// fence-agents and fence-virt (C and Python agents, with deprecated/obsoleted names).
+
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <wholesale_ha/fencing/fence_agent.hpp>
+
+#include "fence_test_support.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace fencing = wholesale_ha::fencing;
+
+std::optional<fencing::FenceAgentMetadata> read(const std::filesystem::path& program, std::string& error) {
+  return fencing::read_fence_agent_metadata(program, 30s, error);
+}
+
+TEST(FenceAgentMetadataTest, ReadsTheTestAgent) {
+  std::string error;
+  auto md = read(wha_test::test_fence_agent(), error);
+  ASSERT_TRUE(md) << error;
+  EXPECT_EQ(md->name, "fence_wha_test");
+  EXPECT_EQ(md->description, "Simulated power switch for the wholesale_ha tests");
+  const auto* plug = md->parameter("plug");
+  ASSERT_NE(plug, nullptr);
+  EXPECT_TRUE(plug->required);
+  EXPECT_EQ(plug->obsoletes, "port");
+  EXPECT_EQ(plug->description, "Physical plug number on device");
+  const auto* port = md->parameter("port");
+  ASSERT_NE(port, nullptr);
+  EXPECT_TRUE(port->deprecated);
+  EXPECT_EQ(md->parameter("mode")->default_value, "normal");
+  EXPECT_EQ(md->parameter("verbose")->type, "boolean");
+  EXPECT_EQ(md->parameter("nope"), nullptr);
+  EXPECT_TRUE(md->supports("off"));
+  EXPECT_TRUE(md->supports("status"));
+  EXPECT_FALSE(md->supports("diag"));
+}
+
+TEST(FenceAgentMetadataTest, RejectsWhatIsNotMetadata) {
+  std::string error;
+  EXPECT_FALSE(fencing::parse_fence_agent_metadata("usage: fence_foo [options]", error));
+  EXPECT_TRUE(wha_test::contains(error, "not valid XML")) << error;
+  EXPECT_FALSE(fencing::parse_fence_agent_metadata("<?xml version=\"1.0\"?><html/>", error));
+  EXPECT_EQ(error, "metadata has no <resource-agent> element");
+  EXPECT_FALSE(fencing::parse_fence_agent_metadata("<resource-agent name=\"x\"/>", error));
+  EXPECT_EQ(error, "metadata declares no parameters and no actions");
+  // A program that fails its metadata action (fence_ack_manual wants a node on the command line).
+  EXPECT_FALSE(read("/bin/false", error));
+  EXPECT_TRUE(wha_test::contains(error, "action=metadata failed: exited with status 1")) << error;
+}
+
+/// What each real agent must show: a parameter, whether it is required, and an action.
+struct RealAgent {
+  const char* agent;
+  const char* parameter;
+  bool required;
+  const char* action;
+};
+
+TEST(FenceAgentMetadataTest, ParsesTheRealAgentsMetadata) {
+  const RealAgent agents[] = {
+      {"fence_ipmilan", "lanplus", false, "off"},  {"fence_ipmilan", "username", false, "status"},
+      {"fence_virsh", "plug", true, "off"},        {"fence_virsh", "ip", true, "status"},
+      {"fence_xvm", "plug", true, "off"},          {"fence_xvm", "key_file", false, "status"},
+      {"fence_redfish", "systems_uri", false, "off"}, {"fence_apc", "switch", false, "reboot"},
+      {"fence_dummy", "status_file", false, "off"}, {"fence_scsi", "devices", false, "off"},
+      {"fence_sbd", "devices", true, "reboot"},     {"fence_kdump", "nodename", false, "off"},
+  };
+  int parsed = 0;
+  for (const auto& a : agents) {
+    const std::filesystem::path program = std::string{"/usr/sbin/"} + a.agent;
+    if (::access(program.c_str(), X_OK) != 0) continue;  // scripts/dev installs them; tolerate a bare machine
+    std::string error;
+    auto md = read(program, error);
+    ASSERT_TRUE(md) << a.agent << ": " << error;
+    const auto* p = md->parameter(a.parameter);
+    ASSERT_NE(p, nullptr) << a.agent << " has no parameter " << a.parameter;
+    EXPECT_EQ(p->required, a.required) << a.agent << " " << a.parameter;
+    EXPECT_TRUE(md->supports(a.action)) << a.agent << " " << a.action;
+    EXPECT_TRUE(md->supports("metadata")) << a.agent;
+    ++parsed;
+  }
+  if (parsed == 0) GTEST_SKIP() << "no fence agents installed (apt-get install fence-agents fence-virt)";
+}
+
+TEST(FenceAgentMetadataTest, RealAgentsNameTheirDeprecatedParameters) {
+  if (::access("/usr/sbin/fence_virsh", X_OK) != 0) GTEST_SKIP() << "fence-agents is not installed";
+  std::string error;
+  auto md = read("/usr/sbin/fence_virsh", error);
+  ASSERT_TRUE(md) << error;
+  EXPECT_EQ(md->parameter("ip")->obsoletes, "ipaddr");
+  EXPECT_TRUE(md->parameter("ipaddr")->deprecated);
+  EXPECT_EQ(md->parameter("username")->obsoletes, "login");
+  EXPECT_EQ(md->parameter("ipport")->default_value, "22");
+  EXPECT_EQ(md->parameter("ipport")->type, "integer");
+  EXPECT_FALSE(md->supports("diag"));
+}
+
+TEST(FenceAgentMetadataTest, ParsesPacemakerHostMaps) {
+  std::string error;
+  auto map = fencing::parse_host_map("n1:vm-1;n2:vm-2, n3=vm-3 ", error);
+  ASSERT_TRUE(map) << error;
+  EXPECT_EQ(*map, (std::map<std::string, std::string>{{"n1", "vm-1"}, {"n2", "vm-2"}, {"n3", "vm-3"}}));
+  EXPECT_TRUE(fencing::parse_host_map("", error)->empty());
+  EXPECT_FALSE(fencing::parse_host_map("n1:vm-1;n2", error));
+  EXPECT_EQ(error, "host map entry \"n2\" is not node:plug");
+  EXPECT_FALSE(fencing::parse_host_map("n1:a;n1:b", error));
+  EXPECT_EQ(error, "host map names node \"n1\" twice");
+}
+
+}  // namespace
