@@ -28,6 +28,9 @@ class LogSink {
 std::shared_ptr<LogSink> make_stderr_sink();
 /// Discards everything.
 std::shared_ptr<LogSink> make_null_sink();
+/// Appends the same lines as the stderr sink to `path` (created if missing); nullptr when
+/// the file cannot be opened.
+std::shared_ptr<LogSink> make_file_sink(const std::string& path);
 
 /// A component's handle on a sink. Cheap to copy; children share the sink and the level.
 class Logger {

@@ -1,5 +1,6 @@
 #include <wholesale_ha/log.hpp>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -8,27 +9,50 @@
 namespace wholesale_ha {
 namespace {
 
+/// "2026-11-25T06:17:13.123Z warn  [policy] message\n".
+std::string format_line(LogLevel level, std::string_view component, std::string_view message);
+
+/// One write(2) per line keeps lines from concurrent threads (and processes) whole.
+void write_all(int fd, std::string_view rest) {
+  while (!rest.empty()) {
+    auto n = ::write(fd, rest.data(), rest.size());
+    if (n <= 0) break;
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
 class StderrSink final : public LogSink {
  public:
   void write(LogLevel level, std::string_view component, std::string_view message) override {
-    using namespace std::chrono;
-    const auto now = system_clock::now();
-    const auto seconds = system_clock::to_time_t(now);
-    const auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    // One write(2) per line keeps lines from concurrent threads whole.
-    auto line = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z {:<5} [{}] {}\n",
-                            utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
-                            utc.tm_min, utc.tm_sec, millis, to_string(level), component, message);
-    std::string_view rest = line;
-    while (!rest.empty()) {
-      auto n = ::write(STDERR_FILENO, rest.data(), rest.size());
-      if (n <= 0) break;
-      rest.remove_prefix(static_cast<std::size_t>(n));
-    }
+    write_all(STDERR_FILENO, format_line(level, component, message));
   }
 };
+
+class FileSink final : public LogSink {
+ public:
+  explicit FileSink(int fd) : fd_(fd) {}
+  ~FileSink() override { ::close(fd_); }
+  FileSink(const FileSink&) = delete;
+  FileSink& operator=(const FileSink&) = delete;
+  void write(LogLevel level, std::string_view component, std::string_view message) override {
+    write_all(fd_, format_line(level, component, message));
+  }
+
+ private:
+  int fd_;
+};
+
+std::string format_line(LogLevel level, std::string_view component, std::string_view message) {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  const auto seconds = system_clock::to_time_t(now);
+  const auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z {:<5} [{}] {}\n", utc.tm_year + 1900,
+                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis, to_string(level),
+                     component, message);
+}
 
 class NullSink final : public LogSink {
  public:
@@ -51,6 +75,12 @@ std::string_view to_string(LogLevel level) noexcept {
 
 std::shared_ptr<LogSink> make_stderr_sink() { return std::make_shared<StderrSink>(); }
 std::shared_ptr<LogSink> make_null_sink() { return std::make_shared<NullSink>(); }
+
+std::shared_ptr<LogSink> make_file_sink(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return nullptr;
+  return std::make_shared<FileSink>(fd);
+}
 
 Logger::Logger() : Logger(make_stderr_sink()) {}
 

@@ -43,9 +43,12 @@ Controller::Impl::Impl(Controller& owner, asio::any_io_executor executor, model:
       options(std::move(opts)),
       pool(executor, reg),
       fencer(choose_fencer(*this, options.fencer, *membership)),
-      exec(executor, options.logger.child("executor"), pool, fencer.get(), options.executor),
+      exec(executor, options.logger.child("executor"), cluster_runner, fencer.get(), options.executor),
+      sync_timer(executor),
       retry_timer(executor) {
   pool.set_config(*config);
+  clustered = dynamic_cast<membership::InProcessMembership*>(membership.get()) == nullptr;
+  local = membership->local_node();
 }
 
 model::Timestamp Controller::Impl::now() const {
@@ -59,12 +62,24 @@ void Controller::Impl::start() {
   if (running) return;
   running = true;
   stopping = false;
+  started_at = std::chrono::steady_clock::now();
   membership_connection = membership->on_view_changed.subscribe([this](const membership::View& v) {
     apply_view(v);
     self.on_membership_changed.emit(v);
+    if (clustered && is_coordinator()) begin_sync();
     schedule_plan();
   });
+  if (clustered) {
+    message_connection = membership->on_message.subscribe([this](const membership::Message& m) { handle(m); });
+  }
   apply_view(membership->view());
+  if (clustered) {
+    local = membership->local_node();
+    log.info("starting as {} in a cluster of {} configured nodes; {}", local, config->nodes.size(),
+             is_coordinator() ? "coordinating" : "waiting for the coordinator");
+    if (is_coordinator()) begin_sync();
+    return;
+  }
   log.info("starting: {} nodes, {} resources; probing what already runs", config->nodes.size(),
            config->resources.size());
   probe_all();
@@ -78,7 +93,9 @@ void Controller::Impl::stop(std::function<void()> done) {
   stopping = true;
   stop_done = std::move(done);
   membership_connection.disconnect();
+  message_connection.disconnect();
   retry_timer.cancel();
+  sync_timer.cancel();
   for (auto& [key, monitor] : monitors) monitor->timer.cancel();
   monitors.clear();
   if (exec.busy()) {
@@ -101,6 +118,9 @@ void Controller::Impl::schedule_plan() {
 
 void Controller::Impl::plan_now() {
   if (!running || stopping) return;
+  // In a cluster only the coordinator plans, and only once every member has reported.
+  if (clustered && (!is_coordinator() || !synced)) return;
+  if (probes_in_flight > 0) return;  // probe_all() plans when the last answer is in
   if (exec.busy()) {
     // Something changed while a transition runs: finish what is in flight, then re-plan.
     replan_pending = true;
@@ -158,8 +178,13 @@ void Controller::Impl::transition_done(bool complete) {
   });
 }
 
-void Controller::Impl::apply_view(const membership::View& view) {
+void Controller::Impl::apply_view(const membership::View& next) {
+  const bool lost_quorum = clustered && view.quorate && !next.quorate;
+  const bool was_coordinator = is_coordinator();
+  view = next;
   state.quorate = view.quorate;
+  if (clustered && was_coordinator && !is_coordinator() && exec.busy()) exec.abort();
+  if (lost_quorum) quorum_lost_locally();
   for (const auto& node : config->nodes) {
     model::NodeState s = view.state_of(node.id);
     if (s == model::NodeState::online) {

@@ -34,13 +34,8 @@ Diagnostics Controller::Impl::adopt(model::Config next) {
               problems.size());
     return problems;
   }
-  config = std::make_shared<const model::Config>(std::move(next));
-  pool.set_config(*config);
-  std::erase_if(state.failcounts,
-                [&](const auto& f) { return config->find_resource(f.resource) == nullptr; });
-  stop_orphans();
-  is_idle = false;
-  schedule_plan();
+  // Every member switches when the change comes round in the total order.
+  publish("config", model::to_json(model::Cluster{std::move(next), {}}));
   return {};
 }
 
@@ -117,7 +112,7 @@ Diagnostics Controller::clear_failcount(const std::string& resource, const std::
   auto matches = [&](const std::string& r, const std::string& n) {
     return r == resource && (!node || *node == n);
   };
-  std::erase_if(impl.state.failcounts, [&](const auto& f) { return matches(f.resource, f.node); });
+  impl.publish("failures_cleared", {{"resource", resource}, {"node", node.value_or("")}});
   // Failed or blocked instances are re-probed: the truth replaces the remembered failure.
   std::vector<std::string> nodes;
   for (const auto& p : impl.state.resources) {
@@ -149,21 +144,7 @@ Diagnostics Controller::set_attribute(const std::string& node, const std::string
   auto it = attributes.find(name);
   const bool unchanged = value ? (it != attributes.end() && it->second == *value) : it == attributes.end();
   if (unchanged) return {};
-  if (value) {
-    attributes[name] = *value;
-  } else {
-    attributes.erase(name);
-  }
-  if (name.starts_with("#health-")) {
-    model::Attributes health;
-    for (const auto& [k, v] : attributes) {
-      if (k.starts_with("#health-")) health.emplace(k, v);
-    }
-    impl.log.info("node {} health: {} = {}", node, name, value.value_or("(removed)"));
-    on_node_health_changed.emit(node, health);
-  }
-  impl.is_idle = false;
-  impl.schedule_plan();
+  impl.record_attribute(node, name, value);
   return {};
 }
 

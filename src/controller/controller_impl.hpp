@@ -9,8 +9,11 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <wholesale_ha/controller.hpp>
 #include <wholesale_ha/executor/agent_pool.hpp>
+#include <wholesale_ha/executor/operation.hpp>
 
 namespace wholesale_ha {
 
@@ -43,12 +46,33 @@ struct Controller::Impl {
   model::ResourcePlacement* placement(const std::string& resource, const std::string& node);
   void set_placement(const std::string& resource, const std::string& node, model::ResourceState s);
   void remove_placement(const std::string& resource, const std::string& node);
-  std::int32_t add_failure(const std::string& resource, const std::string& node, bool fatal);
   void drop_node_placements(const std::string& node);
 
   // --- commands (controller_commands.cpp)
   std::vector<model::Diagnostic> adopt(model::Config next);
   void stop_orphans();
+
+  // --- the replicated state (replica.cpp): every change is a message; in-process it is
+  // applied at once, in a cluster every member applies it in the same total order.
+  void publish(const std::string& type, nlohmann::json body);
+  void handle(const membership::Message& message);
+  void record_placement(const std::string& resource, const std::string& node,
+                        std::optional<model::ResourceState> state);
+  std::int32_t record_failure(const std::string& resource, const std::string& node, bool fatal);
+  void record_attribute(const std::string& node, const std::string& name, const std::optional<std::string>& value);
+
+  // --- cluster mode (cluster.cpp)
+  [[nodiscard]] bool is_coordinator() const;
+  /// Whether this process monitors and probes `resource` on `node`.
+  [[nodiscard]] bool responsible_for(const std::string& resource, const std::string& node) const;
+  [[nodiscard]] bool runs_anywhere(const std::string& resource) const;
+  void run_operation(const executor::Operation& op, agents::Handler done);
+  void serve_operation(const membership::Message& request);
+  void operation_answered(const nlohmann::json& answer);
+  void begin_sync();
+  void report_local(std::uint64_t round, const std::string& coordinator);
+  void report_received(const nlohmann::json& report);
+  void quorum_lost_locally();
 
   Controller& self;
   boost::asio::any_io_executor ex;
@@ -59,6 +83,14 @@ struct Controller::Impl {
   agents::Registry& registry;
   ControllerOptions options;
   executor::AgentPool pool;
+  executor::LocalRunner local_runner{pool};
+
+  /// Routes operations: to this process's agents, or to the node that must run them.
+  struct ClusterRunner final : executor::OperationRunner {
+    explicit ClusterRunner(Impl& i) : impl(i) {}
+    void run(const executor::Operation& op, agents::Handler done) override { impl.run_operation(op, std::move(done)); }
+    Impl& impl;
+  } cluster_runner{*this};
   std::shared_ptr<fencing::Fencer> fencer;
   executor::Executor exec;
   ScopedConnection membership_connection;
@@ -78,11 +110,27 @@ struct Controller::Impl {
   /// Resources with an action in flight: their monitors wait.
   std::set<std::string> acting;
 
+  // Cluster mode.
+  bool clustered = false;  ///< the membership spans processes (not in-process)
+  membership::View view;   ///< the last membership view applied
+  std::string local;       ///< this node's id
+  ScopedConnection message_connection;
+  std::uint64_t next_operation = 1;
+  std::map<std::uint64_t, agents::Handler> awaiting_answers;  ///< remote operations in flight
+  std::size_t serving = 0;  ///< operations this node runs for the coordinator
+  std::vector<std::function<void()>> when_idle_locally;
+  std::uint64_t sync_round = 0;
+  std::set<std::string> awaiting_reports;
+  bool synced = false;
+  boost::asio::steady_timer sync_timer;
+  std::chrono::steady_clock::time_point started_at{};
+
   bool running = false;
   bool stopping = false;
   bool plan_posted = false;
   bool replan_pending = false;
   bool is_idle = false;
+  std::size_t probes_in_flight = 0;
   std::chrono::milliseconds retry_delay{0};
   boost::asio::steady_timer retry_timer;
   std::function<void()> stop_done;

@@ -44,20 +44,6 @@ void Controller::Impl::drop_node_placements(const std::string& node) {
   std::erase_if(monitors, [&](const auto& entry) { return entry.first.second == node; });
 }
 
-std::int32_t Controller::Impl::add_failure(const std::string& resource, const std::string& node,
-                                           bool fatal) {
-  auto it = std::find_if(state.failcounts.begin(), state.failcounts.end(), [&](const auto& f) {
-    return f.resource == resource && f.node == node;
-  });
-  if (it == state.failcounts.end()) {
-    state.failcounts.push_back({resource, node, 0, 0});
-    it = std::prev(state.failcounts.end());
-  }
-  it->count = fatal ? model::kInfinity : std::min(it->count + 1, model::kInfinity);
-  it->last_failure = now();
-  return it->count;
-}
-
 // --- action results --------------------------------------------------------------------------
 
 void Controller::Impl::action_finished(const executor::ActionResult& r) {
@@ -68,10 +54,7 @@ void Controller::Impl::action_finished(const executor::ActionResult& r) {
   switch (a.kind) {
     case ActionKind::fence:
       if (r.result.ok()) {
-        fence_requested.erase(a.node);
-        fenced.insert(a.node);
-        state.nodes[a.node].state = model::NodeState::offline;
-        drop_node_placements(a.node);
+        publish("fenced", {{"node", a.node}});
       } else {
         log.error("FENCING {} FAILED: {}. Its resources are NOT recovered until it is fenced or "
                   "confirmed down.",
@@ -80,8 +63,7 @@ void Controller::Impl::action_finished(const executor::ActionResult& r) {
       return;
     case ActionKind::start:
       if (r.result.ok()) {
-        set_placement(a.resource, a.node, model::ResourceState::started);
-        arm_monitor(a.resource, a.node);
+        record_placement(a.resource, a.node, model::ResourceState::started);
       } else if (resource != nullptr) {
         operation_failed(a.resource, a.node, "start", r.result,
                          resource->operations.start.on_fail.value_or(model::OnFail::restart), true);
@@ -89,7 +71,7 @@ void Controller::Impl::action_finished(const executor::ActionResult& r) {
       return;
     case ActionKind::stop:
       if (r.result.ok()) {
-        remove_placement(a.resource, a.node);
+        record_placement(a.resource, a.node, std::nullopt);
       } else if (resource != nullptr) {
         const auto fallback = config->options.stonith_enabled ? model::OnFail::fence : model::OnFail::block;
         operation_failed(a.resource, a.node, "stop", r.result,
@@ -98,15 +80,14 @@ void Controller::Impl::action_finished(const executor::ActionResult& r) {
       return;
     case ActionKind::migrate:
       if (r.result.ok()) {
-        remove_placement(a.resource, a.node);
-        set_placement(a.resource, *a.target, model::ResourceState::started);
-        arm_monitor(a.resource, *a.target);
+        record_placement(a.resource, a.node, std::nullopt);
+        record_placement(a.resource, *a.target, model::ResourceState::started);
         if (r.fallback) log.warn("{} moved by stop and start after: {}", a.resource, *r.fallback);
       } else if (resource != nullptr) {
         // Where it is now is uncertain: mark both sides failed; the policy stops it on both
         // (a stop of something stopped succeeds) and starts it once.
-        set_placement(a.resource, a.node, model::ResourceState::failed);
-        set_placement(a.resource, *a.target, model::ResourceState::failed);
+        record_placement(a.resource, a.node, model::ResourceState::failed);
+        record_placement(a.resource, *a.target, model::ResourceState::failed);
         operation_failed(a.resource, a.node, "migrate", r.result,
                          resource->operations.migrate.on_fail.value_or(model::OnFail::restart),
                          false);
@@ -125,23 +106,21 @@ void Controller::Impl::operation_failed(const std::string& resource, const std::
                result.reason);
       return;
     case model::OnFail::block:
-      set_placement(resource, node, model::ResourceState::blocked);
-      monitors.erase({resource, node});
-      count = add_failure(resource, node, false);
+      record_placement(resource, node, model::ResourceState::blocked);
+      count = record_failure(resource, node, false);
       log.error("{} of {} on {} failed ({}); it is BLOCKED until an operator clears it", operation,
                 resource, node, result.reason);
       break;
     case model::OnFail::fence:
-      set_placement(resource, node, model::ResourceState::failed);
-      count = add_failure(resource, node, fatal);
-      fence_requested.insert(node);
-      state.nodes[node].state = model::NodeState::unclean;
+      record_placement(resource, node, model::ResourceState::failed);
+      count = record_failure(resource, node, fatal);
+      publish("fence_request", {{"node", node}});
       log.error("{} of {} on {} failed ({}); fencing {}", operation, resource, node,
                 result.reason, node);
       break;
     case model::OnFail::restart:
-      if (operation != "migrate") set_placement(resource, node, model::ResourceState::failed);
-      count = add_failure(resource, node, fatal);
+      if (operation != "migrate") record_placement(resource, node, model::ResourceState::failed);
+      count = record_failure(resource, node, fatal);
       log.error("{} of {} on {} failed: {} ({}); failcount {}", operation, resource, node,
                 agents::to_string(result.status), result.reason, model::score_to_string(count));
       break;
@@ -156,7 +135,9 @@ void Controller::Impl::sync_monitors() {
   if (!running || stopping) return;
   std::set<std::pair<std::string, std::string>> wanted;
   for (const auto& p : state.resources) {
-    if (p.state == model::ResourceState::started) wanted.insert({p.resource, p.node});
+    if (p.state == model::ResourceState::started && responsible_for(p.resource, p.node)) {
+      wanted.insert({p.resource, p.node});
+    }
   }
   std::erase_if(monitors, [&](const auto& entry) { return !wanted.contains(entry.first); });
   for (const auto& [resource, node] : wanted) {
@@ -229,12 +210,12 @@ void Controller::Impl::probe(const std::string& resource, const std::string& nod
   exec.call([agent, timeout](agents::Handler h) { agent->monitor(timeout, std::move(h)); }, timeout,
             [this, resource, node, then = std::move(then)](agents::Result result) {
               if (result.ok() || result.status == Status::degraded) {
-                set_placement(resource, node, model::ResourceState::started);
+                record_placement(resource, node, model::ResourceState::started);
                 log.info("probe: {} is running on {}", resource, node);
               } else if (result.status == Status::not_running) {
-                remove_placement(resource, node);
+                record_placement(resource, node, std::nullopt);
               } else {
-                set_placement(resource, node, model::ResourceState::failed);
+                record_placement(resource, node, model::ResourceState::failed);
                 log.warn("probe: {} on {} is in a failed state: {}", resource, node, result.reason);
               }
               then();
@@ -242,19 +223,20 @@ void Controller::Impl::probe(const std::string& resource, const std::string& nod
 }
 
 void Controller::Impl::probe_all() {
-  auto pending = std::make_shared<std::size_t>(0);
-  auto one_done = [this, pending] {
-    if (--*pending == 0) schedule_plan();
-  };
   std::vector<std::pair<std::string, std::string>> work;
   for (const auto& r : config->resources) {
     for (const auto& n : config->nodes) {
       if (state.nodes[n.id].state == model::NodeState::online) work.push_back({r.id, n.id});
     }
   }
-  *pending = work.size();
+  // Planning waits for every answer: a plan made on half the truth could start a second copy.
+  probes_in_flight += work.size();
   if (work.empty()) return schedule_plan();
-  for (const auto& [resource, node] : work) probe(resource, node, one_done);
+  for (const auto& [resource, node] : work) {
+    probe(resource, node, [this] {
+      if (--probes_in_flight == 0) schedule_plan();
+    });
+  }
 }
 
 }  // namespace wholesale_ha

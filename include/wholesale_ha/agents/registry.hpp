@@ -24,6 +24,11 @@ class Backend {
 
   /// A new agent for `context.resource` on `context.node`.
   [[nodiscard]] virtual std::unique_ptr<Agent> create(const AgentContext& context) = 0;
+
+  /// True when an agent for any node can run in any process (it reaches that node remotely,
+  /// like libvirt through a URI): in a cluster the coordinator then runs the operations itself.
+  /// False (the default) when the operations must run on the node itself.
+  [[nodiscard]] virtual bool runs_anywhere() const { return false; }
 };
 
 class Registry {

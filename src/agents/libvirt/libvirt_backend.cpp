@@ -346,6 +346,9 @@ class LibvirtBackendImpl final : public LibvirtBackend {
     return std::make_unique<LibvirtAgent>(context, s_);
   }
 
+  /// Every host is reached through its URI: the coordinator can drive them all.
+  [[nodiscard]] bool runs_anywhere() const override { return true; }
+
  private:
   std::shared_ptr<Shared> s_;
 };

@@ -1,0 +1,95 @@
+// wha-node: the library as a small HA daemon, one per machine. It joins the Corosync cluster,
+// runs the controller (the coordinator plans; every node runs its own resources), fences with
+// the configured method, and answers wha-mon on a Unix socket.
+//
+//   wha-node --config node.json
+
+#include <cstdlib>
+#include <iostream>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <CLI/CLI.hpp>
+
+#include <wholesale_ha/agents/checkpoint.hpp>
+#include <wholesale_ha/agents/ocf.hpp>
+#include <wholesale_ha/agents/process.hpp>
+#include <wholesale_ha/controller.hpp>
+#include <wholesale_ha/fencing/command.hpp>
+#include <wholesale_ha/fencing/self_fence.hpp>
+#include <wholesale_ha/membership/corosync.hpp>
+#include <wholesale_ha/model/json.hpp>
+
+#include "control_socket.hpp"
+#include "node_config.hpp"
+
+using namespace wholesale_ha;
+
+int main(int argc, char** argv) {
+  CLI::App app{"wholesale_ha node daemon"};
+  std::string config_path;
+  app.add_option("--config", config_path, "wha-node configuration (JSON)")->required()->check(CLI::ExistingFile);
+  CLI11_PARSE(app, argc, argv);
+
+  std::vector<std::string> errors;
+  auto node = wha_node::load_node_config(config_path, errors);
+  for (const auto& e : errors) std::cerr << config_path << ": " << e << "\n";
+  if (!node) return 1;
+  auto cluster = model::load_cluster_file(node->cluster_file);
+  for (const auto& d : cluster.diagnostics) std::cerr << node->cluster_file << ": " << d.to_string() << "\n";
+  if (!cluster.ok()) return 1;
+
+  auto sink = node->log_file.empty() ? make_stderr_sink() : make_file_sink(node->log_file);
+  if (!sink) {
+    std::cerr << "cannot open " << node->log_file << "\n";
+    return 1;
+  }
+  Logger log{sink, LogLevel::info, "wha-node"};
+  boost::asio::io_context io;
+
+  agents::Registry registry;
+  registry.add("process", agents::make_process_backend());
+  registry.add("checkpoint", agents::make_checkpoint_backend());
+  registry.add("ocf", agents::make_ocf_backend({.ocf_root = node->ocf_root, .state_dir = node->ocf_state_dir}));
+  if (auto problems = registry.validate(cluster.value->config.resources); !problems.empty()) {
+    for (const auto& d : problems) std::cerr << node->cluster_file << ": " << d.to_string() << "\n";
+    return 1;
+  }
+
+  auto membership = std::make_shared<membership::CorosyncMembership>(
+      io.get_executor(), membership::CorosyncOptions{.group = node->group}, log);
+  std::shared_ptr<fencing::Fencer> fencer;
+  if (node->fencing.type == "command") {
+    fencer = std::make_shared<fencing::CommandFencer>(
+        io.get_executor(), fencing::CommandFencerOptions{.program = node->fencing.program, .args = node->fencing.args},
+        log);
+  } else if (node->fencing.type == "self") {
+    fencer = std::make_shared<fencing::SelfFenceWait>(io.get_executor(), node->fencing.deadline);
+  }
+
+  Controller controller{io.get_executor(), cluster.value->config, membership, registry,
+                        {.logger = log,
+                         .fencer = fencer,
+                         .startup_grace = node->startup_grace,
+                         .sync_timeout = node->sync_timeout}};
+  wha_node::Recent recent;
+  ScopedConnection recorded = controller.on_action_finished.subscribe([&](const auto& r) { recent.add(r); });
+  wha_node::ControlSocket control{io, node->socket, controller, recent};
+
+  boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    log.info("stopping (resources are left as they are)");
+    controller.stop([&] { io.stop(); });
+  });
+  membership->start();
+  // The controller starts once corosync has told us who we are.
+  ScopedConnection first_view = membership->on_view_changed.subscribe([&](const membership::View&) {
+    if (membership->connected() && !controller.idle()) {
+      first_view.disconnect();
+      controller.start();
+    }
+  });
+  io.run();
+  return EXIT_SUCCESS;
+}

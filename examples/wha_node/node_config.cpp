@@ -1,0 +1,119 @@
+#include "node_config.hpp"
+
+#include <fstream>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include <wholesale_ha/model/duration.hpp>
+
+namespace wha_node {
+
+using nlohmann::json;
+
+namespace {
+
+/// Reads keys of one object, noting wrong types and unknown keys with their path.
+class Reader {
+ public:
+  Reader(const json& object, std::string path, std::vector<std::string>& errors)
+      : object_(object), path_(std::move(path)), errors_(errors) {
+    if (!object_.is_object()) errors_.push_back(path_ + ": expected an object");
+  }
+  ~Reader() {
+    if (!object_.is_object()) return;
+    for (const auto& [key, value] : object_.items()) {
+      if (!known_.contains(key)) errors_.push_back(path_ + "/" + key + ": unknown key");
+    }
+  }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  void string(const char* key, std::string& out, bool required = false) {
+    known_.insert(key);
+    if (!object_.is_object() || !object_.contains(key)) {
+      if (required) errors_.push_back(path_ + ": missing required key \"" + key + "\"");
+      return;
+    }
+    if (!object_[key].is_string()) return errors_.push_back(path_ + "/" + key + ": expected a string");
+    out = object_[key].get<std::string>();
+  }
+  void duration(const char* key, std::chrono::milliseconds& out) {
+    std::string text;
+    known_.insert(key);
+    if (!object_.is_object() || !object_.contains(key)) return;
+    const json& v = object_[key];
+    if (v.is_number_integer()) {
+      out = std::chrono::seconds{v.get<long>()};
+    } else if (v.is_string() && wholesale_ha::model::parse_duration(v.get<std::string>())) {
+      out = *wholesale_ha::model::parse_duration(v.get<std::string>());
+    } else {
+      errors_.push_back(path_ + "/" + key + ": expected a duration like \"10s\"");
+    }
+  }
+  void strings(const char* key, std::vector<std::string>& out) {
+    known_.insert(key);
+    if (!object_.is_object() || !object_.contains(key)) return;
+    if (!object_[key].is_array()) return errors_.push_back(path_ + "/" + key + ": expected an array of strings");
+    out.clear();
+    for (const auto& v : object_[key]) {
+      if (!v.is_string()) return errors_.push_back(path_ + "/" + key + ": expected an array of strings");
+      out.push_back(v.get<std::string>());
+    }
+  }
+  const json* child(const char* key) {
+    known_.insert(key);
+    return object_.is_object() && object_.contains(key) ? &object_[key] : nullptr;
+  }
+
+ private:
+  const json& object_;
+  std::string path_;
+  std::vector<std::string>& errors_;
+  std::set<std::string> known_;
+};
+
+}  // namespace
+
+std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<std::string>& errors) {
+  std::ifstream in{path};
+  if (!in) {
+    errors.push_back(path + ": cannot be read");
+    return std::nullopt;
+  }
+  const json doc = json::parse(in, nullptr, false);
+  if (doc.is_discarded()) {
+    errors.push_back(path + ": not valid JSON");
+    return std::nullopt;
+  }
+  NodeConfig c;
+  {
+    Reader r{doc, "", errors};
+    r.string("cluster", c.cluster_file, true);
+    r.string("socket", c.socket, true);
+    r.string("log_file", c.log_file);
+    r.string("group", c.group);
+    r.string("ocf_root", c.ocf_root);
+    r.string("ocf_state_dir", c.ocf_state_dir);
+    r.duration("startup_grace", c.startup_grace);
+    r.duration("sync_timeout", c.sync_timeout);
+    if (const json* f = r.child("fencing")) {
+      Reader fr{*f, "/fencing", errors};
+      fr.string("type", c.fencing.type);
+      fr.string("program", c.fencing.program);
+      fr.strings("args", c.fencing.args);
+      fr.duration("deadline", c.fencing.deadline);
+    }
+  }
+  const std::set<std::string> types = {"command", "self", "none"};
+  if (!types.contains(c.fencing.type)) {
+    errors.push_back("/fencing/type: expected \"command\", \"self\" or \"none\", got \"" + c.fencing.type + "\"");
+  }
+  if (c.fencing.type == "command" && c.fencing.program.empty()) {
+    errors.push_back("/fencing: type \"command\" needs \"program\"");
+  }
+  if (!errors.empty()) return std::nullopt;
+  return c;
+}
+
+}  // namespace wha_node

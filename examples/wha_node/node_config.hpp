@@ -1,0 +1,35 @@
+#pragma once
+// wha-node's own configuration (JSON): where the cluster description is, how this node joins
+// the cluster, fences, logs and answers wha-mon.
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wha_node {
+
+struct FencingConfig {
+  std::string type = "none";  ///< "command", "self" or "none"
+  std::string program;        ///< command: the program; "{node}" in args is the node
+  std::vector<std::string> args{"{node}"};
+  std::chrono::milliseconds deadline{10'000};  ///< self: how long survivors wait
+};
+
+struct NodeConfig {
+  std::string cluster_file;  ///< the cluster description every node shares
+  std::string socket;        ///< wha-mon's Unix socket
+  std::string log_file;      ///< empty: stderr
+  std::string group = "wholesale_ha";
+  FencingConfig fencing;
+  std::string ocf_root = "/usr/lib/ocf";
+  std::string ocf_state_dir = "/run/resource-agents";
+  std::chrono::milliseconds startup_grace{15'000};
+  std::chrono::milliseconds sync_timeout{10'000};
+};
+
+/// Reads and checks the file; on failure, nullopt and `errors` says what and where.
+std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<std::string>& errors);
+
+}  // namespace wha_node

@@ -1,0 +1,145 @@
+// wha-mon: the cluster as a local wha-node sees it (like crm_mon), and a few commands.
+//
+//   wha-mon --socket /run/wha/node.sock              one snapshot
+//   wha-mon --socket ... --watch 2                  refresh every 2 s
+//   wha-mon --socket ... --json                     machine-readable
+//   wha-mon --socket ... --attribute n2 #health-disk red | --move vm1 n3 | --standby n2 ...
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using nlohmann::json;
+
+std::optional<json> ask(const std::string& path, const json& request, std::string& error) {
+  try {
+    boost::asio::io_context io;
+    boost::asio::local::stream_protocol::socket socket{io};
+    socket.connect(boost::asio::local::stream_protocol::endpoint{path});
+    const std::string line = request.dump() + "\n";
+    boost::asio::write(socket, boost::asio::buffer(line));
+    boost::asio::streambuf buffer;
+    boost::asio::read_until(socket, buffer, '\n');
+    std::istream in{&buffer};
+    std::string reply;
+    std::getline(in, reply);
+    return json::parse(reply);
+  } catch (const std::exception& e) {
+    error = fmt::format("cannot talk to wha-node at {}: {}", path, e.what());
+    return std::nullopt;
+  }
+}
+
+const char* colour(const std::string& value) {
+  if (value == "red") return "\033[31m";
+  if (value == "yellow") return "\033[33m";
+  if (value == "green") return "\033[32m";
+  return "";
+}
+
+void print_status(const json& s, bool colours) {
+  const char* reset = colours ? "\033[0m" : "";
+  fmt::print("Cluster: {}, {}\n\nNodes\n", s.value("quorate", false) ? "quorate" : "WITHOUT QUORUM",
+             s.value("idle", false) ? "idle" : "busy");
+  for (const auto& n : s["nodes"]) {
+    std::string health;
+    for (const auto& [k, v] : n["health"].items()) {
+      const auto value = v.get<std::string>();
+      health += fmt::format(" {}{}={}{}", colours ? colour(value) : "", k.substr(8), value, reset);
+    }
+    fmt::print("  {:<10} {:<8}{}{}\n", n["id"].get<std::string>(), n["state"].get<std::string>(),
+               n.value("standby", false) ? " standby" : "", health.empty() ? "" : "  health:" + health);
+  }
+  fmt::print("\nResources\n");
+  for (const auto& r : s["resources"]) {
+    std::vector<std::string> where;
+    for (const auto& p : r["placements"]) {
+      const auto state = p["state"].get<std::string>();
+      where.push_back(p["node"].get<std::string>() + (state == "started" ? "" : " (" + state + ")"));
+    }
+    fmt::print("  {:<14} {:<10} {}\n", r["id"].get<std::string>(), r["backend"].get<std::string>(),
+               where.empty() ? "stopped" : fmt::format("on {}", fmt::join(where, ", ")));
+  }
+  if (!s["failcounts"].empty()) {
+    fmt::print("\nFailcounts\n");
+    for (const auto& f : s["failcounts"]) {
+      fmt::print("  {} on {}: {}\n", f["resource"].get<std::string>(), f["node"].get<std::string>(),
+                 f["count"].get<int>());
+    }
+  }
+  if (!s["recent"].empty()) {
+    fmt::print("\nRecent actions\n");
+    for (const auto& a : s["recent"]) {
+      fmt::print("  {} {}{}\n", a["ok"].get<bool>() ? "ok    " : "FAILED", a["action"].get<std::string>(),
+                 a["reason"].get<std::string>().empty() ? "" : ": " + a["reason"].get<std::string>());
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Status of a wholesale_ha cluster, from a local wha-node"};
+  std::string socket;
+  bool as_json = false;
+  double watch = 0;
+  std::vector<std::string> attribute, move;
+  std::string standby, unstandby, clear, start, stop;
+  app.add_option("--socket", socket, "wha-node's control socket")->required();
+  app.add_flag("--json", as_json, "Print the status as JSON");
+  app.add_option("--watch", watch, "Refresh every N seconds");
+  app.add_option("--attribute", attribute, "Set a node attribute: NODE NAME VALUE ('-' removes it)")->expected(3);
+  app.add_option("--move", move, "Move a resource: RESOURCE NODE ('-' clears the move)")->expected(2);
+  app.add_option("--standby", standby, "Put a node in standby");
+  app.add_option("--unstandby", unstandby, "Take a node out of standby");
+  app.add_option("--clear", clear, "Forget a resource's failures");
+  app.add_option("--start", start, "Set a resource's target role to started");
+  app.add_option("--stop", stop, "Set a resource's target role to stopped");
+  CLI11_PARSE(app, argc, argv);
+
+  json request = {{"cmd", "status"}};
+  if (!attribute.empty()) {
+    request = {{"cmd", "attribute"}, {"node", attribute[0]}, {"name", attribute[1]},
+               {"value", attribute[2] == "-" ? json(nullptr) : json(attribute[2])}};
+  } else if (!move.empty()) {
+    request = {{"cmd", "move"}, {"resource", move[0]}, {"node", move[1] == "-" ? "" : move[1]}};
+  } else if (!standby.empty() || !unstandby.empty()) {
+    request = {{"cmd", "standby"}, {"node", standby.empty() ? unstandby : standby}, {"on", !standby.empty()}};
+  } else if (!clear.empty()) {
+    request = {{"cmd", "clear"}, {"resource", clear}};
+  } else if (!start.empty() || !stop.empty()) {
+    request = {{"cmd", "role"}, {"resource", start.empty() ? stop : start}, {"role", start.empty() ? "stopped" : "started"}};
+  }
+  const bool command = request["cmd"] != "status";
+  for (;;) {
+    std::string error;
+    auto reply = ask(socket, request, error);
+    if (!reply) {
+      std::cerr << error << "\n";
+      return 1;
+    }
+    if (command) {
+      for (const auto& e : reply->value("errors", json::array())) std::cerr << "error: " << e.get<std::string>() << "\n";
+      return reply->value("ok", false) ? 0 : 1;
+    }
+    if (watch > 0) fmt::print("\033[H\033[2J");
+    if (as_json) {
+      fmt::print("{}\n", reply->dump(2));
+    } else {
+      print_status(*reply, watch > 0 || ::isatty(1));
+    }
+    if (watch <= 0) return 0;
+    std::this_thread::sleep_for(std::chrono::duration<double>(watch));
+  }
+}
