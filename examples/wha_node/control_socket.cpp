@@ -35,14 +35,19 @@ json status(const wholesale_ha::Controller& c, const Recent& recent) {
   json nodes = json::array();
   for (const auto& n : c.config().nodes) {
     json health = json::object();
+    json attributes = json::object();
     model::NodeState s = model::NodeState::online;
     if (auto it = state.nodes.find(n.id); it != state.nodes.end()) {
       s = it->second.state;
       for (const auto& [k, v] : it->second.attributes) {
-        if (k.starts_with("#health-")) health[k] = v;
+        (k.starts_with("#health-") ? health : attributes)[k] = v;
       }
     }
-    nodes.push_back({{"id", n.id}, {"state", model::to_string(s)}, {"standby", n.standby}, {"health", health}});
+    nodes.push_back({{"id", n.id},
+                     {"state", model::to_string(s)},
+                     {"standby", n.standby},
+                     {"health", health},
+                     {"attributes", attributes}});
   }
   json resources = json::array();
   for (const auto& r : c.config().resources) {

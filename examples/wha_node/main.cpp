@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <CLI/CLI.hpp>
 
@@ -17,6 +18,7 @@
 #include <wholesale_ha/controller.hpp>
 #include <wholesale_ha/fencing/command.hpp>
 #include <wholesale_ha/fencing/self_fence.hpp>
+#include <wholesale_ha/health/monitor.hpp>
 #include <wholesale_ha/membership/corosync.hpp>
 #include <wholesale_ha/model/json.hpp>
 
@@ -38,6 +40,13 @@ int main(int argc, char** argv) {
   auto cluster = model::load_cluster_file(node->cluster_file);
   for (const auto& d : cluster.diagnostics) std::cerr << node->cluster_file << ": " << d.to_string() << "\n";
   if (!cluster.ok()) return 1;
+  std::optional<health::HealthConfig> health_config;
+  if (!node->health_file.empty()) {
+    auto loaded = health::load_health_config_file(node->health_file);
+    for (const auto& d : loaded.diagnostics) std::cerr << node->health_file << ": " << d.to_string() << "\n";
+    if (!loaded.ok()) return 1;
+    health_config = *loaded.value;
+  }
 
   auto sink = node->log_file.empty() ? make_stderr_sink() : make_file_sink(node->log_file);
   if (!sink) {
@@ -76,20 +85,35 @@ int main(int argc, char** argv) {
   ScopedConnection recorded = controller.on_action_finished.subscribe([&](const auto& r) { recent.add(r); });
   wha_node::ControlSocket control{io, node->socket, controller, recent};
 
+  // The node's own health probes become its #health-* attributes, shared with the cluster.
+  health::HealthMonitor health{io.get_executor(), log.child("health")};
+  if (health_config) health.add(*health_config);
+  ScopedConnection health_changed = health.on_change().subscribe([&](const health::AttributeReading& r) {
+    std::optional<std::string> value;
+    if (r.value) value = r.value->to_string();
+    log.info("health {} = {} ({})", r.attribute, value.value_or("unknown"), r.evidence);
+    controller.set_attribute(membership->local_node(), r.attribute, value);
+  });
+
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec) return;
     log.info("stopping (resources are left as they are)");
+    health.stop();
     controller.stop([&] { io.stop(); });
   });
-  membership->start();
   // The controller starts once corosync has told us who we are.
+  bool started = false;
   ScopedConnection first_view = membership->on_view_changed.subscribe([&](const membership::View&) {
-    if (membership->connected() && !controller.idle()) {
-      first_view.disconnect();
+    if (started || !membership->connected()) return;
+    started = true;
+    // Posted: the controller subscribes to views itself and must see this one as current.
+    boost::asio::post(io, [&] {
       controller.start();
-    }
+      health.start();
+    });
   });
+  membership->start();
   io.run();
   return EXIT_SUCCESS;
 }

@@ -93,6 +93,7 @@ std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<
     r.string("socket", c.socket, true);
     r.string("log_file", c.log_file);
     r.string("group", c.group);
+    r.string("health", c.health_file);
     r.string("ocf_root", c.ocf_root);
     r.string("ocf_state_dir", c.ocf_state_dir);
     r.duration("startup_grace", c.startup_grace);

@@ -22,6 +22,7 @@ struct NodeConfig {
   std::string socket;        ///< wha-mon's Unix socket
   std::string log_file;      ///< empty: stderr
   std::string group = "wholesale_ha";
+  std::string health_file;   ///< health probes of this node (docs/health.md); empty: none
   FencingConfig fencing;
   std::string ocf_root = "/usr/lib/ocf";
   std::string ocf_state_dir = "/run/resource-agents";

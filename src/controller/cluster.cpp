@@ -70,7 +70,10 @@ void Controller::Impl::serve_operation(const membership::Message& request) {
   op.peer = b.value("peer", std::string{});
   op.timeout = std::chrono::milliseconds{b.value("timeout_ms", 20'000)};
   ++serving;
-  local_runner.run(op, [this, id = b.value("id", std::uint64_t{0}), coordinator = request.from](agents::Result r) {
+  served.insert(op.resource);
+  local_runner.run(op, [this, id = b.value("id", std::uint64_t{0}), coordinator = request.from,
+                        resource = op.resource](agents::Result r) {
+    served.erase(served.find(resource));
     publish("op_result", {{"id", id},
                           {"to", coordinator},
                           {"status", static_cast<int>(r.status)},
@@ -105,7 +108,7 @@ void Controller::Impl::begin_sync() {
   publish("sync_request", {{"round", sync_round}});
   // Right after start, wait up to startup_grace for nodes that have not joined yet.
   const auto since_start = std::chrono::steady_clock::now() - started_at;
-  const auto wait = since_start < options.startup_grace
+  const auto wait = waiting_for_first_join()
                         ? std::max(options.sync_timeout,
                                    std::chrono::duration_cast<std::chrono::milliseconds>(options.startup_grace - since_start))
                         : options.sync_timeout;
@@ -119,6 +122,13 @@ void Controller::Impl::begin_sync() {
     synced = true;
     schedule_plan();
   });
+}
+
+bool Controller::Impl::waiting_for_first_join() const {
+  if (std::chrono::steady_clock::now() - started_at >= options.startup_grace) return false;
+  // A node that was here and left is lost (and fenced); one never seen may still be booting.
+  return std::any_of(config->nodes.begin(), config->nodes.end(),
+                     [&](const auto& n) { return !seen_online.contains(n.id); });
 }
 
 void Controller::Impl::report_local(std::uint64_t round, const std::string& coordinator) {
@@ -141,7 +151,17 @@ void Controller::Impl::report_local(std::uint64_t round, const std::string& coor
   auto found = std::make_shared<json>(json::array());
   auto pending = std::make_shared<std::size_t>(work.size());
   auto send = [this, round, found] {
-    publish("node_report", {{"round", round}, {"node", local}, {"placements", *found}});
+    // Attributes and failcounts travel along so that a member that joined later (and so
+    // missed the messages that set them) learns them before it may coordinate.
+    json failcounts = json::array();
+    for (const auto& f : state.failcounts) {
+      if (f.node == local) failcounts.push_back({{"resource", f.resource}, {"count", f.count}, {"last_failure", f.last_failure}});
+    }
+    publish("node_report", {{"round", round},
+                            {"node", local},
+                            {"placements", *found},
+                            {"attributes", state.nodes[local].attributes},
+                            {"failcounts", failcounts}});
   };
   if (work.empty()) return send();
   for (const auto& [resource, node] : work) {
@@ -170,15 +190,28 @@ void Controller::Impl::report_received(const json& report) {
     set_placement(p.at("resource").get<std::string>(), p.at("node").get<std::string>(),
                   s.value_or(model::ResourceState::failed));
   }
+  // What the reporter knows of itself fills gaps; it never overrides newer news.
+  auto& attributes = state.nodes[node].attributes;
+  const json reported_attributes = report.value("attributes", json::object());
+  for (const auto& [name, value] : reported_attributes.items()) {
+    if (!attributes.contains(name) && value.is_string()) attributes[name] = value.get<std::string>();
+  }
+  const json reported_failcounts = report.value("failcounts", json::array());
+  for (const auto& f : reported_failcounts) {
+    const auto resource = f.at("resource").get<std::string>();
+    const bool known = std::any_of(state.failcounts.begin(), state.failcounts.end(),
+                                   [&](const auto& c) { return c.resource == resource && c.node == node; });
+    if (!known) {
+      state.failcounts.push_back(
+          {resource, node, f.at("count").get<std::int32_t>(), f.at("last_failure").get<model::Timestamp>()});
+    }
+  }
   sync_monitors();
   if (!is_coordinator() || report.at("round").get<std::uint64_t>() != sync_round) return;
   awaiting_reports.erase(node);
   if (!awaiting_reports.empty() || synced) return;
   // Everyone present has reported; right after start also wait for absent configured nodes.
-  const bool everyone = std::all_of(config->nodes.begin(), config->nodes.end(), [&](const auto& n) {
-    return view.state_of(n.id) == model::NodeState::online;
-  });
-  if (!everyone && std::chrono::steady_clock::now() - started_at < options.startup_grace) return;
+  if (waiting_for_first_join()) return;
   synced = true;
   sync_timer.cancel();
   is_idle = false;

@@ -71,10 +71,11 @@ void Controller::Impl::start() {
   });
   if (clustered) {
     message_connection = membership->on_message.subscribe([this](const membership::Message& m) { handle(m); });
+    local = membership->local_node();
+    view.quorate = false;  // what has not been seen is not a quorum that could be lost
   }
   apply_view(membership->view());
   if (clustered) {
-    local = membership->local_node();
     log.info("starting as {} in a cluster of {} configured nodes; {}", local, config->nodes.size(),
              is_coordinator() ? "coordinating" : "waiting for the coordinator");
     if (is_coordinator()) begin_sync();
@@ -188,6 +189,7 @@ void Controller::Impl::apply_view(const membership::View& next) {
   for (const auto& node : config->nodes) {
     model::NodeState s = view.state_of(node.id);
     if (s == model::NodeState::online) {
+      seen_online.insert(node.id);
       fenced.erase(node.id);
       if (fence_requested.contains(node.id)) s = model::NodeState::unclean;
     } else if (s == model::NodeState::unclean && fenced.contains(node.id)) {

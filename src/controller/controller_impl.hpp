@@ -109,6 +109,15 @@ struct Controller::Impl {
   std::set<std::string> fenced;
   /// Resources with an action in flight: their monitors wait.
   std::set<std::string> acting;
+  /// Resources with an operation this node runs for the coordinator (cluster mode).
+  std::multiset<std::string> served;
+  /// Nodes seen online since this controller started: only the others get startup_grace.
+  std::set<std::string> seen_online;
+  [[nodiscard]] bool waiting_for_first_join() const;
+  /// An operation on it is under way: a monitor's verdict would describe a moving target.
+  [[nodiscard]] bool busy_with(const std::string& resource) const {
+    return acting.contains(resource) || served.contains(resource);
+  }
 
   // Cluster mode.
   bool clustered = false;  ///< the membership spans processes (not in-process)

@@ -174,7 +174,7 @@ void Controller::Impl::run_monitor(const std::string& resource, const std::strin
   const model::Resource* r = config->find_resource(resource);
   agents::Agent* agent = pool.get(resource, node);
   if (r == nullptr || agent == nullptr) return;
-  if (acting.contains(resource)) return arm_monitor(resource, node);  // an action decides now
+  if (busy_with(resource)) return arm_monitor(resource, node);  // an action decides now
   const auto timeout = executor::monitor_timeout(*r);
   exec.call([agent, timeout](agents::Handler h) { agent->monitor(timeout, std::move(h)); }, timeout,
             [this, resource, node, generation](agents::Result result) {
@@ -182,7 +182,7 @@ void Controller::Impl::run_monitor(const std::string& resource, const std::strin
               if (current == monitors.end() || current->second->generation != generation) return;
               const auto* p = placement(resource, node);
               if (p == nullptr || p->state != model::ResourceState::started) return;
-              if (result.ok() || result.status == Status::degraded) {
+              if (result.ok() || result.status == Status::degraded || busy_with(resource)) {
                 return arm_monitor(resource, node);
               }
               const model::Resource* def = config->find_resource(resource);

@@ -97,7 +97,9 @@ struct CorosyncMembership::Impl {
 
   void changed() {
     ++view_id;
-    asio::post(ex, [this, v = make_view()] { self.on_view_changed.emit(v); });
+    // Emitted at once, not posted: a view must reach the controller before the messages
+    // that corosync delivers after it (virtual synchrony), and those are emitted at once.
+    self.on_view_changed.emit(make_view());
   }
 
   // --- connection ----------------------------------------------------------------------------
