@@ -1,6 +1,7 @@
 // wha-simulate: what would the policy engine do with this cluster (like crm_simulate)?
-// Reads a cluster JSON, applies "what if" events, prints the transition and optionally the
-// scores behind a resource's placement, a Graphviz graph, and the resulting placement.
+// Reads a cluster JSON (or a Pacemaker CIB with --cib), applies "what if" events, prints the
+// transition and optionally the scores behind a resource's placement, a Graphviz graph, and
+// the resulting placement.
 
 #include <cstdio>
 #include <fstream>
@@ -98,10 +99,13 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string{wholesale_ha::kVersion});
   app.footer(
       "Events are applied in this order: --now, --node-down/--node-offline/--node-up, "
-      "--standby/--unstandby, --health, --fail, --no-quorum.\nExit status: 0 planned, 1 invalid "
+      "--standby/--unstandby, --health, --fail, --no-quorum.\nThe cluster is a JSON file or, "
+      "with --cib, a Pacemaker CIB (import warnings go to stderr).\nExit status: 0 planned, 1 invalid "
       "input, 2 usage error.");
   CLI11_PARSE(app, argc, argv);
 
+  // Every diagnostic, JSON or CIB alike: a CIB's warnings name what was left out and where
+  // (an XPath-like location), so the transition below is read knowing what it lacks.
   auto loaded = wha_cli::load_cluster_input(input);
   for (const auto& d : loaded.diagnostics) {
     const bool is_error = d.severity == model::Diagnostic::Severity::error;
