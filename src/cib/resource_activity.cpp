@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -24,6 +26,10 @@ class ActivityImporter {
   explicit ActivityImporter(ImportContext& context) : context_(context) {}
 
   void import(pugi::xml_node status) {
+    // Every history entry looks its resource up: by index, not by a scan of the
+    // configuration (N x M entries against M resources was quadratic).
+    resources_.reserve(context_.cluster.config.resources.size());
+    for (const auto& r : context_.cluster.config.resources) resources_.emplace(r.id, &r);
     for (auto node_state : status.children("node_state")) {
       const std::string node = node_name(node_state);
       const auto known = context_.cluster.state.nodes.find(node);
@@ -76,8 +82,9 @@ class ActivityImporter {
   /// now - failure-timeout for the resource, when it has a failure timeout.
   std::optional<model::Timestamp> failures_expired_until(const std::string& resource) const {
     const auto& config = context_.cluster.config;
-    const auto* configured = config.find_resource(resource);
-    if (configured == nullptr) return std::nullopt;
+    const auto found = resources_.find(resource);
+    if (found == resources_.end()) return std::nullopt;
+    const auto* configured = found->second;
     const auto timeout =
         model::effective_meta(configured->meta, config.options.resource_defaults).failure_timeout;
     if (timeout.count() <= 0) return std::nullopt;
@@ -114,6 +121,7 @@ class ActivityImporter {
   }
 
   ImportContext& context_;
+  std::unordered_map<std::string_view, const model::Resource*> resources_;
   std::vector<NodeHistory> histories_;
 };
 
