@@ -30,7 +30,8 @@ void Recent::add(const wholesale_ha::executor::ActionResult& r) {
 
 namespace {
 
-json status(const wholesale_ha::Controller& c, const Recent& recent) {
+json status(const wholesale_ha::Controller& c, const wholesale_ha::membership::Membership& membership,
+            const Recent& recent) {
   const auto& state = c.state();
   json nodes = json::array();
   for (const auto& n : c.config().nodes) {
@@ -63,6 +64,8 @@ json status(const wholesale_ha::Controller& c, const Recent& recent) {
   }
   return {{"ok", true},
           {"quorate", state.quorate},
+          {"local", membership.local_node()},
+          {"coordinator", membership.view().coordinator},
           {"idle", c.idle()},
           {"nodes", nodes},
           {"resources", resources},
@@ -97,8 +100,8 @@ void serve(std::shared_ptr<Socket> socket, std::shared_ptr<asio::streambuf> buff
 }  // namespace
 
 ControlSocket::ControlSocket(asio::io_context& io, const std::string& path, wholesale_ha::Controller& controller,
-                             const Recent& recent)
-    : path_(path), acceptor_(io), controller_(controller), recent_(recent) {
+                             const wholesale_ha::membership::Membership& membership, const Recent& recent)
+    : path_(path), acceptor_(io), controller_(controller), membership_(membership), recent_(recent) {
   ::unlink(path.c_str());
   acceptor_.open();
   acceptor_.bind(asio::local::stream_protocol::endpoint{path});
@@ -124,7 +127,7 @@ void ControlSocket::accept() {
 json ControlSocket::answer(const json& request) {
   const auto cmd = request.value("cmd", std::string{});
   const auto str = [&](const char* key) { return request.value(key, std::string{}); };
-  if (cmd == "status") return status(controller_, recent_);
+  if (cmd == "status") return status(controller_, membership_, recent_);
   if (cmd == "attribute") {
     std::optional<std::string> value;
     if (request.contains("value") && request["value"].is_string()) value = request["value"].get<std::string>();

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <wholesale_ha/controller.hpp>
+#include <wholesale_ha/membership/membership.hpp>
 
 namespace wha_node {
 
@@ -28,7 +29,7 @@ struct Recent {
 class ControlSocket {
  public:
   ControlSocket(boost::asio::io_context& io, const std::string& path, wholesale_ha::Controller& controller,
-                const Recent& recent);
+                const wholesale_ha::membership::Membership& membership, const Recent& recent);
   ~ControlSocket();
 
  private:
@@ -38,6 +39,7 @@ class ControlSocket {
   std::string path_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   wholesale_ha::Controller& controller_;
+  const wholesale_ha::membership::Membership& membership_;
   const Recent& recent_;
 };
 

@@ -13,6 +13,9 @@
 #include <CLI/CLI.hpp>
 
 #include <wholesale_ha/agents/checkpoint.hpp>
+#ifdef WHA_NODE_WITH_LIBVIRT
+#include <wholesale_ha/agents/libvirt.hpp>
+#endif
 #include <wholesale_ha/agents/ocf.hpp>
 #include <wholesale_ha/agents/process.hpp>
 #include <wholesale_ha/controller.hpp>
@@ -60,6 +63,15 @@ int main(int argc, char** argv) {
   registry.add("process", agents::make_process_backend());
   registry.add("checkpoint", agents::make_checkpoint_backend());
   registry.add("ocf", agents::make_ocf_backend({.ocf_root = node->ocf_root, .state_dir = node->ocf_state_dir}));
+  if (node->libvirt.enabled) {
+#ifdef WHA_NODE_WITH_LIBVIRT
+    registry.add("libvirt", agents::make_libvirt_backend(
+                                io.get_executor(), {.node_uris = node->libvirt.node_uris, .peer_uris = node->libvirt.peer_uris}));
+#else
+    std::cerr << config_path << ": /libvirt: this wha-node was built without libvirt (install libvirt-dev and rebuild)\n";
+    return 1;
+#endif
+  }
   if (auto problems = registry.validate(cluster.value->config.resources); !problems.empty()) {
     for (const auto& d : problems) std::cerr << node->cluster_file << ": " << d.to_string() << "\n";
     return 1;
@@ -83,7 +95,7 @@ int main(int argc, char** argv) {
                          .sync_timeout = node->sync_timeout}};
   wha_node::Recent recent;
   ScopedConnection recorded = controller.on_action_finished.subscribe([&](const auto& r) { recent.add(r); });
-  wha_node::ControlSocket control{io, node->socket, controller, recent};
+  wha_node::ControlSocket control{io, node->socket, controller, *membership, recent};
 
   // The node's own health probes become its #health-* attributes, shared with the cluster.
   health::HealthMonitor health{io.get_executor(), log.child("health")};

@@ -61,6 +61,16 @@ class Reader {
       out.push_back(v.get<std::string>());
     }
   }
+  void string_map(const char* key, std::map<std::string, std::string>& out) {
+    known_.insert(key);
+    if (!object_.is_object() || !object_.contains(key)) return;
+    const json& v = object_[key];
+    if (!v.is_object()) return errors_.push_back(path_ + "/" + key + ": expected an object of strings");
+    for (const auto& [k, item] : v.items()) {
+      if (!item.is_string()) return errors_.push_back(path_ + "/" + key + "/" + k + ": expected a string");
+      out[k] = item.get<std::string>();
+    }
+  }
   const json* child(const char* key) {
     known_.insert(key);
     return object_.is_object() && object_.contains(key) ? &object_[key] : nullptr;
@@ -104,6 +114,12 @@ std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<
       fr.string("program", c.fencing.program);
       fr.strings("args", c.fencing.args);
       fr.duration("deadline", c.fencing.deadline);
+    }
+    if (const json* l = r.child("libvirt")) {
+      Reader lr{*l, "/libvirt", errors};
+      c.libvirt.enabled = true;
+      lr.string_map("node_uris", c.libvirt.node_uris);
+      lr.string_map("peer_uris", c.libvirt.peer_uris);
     }
   }
   const std::set<std::string> types = {"command", "self", "none"};

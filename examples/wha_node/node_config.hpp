@@ -17,6 +17,13 @@ struct FencingConfig {
   std::chrono::milliseconds deadline{10'000};  ///< self: how long survivors wait
 };
 
+/// Guests driven through libvirt: the URI of every node's hypervisor.
+struct LibvirtConfig {
+  bool enabled = false;
+  std::map<std::string, std::string> node_uris;  ///< as this daemon reaches each hypervisor
+  std::map<std::string, std::string> peer_uris;  ///< as a source hypervisor reaches the target
+};
+
 struct NodeConfig {
   std::string cluster_file;  ///< the cluster description every node shares
   std::string socket;        ///< wha-mon's Unix socket
@@ -24,6 +31,7 @@ struct NodeConfig {
   std::string group = "wholesale_ha";
   std::string health_file;   ///< health probes of this node (docs/health.md); empty: none
   FencingConfig fencing;
+  LibvirtConfig libvirt;
   std::string ocf_root = "/usr/lib/ocf";
   std::string ocf_state_dir = "/run/resource-agents";
   std::chrono::milliseconds startup_grace{15'000};

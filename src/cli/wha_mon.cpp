@@ -50,8 +50,10 @@ const char* colour(const std::string& value) {
 
 void print_status(const json& s, bool colours) {
   const char* reset = colours ? "\033[0m" : "";
-  fmt::print("Cluster: {}, {}\n\nNodes\n", s.value("quorate", false) ? "quorate" : "WITHOUT QUORUM",
-             s.value("idle", false) ? "idle" : "busy");
+  fmt::print("Cluster: {}, {}; coordinator {}, this node {}\n\nNodes\n",
+             s.value("quorate", false) ? "quorate" : "WITHOUT QUORUM", s.value("idle", false) ? "idle" : "busy",
+             s.value("coordinator", std::string{}).empty() ? "(none)" : s["coordinator"].get<std::string>(),
+             s.value("local", std::string{"?"}));
   for (const auto& n : s["nodes"]) {
     std::string health;
     for (const auto& [k, v] : n["health"].items()) {

@@ -95,6 +95,20 @@ void Controller::Impl::operation_answered(const json& answer) {
         std::chrono::milliseconds{answer.value("elapsed_ms", 0)}});
 }
 
+void Controller::Impl::monitor_failed_on_member(const json& report) {
+  const auto resource = report.at("resource").get<std::string>();
+  const auto node = report.at("node").get<std::string>();
+  const model::Resource* r = config->find_resource(resource);
+  const model::ResourcePlacement* p = placement(resource, node);
+  // Already handled (a repeat), or an action of ours explains it: the member's monitor runs
+  // again after its interval if the resource really is broken.
+  if (r == nullptr || p == nullptr || p->state != model::ResourceState::started || busy_with(resource)) return;
+  const agents::Result result{static_cast<agents::Status>(report.at("status").get<int>()),
+                              report.value("reason", std::string{})};
+  operation_failed(resource, node, "monitor", result, r->operations.monitor.on_fail.value_or(model::OnFail::restart),
+                   false);
+}
+
 // --- synchronising after membership changes ------------------------------------------------------
 
 void Controller::Impl::begin_sync() {

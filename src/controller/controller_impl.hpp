@@ -114,6 +114,7 @@ struct Controller::Impl {
   /// Nodes seen online since this controller started: only the others get startup_grace.
   std::set<std::string> seen_online;
   [[nodiscard]] bool waiting_for_first_join() const;
+  void monitor_failed_on_member(const nlohmann::json& report);
   /// An operation on it is under way: a monitor's verdict would describe a moving target.
   [[nodiscard]] bool busy_with(const std::string& resource) const {
     return acting.contains(resource) || served.contains(resource);

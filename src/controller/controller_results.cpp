@@ -191,6 +191,14 @@ void Controller::Impl::run_monitor(const std::string& resource, const std::strin
                       : model::OnFail::restart;
               if (on_fail == model::OnFail::ignore) return arm_monitor(resource, node);
               monitors.erase({resource, node});
+              // In a cluster the coordinator judges: only it knows whether one of its actions
+              // (a migration away, a stop) explains what this monitor saw.
+              if (clustered && !is_coordinator()) {
+                return publish("monitor_failed", {{"resource", resource},
+                                                  {"node", node},
+                                                  {"status", static_cast<int>(result.status)},
+                                                  {"reason", result.reason}});
+              }
               operation_failed(resource, node, "monitor", result, on_fail, false);
             });
 }

@@ -110,6 +110,9 @@ void Controller::Impl::handle(const membership::Message& m) {
       pool.set_config(*config);
       std::erase_if(state.failcounts, [&](const auto& f) { return config->find_resource(f.resource) == nullptr; });
       stop_orphans();
+    } else if (m.type == "monitor_failed") {
+      if (is_coordinator()) monitor_failed_on_member(b);
+      return;
     } else if (m.type == "op_request") {
       serve_operation(m);
       return;

@@ -22,9 +22,15 @@ void LocalRunner::run(const Operation& op, agents::Handler done) {
                  fmt::format("no agent can manage {} on {} (unknown resource or backend)", op.resource, op.node)});
   }
   const bool releases = op.kind == Operation::Kind::stop || op.kind == Operation::Kind::migrate_to;
-  auto finish = [this, releases, resource = op.resource, node = op.node, done = std::move(done)](agents::Result r) {
-    if (releases && r.ok()) agents_.release(resource, node);
-    done(std::move(r));
+  auto finish = [this, releases, resource = op.resource, node = op.node,
+                 done = std::move(done)](agents::Result r) mutable {
+    // Releasing destroys the agent, which may own this very lambda: take what is needed first.
+    auto handler = std::move(done);
+    if (releases && r.ok()) {
+      const auto which = std::pair{std::move(resource), std::move(node)};
+      agents_.release(which.first, which.second);
+    }
+    handler(std::move(r));
   };
   switch (op.kind) {
     case Operation::Kind::start: return agent->start(op.timeout, std::move(finish));

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The three-node test's fence agent: "powers off" a node by killing every process in its
-# network namespace (corosync, wha-node and the resources it started), waits until they are
-# gone and only then reports success. The test "reboots" the node afterwards.
+# network namespace (corosync, wha-node and the resources it started) and its hypervisor's
+# guests, waits until they are gone and only then reports success. The test "reboots" the
+# node afterwards.
 #   fence_netns.sh WORK_DIR NODE
 work=$1
 node=$2
@@ -15,6 +16,10 @@ for attempt in $(seq 1 100); do
   kill -KILL $pids 2>/dev/null
   sleep 0.1
 done
+# The node's hypervisor (when the test gave it one) goes down with it, guests included.
+if [ -d "$work/lv/$node" ]; then
+  WHA_LV_BASE=$work/lv "$(dirname "$0")/../libvirt/hosts.sh" kill "$node" || exit 1
+fi
 if [ -n "$(ip netns pids "$ns")" ]; then
   echo "processes of $node survive: $(ip netns pids "$ns")" >&2
   exit 1

@@ -68,6 +68,12 @@ class Cluster:
         self.daemons = {}  # node -> Popen
         self.created_ns = []
         self.doomed = set()  # nodes being fenced: their processes are meant to die
+        # Each node's hypervisor: a private libvirtd (tests/libvirt/hosts.sh) reached through
+        # its socket; fencing a node also powers off its hypervisor and guests.
+        self.libvirt = args.libvirt
+        self.hosts_sh = HERE.parent / "libvirt" / "hosts.sh"
+        self.lv_env = dict(os.environ, WHA_LV_BASE=str(self.work / "lv"))
+        self.last_vm_check = 0.0
 
     # --- network -----------------------------------------------------------------------
 
@@ -122,8 +128,24 @@ class Cluster:
             "meta": {"allow_migrate": True},
             "operations": {"monitor": {"interval": "1s", "timeout": "5s"}},
         })
+        if self.libvirt:
+            kvm = os.access("/dev/kvm", os.R_OK | os.W_OK)
+            resources.append({
+                "id": "vm1", "backend": "libvirt",
+                "params": {"xml": "<domain type='{}'><name>vm1</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+                                  "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+                                  "<emulator>/usr/bin/qemu-system-x86_64</emulator><controller type='usb' "
+                                  "model='none'/><memballoon model='none'/><serial type='null'/></devices>"
+                                  "</domain>".format("kvm" if kvm else "qemu"),
+                           "shutdown_timeout": "2s", "migration_uri": "tcp://127.0.0.1"},
+                "meta": {"allow_migrate": True},
+                "operations": {"monitor": {"interval": "1s", "timeout": "10s"}},
+            })
         constraints = [{"type": "location", "id": f"svc{i}-prefers-{n}", "resource": f"svc{i}", "node": n,
                         "score": 100} for i, n in enumerate(NODES, start=1)]
+        if self.libvirt:
+            constraints.append({"type": "location", "id": "vm1-prefers-n2", "resource": "vm1", "node": "n2",
+                                "score": 100})
         constraints.append({"type": "location", "id": "counter-prefers-n2", "resource": "counter", "node": "n2",
                             "score": 100})
         cluster = {
@@ -151,7 +173,11 @@ class Cluster:
                             "command": ["cat", str(d / "health")], "interval": "500ms", "timeout": "2s",
                             "min_dwell": "0s"}],
             }))
+            libvirt = {"libvirt": {"node_uris": {h: f"qemu:///system?socket={self.libvirt_socket(h)}" for h in NODES},
+                                   "peer_uris": {h: f"qemu+unix:///system?socket={self.libvirt_socket(h)}"
+                                                 for h in NODES}}} if self.libvirt else {}
             (d / "node.json").write_text(json.dumps({
+                **libvirt,
                 "cluster": str(self.work / "cluster.json"),
                 "socket": str(d / "wha.sock"),
                 "log_file": str(d / "wha-node.log"),
@@ -211,6 +237,33 @@ nodelist {{
                 out = (self.work / node / "wha-node.out").read_text()
                 raise Failure(f"wha-node on {node} exited with {p.returncode}: {out}")
 
+    def libvirt_socket(self, node):
+        return self.work / "lv" / node / "sock" / "libvirt-sock"
+
+    def hosts(self, *args):
+        r = subprocess.run([str(self.hosts_sh), *args], env=self.lv_env, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise Failure(f"hosts.sh {' '.join(args)} failed: {r.stderr}")
+
+    def running_guests(self):
+        """{guest: [hosts where it runs]} straight from the hypervisors."""
+        found = {}
+        for n in NODES:
+            r = subprocess.run(["virsh", "-q", "-c", f"qemu:///system?socket={self.libvirt_socket(n)}", "list",
+                                "--state-running", "--name"], capture_output=True, text=True)
+            for name in r.stdout.split():
+                found.setdefault(name, []).append(n)
+        return found
+
+    def check_guests(self, force=False):
+        """A guest running on two hypervisors at once is the worst failure there is."""
+        if not self.libvirt or (not force and now() - self.last_vm_check < 0.5):
+            return
+        self.last_vm_check = now()
+        twice = {g: h for g, h in self.running_guests().items() if len(h) > 1}
+        if twice:
+            raise Failure(f"guests running on two hosts: {twice}")
+
     def reap(self, node):
         """After a fence: collect the exit statuses and libqb's leftovers of the dead corosync."""
         for table in (self.corosync, self.daemons):
@@ -235,9 +288,13 @@ nodelist {{
         self.reap(node)
         self.doomed.discard(node)
         log(f"rebooting {node}")
+        if self.libvirt:
+            self.hosts("up-one", node, node[1:])
         self.start_node(node)
 
     def cleanup(self):
+        if self.libvirt:
+            subprocess.run([str(self.hosts_sh), "down"], env=self.lv_env, capture_output=True)
         procs = list(self.daemons.values()) + list(self.corosync.values())
         for p in procs:
             if p.poll() is None:
@@ -297,9 +354,15 @@ nodelist {{
 
     def converged(self, node, expect=None):
         s = self.status(node) if node else None
-        if s is None or not s["idle"] or not s["quorate"]:
+        if s is None or not s["quorate"] or not s["coordinator"]:
+            return False
+        # Only the coordinator knows whether work is pending; `node` shows its replica.
+        coordinator = s if s["coordinator"] == node else self.status(s["coordinator"])
+        if coordinator is None or not coordinator["idle"]:
             return False
         placed = self.placements(node)
+        if placed is None:
+            return False
         if any(len(v) != 1 for v in placed.values()):
             return False
         return placed if expect is None or expect(placed) else False
@@ -378,15 +441,33 @@ class Test:
     def wait_converged(self, what, expect=None, timeout=60, node=None):
         def check():
             self.c.check_alive()
+            self.c.check_guests()
             return self.c.converged(node or self.coordinator_view(), expect)
         return wait_for(what, check, timeout)
+
+    def wait_rejoined(self, node):
+        """Back after a reboot: online for every member, with the same replica as the others."""
+        def same_everywhere():
+            self.c.check_alive()
+            views = [self.c.converged(n) for n in NODES]
+            if not all(views) or any(v != views[0] for v in views):
+                return False
+            statuses = [self.c.status(n) for n in NODES]
+            return all(st and all(x["state"] == "online" for x in st["nodes"]) for st in statuses)
+        try:
+            wait_for(f"{node} to rejoin", same_everywhere, 60)
+        except Failure:
+            for n in NODES:
+                log(f"{n} sees {self.c.status(n)}")
+            raise
 
     def start(self):
         for n in NODES:
             self.c.start_node(n)
         placed = self.wait_converged("the cluster to start everything",
                                      lambda p: p.get("svc1") == ["n1"] and p.get("svc2") == ["n2"]
-                                     and p.get("svc3") == ["n3"] and p.get("counter") == ["n2"], timeout=90)
+                                     and p.get("svc3") == ["n3"] and p.get("counter") == ["n2"]
+                                     and (not self.c.libvirt or p.get("vm1") == ["n2"]), timeout=90)
         log(f"started: {placed}")
 
     def scenario_1_process_killed(self):
@@ -418,14 +499,21 @@ class Test:
         if disturbed:
             raise Failure(f"resources of healthy nodes were disturbed: {disturbed}")
         recent = self.c.status(self.coordinator_view())["recent"]
-        if not any(a["action"].startswith("migrate counter n2->") and a["ok"] for a in recent):
-            raise Failure(f"the counter was not live-migrated: {recent}")
+        moved = ["counter"] + (["vm1"] if self.c.libvirt else [])
+        for r in moved:
+            if not any(a["action"].startswith(f"migrate {r} n2->") and a["ok"] for a in recent):
+                raise Failure(f"{r} was not live-migrated: {recent}")
+            if any(a["action"].startswith(("start " + r, "stop " + r)) and a["time"] >= t for a in recent):
+                raise Failure(f"{r} was stopped or started instead of migrated: {recent}")
+        if self.c.libvirt and self.c.running_guests().get("vm1", []) != placed["vm1"]:
+            raise Failure(f"vm1 runs on {self.c.running_guests()}, the cluster says {placed['vm1']}")
         self.timings["red -> n2 empty"] = now() - t
         (self.c.work / "n2" / "health").write_text("green\n")
 
     def kill_and_recover(self, victim, what, kill, coordinator_hint):
-        """Common to 3 and 5: `kill` loses `victim`; it must be fenced and its resources restarted."""
-        before = self.c.placements(coordinator_hint)
+        """Common to 3 and 5: `kill` loses `victim`; it must be fenced and its resources restarted.
+        n1 (the lowest id) coordinates before the kill: its replica is the reference."""
+        before = self.c.placements("n1")
         lost = sorted(r for r, nodes in before.items() if victim in nodes)
         self.counter_restarts += "counter" in lost
         log(f"{what}: {victim} runs {lost}")
@@ -460,8 +548,7 @@ class Test:
             (began - (noticed or t)) + (recovered - fenced)
         self.timings["detection -> recovery total"] = recovered - t
         self.c.reboot(victim)
-        self.wait_converged("n3 to rejoin", timeout=60)
-        wait_for("n3 to be online", lambda: all(n["state"] == "online" for n in self.c.status("n1")["nodes"]), 60)
+        self.wait_rejoined("n3")
 
     def scenario_4_partition(self):
         # Isolate the node (other than the coordinator n1) that runs the most resources.
@@ -486,16 +573,14 @@ class Test:
         (self.c.work / "fence_delay").unlink()
         self.c.set_link(victim, True)
         self.c.reboot(victim)
-        self.wait_converged(f"{victim} to rejoin", timeout=60, node="n1")
-        wait_for(f"{victim} online", lambda: all(n["state"] == "online" for n in self.c.status("n1")["nodes"]), 60)
+        self.wait_rejoined(victim)
 
     def scenario_5_coordinator_killed(self):
         log("scenario 5: kill the coordinator's wha-node (n1)")
         pid = self.c.daemons["n1"].pid
         self.kill_and_recover("n1", "coordinator killed", lambda: os.kill(pid, signal.SIGKILL), "n2")
         self.c.reboot("n1")
-        wait_for("n1 online", lambda: all(n["state"] == "online" for n in self.c.status("n2")["nodes"]), 60)
-        self.wait_converged("n1 to rejoin", timeout=60, node="n1")
+        self.wait_rejoined("n1")
 
     def message_rate(self, count=2000):
         """Attribute updates sent through n2's daemon until n3's replica has the last one: the
@@ -527,6 +612,8 @@ class Test:
         log(f"message rate: {count / elapsed:.0f} updates/s")
 
     def run(self):
+        if self.c.libvirt:
+            self.c.hosts("up", *NODES)
         self.start()
         self.scenario_1_process_killed()
         self.scenario_2_health_red()
@@ -537,6 +624,7 @@ class Test:
         problems = check_never_twice(self.c.events_since(0))
         if problems:
             raise Failure("a resource ran twice:\n  " + "\n  ".join(problems))
+        self.c.check_guests(force=True)
         problem = check_counter(self.c.work / "counter.log", self.counter_restarts)
         if problem:
             raise Failure(problem)
@@ -551,6 +639,8 @@ def main():
     parser.add_argument("--counter", required=True, help="the checkpoint_counter example")
     parser.add_argument("--token", type=int, default=1000, help="corosync token timeout (ms)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--libvirt", action="store_true",
+                        help="give every node a libvirt hypervisor and the cluster a live-migratable guest")
     parser.add_argument("--wrapper", default="", help='run wha-node under this, e.g. "gdb -batch -ex run -ex bt --args"')
     args = parser.parse_args()
     if os.geteuid() != 0 or shutil.which("corosync") is None:

@@ -4,6 +4,8 @@
 # migration ports. Adapted from ../shared/recipes/libvirt-two-hosts.
 #
 #   hosts.sh up NAME...     start one daemon per NAME (any existing ones are stopped first)
+#   hosts.sh up-one NAME INDEX  (re)start one host; INDEX (1, 2, ...) gives it the UUID and
+#                           migration ports it had as the INDEXth NAME of "up"
 #   hosts.sh kill NAME      "power off" a host: its guests' QEMU processes and its daemon
 #   hosts.sh kill-daemon NAME   kill only the host's libvirtd (its guests keep running)
 #   hosts.sh down           stop every host and remove the state (only what this script made)
@@ -104,11 +106,16 @@ case "${1:-}" in
     for h in "$@"; do kill_host "$h"; up_host "$h" "$index"; index=$((index + 1)); done
     wait_ready "$@"
     ;;
+  up-one)
+    kill_host "${2:?host name}"
+    up_host "$2" "${3:?index}"
+    wait_ready "$2"
+    ;;
   kill) kill_host "${2:?host name}" ;;
   kill-daemon) kill_daemon "${2:?host name}" ;;
   down)
     for d in "$BASE"/*/; do [ -f "$d/etc/libvirtd.conf" ] && kill_host "$(basename "$d")"; done
     rm -rf "$BASE"
     ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac
