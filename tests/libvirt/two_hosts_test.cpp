@@ -114,6 +114,9 @@ TEST(LibvirtTwoHosts, RedHostLiveMigratesThenDeadHostIsFencedAndRecovered) {
   ASSERT_TRUE(wha_test::run_until(io, [&] { return controller.idle(); }, 120s));
   EXPECT_EQ(running_on("wha-guest"), std::vector<std::string>{second}) << "live-migrated, gone from the source";
   ASSERT_FALSE(progress.empty()) << "progress events during the migration";
+  EXPECT_TRUE(progress.front().started && progress.front().memory_total == 0)
+      << "the first sample marks the call to virDomainMigrateToURI3";
+  EXPECT_EQ(std::count_if(progress.begin(), progress.end(), [](const auto& s) { return s.started; }), 1);
   EXPECT_TRUE(std::any_of(progress.begin(), progress.end(),
                           [](const auto& s) { return !s.complete && s.memory_total > 0; }));
   EXPECT_TRUE(std::any_of(progress.begin(), progress.end(), [](const auto& s) { return s.complete; }));

@@ -58,6 +58,11 @@ struct MigrationProgress {
   std::uint64_t elapsed_ms = 0;
   std::uint64_t downtime_ms = 0;  ///< known once complete
   bool complete = false;
+  /// The migration's first sample, taken on the worker thread right before
+  /// virDomainMigrateToURI3 is called (no statistics yet). Sent only while someone subscribes.
+  bool started = false;
+  /// When the sample was taken (steady clock).
+  std::chrono::steady_clock::time_point at{};
 };
 
 /// A lifecycle event libvirt reported for a managed domain ("STOPPED/CRASHED", ...).

@@ -193,6 +193,7 @@ std::optional<MigrationProgress> job_progress(const Domain& dom, bool completed)
     p.memory_remaining = get(VIR_DOMAIN_JOB_MEMORY_REMAINING);
     p.downtime_ms = get(VIR_DOMAIN_JOB_DOWNTIME);
     p.complete = completed;
+    p.at = std::chrono::steady_clock::now();
     if (p.memory_total > 0) {
       p.percent = completed ? 100.0
                             : 100.0 * static_cast<double>(p.memory_total - p.memory_remaining) /

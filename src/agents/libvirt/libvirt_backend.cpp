@@ -95,6 +95,12 @@ struct Shared {
     });
   }
 
+  /// Whether anyone listens to migration progress (the "started" sample is skipped otherwise).
+  [[nodiscard]] bool progress_observed() const {
+    auto b = backend.lock();
+    return b && b->on_migration_progress.subscriber_count() > 0;
+  }
+
   void progress(const MigrationProgress& p) {
     asio::post(ex, [b = backend, p] {
       if (auto backend_alive = b.lock()) backend_alive->on_migration_progress.emit(p);
@@ -269,7 +275,9 @@ class LibvirtAgent final : public Agent {
               s->progress(*p);
             }
           }
-          asio::post(s->ex, [sample] { (*sample)(); });
+          asio::post(s->ex, [sample] {
+            if (*sample) (*sample)();  // empty once the migration has ended
+          });
         });
       });
     };
@@ -281,7 +289,7 @@ class LibvirtAgent final : public Agent {
         if (run->dom) libvirt::abort_job(run->dom);
       });
     });
-    offload([run, spec, name = spec_.name, sample, s](const libvirt::Connect& c) {
+    offload([run, spec, name = spec_.name, sample, s, base](const libvirt::Connect& c) {
       bool missing = false;
       std::string error;
       run->dom = libvirt::find(c, name, missing, error);
@@ -289,7 +297,15 @@ class LibvirtAgent final : public Agent {
         return Result{Status::error_generic,
                       fmt::format("cannot migrate {}: {}", name, missing ? "it is not on the source" : error)};
       }
-      asio::post(s->ex, [sample] { (*sample)(); });
+      if (s->progress_observed()) {  // posted before sampling starts, so it comes first
+        MigrationProgress started = base;
+        started.started = true;
+        started.at = std::chrono::steady_clock::now();
+        s->progress(started);
+      }
+      asio::post(s->ex, [sample] {
+        if (*sample) (*sample)();  // empty once the migration has ended
+      });
       Result r = libvirt::migrate_domain(run->dom, spec);
       run->finished = true;
       if (!r.ok() && run->aborted) {
