@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
@@ -12,9 +13,11 @@ SelfFenceWait::SelfFenceWait(boost::asio::any_io_executor executor, std::chrono:
 
 void SelfFenceWait::fence(const std::string& node, std::chrono::milliseconds timeout, agents::Handler done) {
   if (deadline_ > timeout) {
-    return done({agents::Status::error_generic,
-                 fmt::format("self-fence deadline {}ms is longer than the fence timeout {}ms", deadline_.count(),
-                             timeout.count())});
+    return boost::asio::post(executor_, [done = std::move(done), reason = fmt::format(
+                                             "self-fence deadline {}ms is longer than the fence timeout {}ms",
+                                             deadline_.count(), timeout.count())] {
+      done({agents::Status::error_generic, reason});
+    });
   }
   auto timer = std::make_shared<boost::asio::steady_timer>(executor_, deadline_);
   timer->async_wait([timer, node, deadline = deadline_, done = std::move(done)](const boost::system::error_code& ec) {

@@ -611,6 +611,21 @@ class Test:
         self.timings[f"{count} state updates replicated to every node"] = elapsed
         log(f"message rate: {count / elapsed:.0f} updates/s")
 
+    def check_wha_mon(self):
+        """The status CLI against a live daemon: the table and --json agree with the cluster."""
+        if not self.c.args.wha_mon:
+            return
+        sock = str(self.c.work / "n2" / "wha.sock")
+        table = run(self.c.args.wha_mon, "--socket", sock).stdout
+        status = json.loads(run(self.c.args.wha_mon, "--socket", sock, "--json").stdout)
+        print(table, flush=True)
+        if "coordinator n1, this node n2" not in table or not all(r["id"] in table for r in status["resources"]):
+            raise Failure(f"wha-mon's table is missing something:\n{table}")
+        run(self.c.args.wha_mon, "--socket", sock, "--attribute", "n3", "rack", "r7")
+        wait_for("the attribute set through wha-mon on every node",
+                 lambda: all(next(n for n in self.c.status(x)["nodes"] if n["id"] == "n3")["attributes"].get("rack")
+                             == "r7" for x in NODES), 10)
+
     def run(self):
         if self.c.libvirt:
             self.c.hosts("up", *NODES)
@@ -624,6 +639,7 @@ class Test:
         problems = check_never_twice(self.c.events_since(0))
         if problems:
             raise Failure("a resource ran twice:\n  " + "\n  ".join(problems))
+        self.check_wha_mon()
         self.c.check_guests(force=True)
         problem = check_counter(self.c.work / "counter.log", self.counter_restarts)
         if problem:
@@ -637,6 +653,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--wha-node", required=True)
     parser.add_argument("--counter", required=True, help="the checkpoint_counter example")
+    parser.add_argument("--wha-mon", help="the status CLI, checked against the running cluster")
     parser.add_argument("--token", type=int, default=1000, help="corosync token timeout (ms)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--libvirt", action="store_true",
