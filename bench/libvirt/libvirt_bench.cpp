@@ -407,8 +407,8 @@ void BM_EvacuateRedHost(benchmark::State& state) {
   Lab* lab = lab_or_skip(state);
   if (lab == nullptr) return;
   std::string error;
-  // The executor's own cluster-wide cap (ExecutorOptions::migration_limit, 2 by default) is
-  // lifted, so the cluster option under test is what limits the migrations.
+  // No executor-wide cap (ExecutorOptions::migration_limit, none by default): the cluster
+  // option under test is what limits the migrations.
   // Freshly started guests are still in their firmware's boot loop, dirtying memory, and the
   // hosts have not migrated yet: one untimed round trip (without a limit) first.
   wholesale_ha::Controller* controller = lab->scenario(

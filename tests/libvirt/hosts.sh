@@ -48,6 +48,12 @@ kill_host() {
     fi
     rm -f "$d/unshare.pid"
   fi
+  # libvirtd's capability probe: a daemonized QEMU that outlives a daemon killed mid-probe.
+  for pf in "$d"/lib/qemu/qmp-*/qmp.pid; do
+    [ -f "$pf" ] || continue
+    p=$(cat "$pf")
+    { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | grep -q 'qemu-system.*-qmp' && kill -9 "$p"
+  done
 }
 
 up_host() {

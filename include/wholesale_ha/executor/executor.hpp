@@ -22,7 +22,9 @@ namespace wholesale_ha::executor {
 
 struct ExecutorOptions {
   int node_concurrency = 4;  ///< actions running at once on one node
-  int migration_limit = 2;   ///< live migrations running at once in the cluster; -1 unlimited
+  /// An extra cap on live migrations running at once in the whole cluster; -1 (default): none,
+  /// the cluster option `migration_limit` (per node, enforced by the policy) governs alone.
+  int migration_limit = -1;
   std::chrono::milliseconds fence_timeout{60'000};
   /// How long past an operation's timeout an agent that has not answered is waited for
   /// before it is declared hung (its late answer is then ignored).
