@@ -80,18 +80,24 @@ json result(const std::vector<model::Diagnostic>& problems) {
   return {{"ok", false}, {"errors", errors}};
 }
 
-/// Reads requests and writes answers until the client goes away.
+/// Reads requests and writes answers until the client goes away. Every complete request
+/// already received is answered before the next read, in one write: a client that sends
+/// many requests at once gets its answers at once, and their broadcasts leave as one batch.
 void serve(std::shared_ptr<Socket> socket, std::shared_ptr<asio::streambuf> buffer,
            std::function<json(const json&)> answer) {
-  asio::async_read_until(*socket, *buffer, '\n', [=](const boost::system::error_code& ec, std::size_t n) {
+  asio::async_read_until(*socket, *buffer, '\n', [=](const boost::system::error_code& ec, std::size_t) {
     if (ec) return;
-    std::string line{asio::buffers_begin(buffer->data()), asio::buffers_begin(buffer->data()) + static_cast<long>(n)};
-    buffer->consume(n);
-    json request = json::parse(line, nullptr, false);
-    auto reply = std::make_shared<std::string>(
-        (request.is_discarded() ? json{{"ok", false}, {"errors", {"request is not JSON"}}} : answer(request)).dump() +
-        "\n");
-    asio::async_write(*socket, asio::buffer(*reply), [=](const boost::system::error_code& wec, std::size_t) {
+    auto replies = std::make_shared<std::string>();
+    std::string data{asio::buffers_begin(buffer->data()), asio::buffers_end(buffer->data())};
+    std::size_t used = 0;
+    for (std::size_t eol; (eol = data.find('\n', used)) != std::string::npos; used = eol + 1) {
+      json request = json::parse(data.substr(used, eol - used), nullptr, false);
+      *replies += (request.is_discarded() ? json{{"ok", false}, {"errors", {"request is not JSON"}}} : answer(request))
+                      .dump() +
+                  "\n";
+    }
+    buffer->consume(used);
+    asio::async_write(*socket, asio::buffer(*replies), [=](const boost::system::error_code& wec, std::size_t) {
       if (!wec) serve(socket, buffer, answer);
     });
   });

@@ -30,8 +30,9 @@ struct CorosyncOptions {
 };
 
 /// The envelope version this library speaks; messages with another version are rejected
-/// (logged once per sender) rather than misread.
-inline constexpr int kMessageFormatVersion = 1;
+/// (logged once per sender) rather than misread. 2: messages travel in batches,
+/// {"v": 2, "from": NODE, "batch": [{"type", "body"}, ...]}.
+inline constexpr int kMessageFormatVersion = 2;
 
 class CorosyncMembership final : public Membership {
  public:

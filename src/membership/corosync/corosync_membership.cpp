@@ -74,7 +74,10 @@ struct CorosyncMembership::Impl {
   bool quorate = false;
   std::uint64_t view_id = 0;
   std::set<std::string> version_warned;
-  std::deque<std::string> outbox;  ///< waiting out CS_ERR_TRY_AGAIN, in order
+  std::deque<std::string> outbox;  ///< serialized {type, body}, to go out in order
+  bool flush_scheduled = false;
+  /// What a batch adds around its messages: {"v":N,"from":"<name>","batch":[...]}.
+  static constexpr std::size_t kEnvelopeBytes = 256;
 
   [[nodiscard]] std::string name_of(std::uint32_t id) const {
     auto it = names.find(id);
@@ -228,29 +231,45 @@ struct CorosyncMembership::Impl {
   // --- messages ------------------------------------------------------------------------------
 
   std::error_code send(const std::string& type, const nlohmann::json& body) {
-    nlohmann::json envelope = {{"v", kMessageFormatVersion}, {"type", type}, {"from", name_of(local_id)}, {"body", body}};
-    std::string text = envelope.dump();
-    if (text.size() > options.max_message_bytes) return std::make_error_code(std::errc::message_size);
+    std::string item = nlohmann::json{{"type", type}, {"body", body}}.dump();
+    if (item.size() + kEnvelopeBytes > options.max_message_bytes) return std::make_error_code(std::errc::message_size);
     if (!connected) return std::make_error_code(std::errc::not_connected);
-    outbox.push_back(std::move(text));
-    flush();
+    outbox.push_back(std::move(item));
+    schedule_flush(0ms);
     return {};
+  }
+
+  // Messages produced by one burst of work (a transition's results, a sync round) leave as one
+  // CPG message: corosync's per-message cost (an IPC round trip, a totem slot) is paid once.
+  void schedule_flush(std::chrono::milliseconds delay) {
+    if (flush_scheduled) return;
+    flush_scheduled = true;
+    flush_timer.expires_after(delay);
+    flush_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;  // only the destructor cancels
+      flush_scheduled = false;
+      flush();
+    });
   }
 
   void flush() {
     while (connected && !outbox.empty()) {
-      iovec iov{outbox.front().data(), outbox.front().size()};
+      std::string batch = fmt::format(R"({{"v":{},"from":{},"batch":[)", kMessageFormatVersion,
+                                      nlohmann::json(name_of(local_id)).dump());
+      std::size_t items = 0;
+      while (items < outbox.size() && (items == 0 || batch.size() + outbox[items].size() + 2 <= options.max_message_bytes)) {
+        if (items > 0) batch += ',';
+        batch += outbox[items++];
+      }
+      batch += "]}";
+      iovec iov{batch.data(), batch.size()};
       cs_error_t e = cpg_mcast_joined(cpg, CPG_TYPE_AGREED, &iov, 1);
       if (e == CS_ERR_TRY_AGAIN) {
         // Corosync's send queue is full: try again shortly, keeping the order.
-        flush_timer.expires_after(10ms);
-        flush_timer.async_wait([this](const boost::system::error_code& ec) {
-          if (!ec) flush();
-        });
-        return;
+        return schedule_flush(10ms);
       }
-      if (e != CS_OK) log.error("broadcast dropped: {}", cs_error(e));
-      outbox.pop_front();
+      if (e != CS_OK) log.error("broadcast of {} message(s) dropped: {}", items, cs_error(e));
+      outbox.erase(outbox.begin(), outbox.begin() + static_cast<std::ptrdiff_t>(items));
     }
   }
 
@@ -271,8 +290,15 @@ struct CorosyncMembership::Impl {
       }
       return;
     }
-    Message m{sender, envelope.value("type", ""), envelope.value("body", nlohmann::json{})};
-    self.on_message.emit(m);
+    const auto batch = envelope.find("batch");
+    if (batch == envelope.end() || !batch->is_array()) {
+      log.error("ignoring a malformed message from {}", sender);
+      return;
+    }
+    for (const auto& item : *batch) {
+      if (!item.is_object()) continue;
+      self.on_message.emit(Message{sender, item.value("type", ""), item.value("body", nlohmann::json{})});
+    }
   }
 
   // --- C callbacks (run inside cpg_dispatch / quorum_dispatch, i.e. on our executor) -----------
