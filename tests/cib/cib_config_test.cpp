@@ -163,7 +163,8 @@ TEST(CibConfig, NodesByUname) {
 TEST(CibConfig, NodeMaintenance) {
   auto xml = replaced(fixture_text("basic.xml"), R"(name="standby" value="on")",
                       R"(name="maintenance" value="true")");
-  const auto& n3 = node(import_clean(xml), "node3");
+  const auto imported = import_clean(xml);  // outlives the references into it
+  const auto& n3 = node(imported, "node3");
   EXPECT_TRUE(n3.maintenance);
   EXPECT_FALSE(n3.standby);
 }
@@ -218,7 +219,8 @@ TEST(CibConfig, CloneMetaIsInheritedByItsPrimitive) {
                       R"(name="clone-node-max" value="2"/>
           <nvpair id="ping-clone-meta-stickiness" name="resource-stickiness" value="1"/>
           <nvpair id="ping-clone-meta-interleave" name="interleave" value="false"/>)");
-  const auto& ping = resource(import_clean(xml), "ping-clone");
+  const auto imported = import_clean(xml);  // outlives the references into it
+  const auto& ping = resource(imported, "ping-clone");
   EXPECT_EQ(ping.clone->node_max, 2);
   EXPECT_EQ(ping.meta.stickiness, 1);
 }
@@ -226,7 +228,8 @@ TEST(CibConfig, CloneMetaIsInheritedByItsPrimitive) {
 TEST(CibConfig, CloneWithoutLimitsUsesTheDefaults) {
   auto xml = replaced(fixture_text("basic.xml"),
                       R"(<nvpair id="ping-clone-meta-max" name="clone-max" value="2"/>)", "");
-  const auto& ping = resource(import_clean(xml), "ping-clone");
+  const auto imported = import_clean(xml);  // outlives the references into it
+  const auto& ping = resource(imported, "ping-clone");
   EXPECT_FALSE(ping.clone->max.has_value());
 }
 
@@ -272,7 +275,8 @@ TEST(CibConfig, EveryRuleOperationIsMapped) {
   for (const auto* op : {"eq", "ne", "lt", "lte", "gt", "gte"}) {
     auto xml = replaced(fixture_text("basic.xml"), R"(attribute="rack" operation="ne")",
                         std::string{R"(attribute="rack" operation=")"} + op + "\"");
-    const auto* c = constraint<model::LocationConstraint>(import_clean(xml), "app-on-rack2");
+    const auto imported = import_clean(xml);  // outlives the references into it
+    const auto* c = constraint<model::LocationConstraint>(imported, "app-on-rack2");
     ASSERT_NE(c, nullptr);
     EXPECT_EQ(model::to_string(c->rule->expressions[0].op), op);
   }
@@ -326,7 +330,8 @@ TEST(CibConfig, LegacyOrderScoresOtherThanZeroAreMandatory) {
   for (const auto* score : {"INFINITY", "100", "-5"}) {
     auto xml = replaced(fixture_text("basic.xml"), R"(then="web" score="0")",
                         std::string{R"(then="web" score=")"} + score + "\"");
-    const auto* order = constraint<model::OrderConstraint>(import_clean(xml), "legacy-score-order");
+    const auto imported = import_clean(xml);  // outlives the references into it
+    const auto* order = constraint<model::OrderConstraint>(imported, "legacy-score-order");
     ASSERT_NE(order, nullptr);
     EXPECT_EQ(order->kind, model::OrderKind::mandatory) << score;
   }
@@ -335,7 +340,8 @@ TEST(CibConfig, LegacyOrderScoresOtherThanZeroAreMandatory) {
 TEST(CibConfig, SerializeOrdersAreAsymmetrical) {
   auto xml = replaced(fixture_text("basic.xml"), R"(then="app" kind="Mandatory")",
                       R"(then="app" kind="Serialize" symmetrical="true")");
-  const auto* order = constraint<model::OrderConstraint>(import_clean(xml), "ping-then-app");
+  const auto imported = import_clean(xml);  // outlives the references into it
+  const auto* order = constraint<model::OrderConstraint>(imported, "ping-then-app");
   EXPECT_EQ(order->kind, model::OrderKind::serialize);
   EXPECT_FALSE(order->symmetrical);
 }

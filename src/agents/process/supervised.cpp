@@ -82,19 +82,21 @@ void Supervised::run_checks(std::chrono::milliseconds timeout, CheckHandler done
   };
   static constexpr Check kChecks[] = {
       {"check_tcp", check_tcp}, {"check_http", check_http}, {"check_command", check_command}};
+  // The chain holds itself only weakly: the check in flight owns it, so a check that fails,
+  // or is dropped with its io_context, frees the chain instead of leaking a cycle.
   auto step = std::make_shared<std::function<void(std::size_t)>>();
-  *step = [self = shared_from_this(), timeout, done = std::move(done), step](std::size_t i) {
+  *step = [self = shared_from_this(), timeout, done = std::move(done),
+           weak = std::weak_ptr<std::function<void(std::size_t)>>{step}](std::size_t i) {
     for (; i < std::size(kChecks); ++i) {
       auto value = string_param(self->resource, kChecks[i].param);
       if (!value) continue;
-      kChecks[i].run(self->executor, *value, timeout, [step, i, done](auto problem) {
+      kChecks[i].run(self->executor, *value, timeout, [next = weak.lock(), i, done](auto problem) {
         if (problem) return done(problem);
-        (*step)(i + 1);
+        (*next)(i + 1);
       });
       return;
     }
     done(std::nullopt);
-    *step = nullptr;  // break the self-reference
   };
   (*step)(0);
 }
