@@ -77,7 +77,12 @@ TEST(LibvirtTwoHosts, RedHostLiveMigratesThenDeadHostIsFencedAndRecovered) {
   model::Resource vm;
   vm.id = "guest";
   vm.backend = "libvirt";
-  vm.params = {{"xml", guest_xml()}, {"shutdown_timeout", "2s"}, {"migration_uri", "tcp://127.0.0.1"}};
+  // A bandwidth cap stretches the idle guest's short migration over several progress samples
+  // (with KVM it is otherwise over between two samples, and "progress seen" would be luck).
+  vm.params = {{"xml", guest_xml()},
+               {"shutdown_timeout", "2s"},
+               {"migration_uri", "tcp://127.0.0.1"},
+               {"migration_bandwidth", "1"}};
   vm.meta.allow_migrate = true;
   vm.meta.stickiness = 100;
   vm.operations.monitor.interval = 1s;
