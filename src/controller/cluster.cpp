@@ -242,9 +242,11 @@ void Controller::Impl::quorum_lost_locally() {
   }
   if (exec.busy()) exec.abort();
   log.error("quorum lost: stopping every resource on {} (no_quorum_policy stop)", local);
+  // Guests on this node's hypervisor too, although the coordinator drives them: the majority
+  // may recover them once this node is fenced or its self-fence deadline has passed.
   std::vector<std::string> mine;
   for (const auto& p : state.resources) {
-    if (p.node == local && !runs_anywhere(p.resource)) mine.push_back(p.resource);
+    if (p.node == local) mine.push_back(p.resource);
   }
   for (const auto& resource : mine) {
     const model::Resource* r = config->find_resource(resource);

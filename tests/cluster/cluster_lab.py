@@ -204,6 +204,16 @@ nodelist {{
     # --- processes ---------------------------------------------------------------------
 
     def start_node(self, node):
+        self.start_corosync(node)
+        d = self.work / node
+        out = open(d / "wha-node.out", "ab")
+        env = dict(os.environ, WHA_NODE=node)
+        self.daemons[node] = subprocess.Popen(
+            ["ip", "netns", "exec", self.ns(node), *self.args.wrapper.split(), self.args.wha_node, "--config",
+             str(d / "node.json")],
+            stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+
+    def start_corosync(self, node):
         d = self.work / node
         # corosync hard-codes /var/run/corosync.pid: give it a private /run. The exec chain
         # keeps one PID, so the Popen's pid is corosync's.
@@ -212,12 +222,13 @@ nodelist {{
             ["ip", "netns", "exec", self.ns(node), "unshare", "-m", "--propagation", "private", "sh", "-c",
              f"mount -t tmpfs tmpfs /run && exec corosync -f -c {d / 'corosync.conf'}"],
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        out = open(d / "wha-node.out", "ab")
-        env = dict(os.environ, WHA_NODE=node)
-        self.daemons[node] = subprocess.Popen(
-            ["ip", "netns", "exec", self.ns(node), *self.args.wrapper.split(), self.args.wha_node, "--config",
-             str(d / "node.json")],
-            stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+
+    def stop_corosync(self, node):
+        """Kills the node's corosync (wha-node keeps running) and waits for it to be gone."""
+        p = self.corosync.pop(node)
+        p.kill()
+        p.wait(timeout=10)
+        self.remove_qb_leftovers(p.pid)
 
     def check_alive(self):
         for node, p in self.daemons.items():

@@ -21,6 +21,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -228,6 +229,34 @@ class Test:
         self.c.reboot("n1")
         self.wait_rejoined("n1")
 
+    def scenario_6_corosync_restarts(self):
+        """Corosync goes away on every node at once and comes back: no quorum anywhere in
+        between (every node stops its own services), then every daemon reconnects by itself
+        and the cluster starts everything again, once."""
+        log("scenario 6: corosync killed on every node, restarted 2 s later")
+        placed = self.c.placements("n1")
+        self.counter_restarts += bool(placed.get("counter"))  # stopped, then started fresh
+        t = now()
+        for n in NODES:
+            self.c.stop_corosync(n)
+        time.sleep(2)
+        for n in NODES:
+            self.c.start_corosync(n)
+        everything = [r for r in placed]
+        self.wait_converged("every resource to run again", lambda p: all(p.get(r) for r in everything), timeout=90,
+                            node="n1")
+        for n in NODES:
+            connects = (self.c.work / n / "wha-node.log").read_text().count("connected to corosync as")
+            if connects < 2:
+                raise Failure(f"wha-node on {n} did not reconnect to the restarted corosync")
+        events = self.c.events_since(t)
+        starts = [p for p in events if p[1] == "START"]
+        stopped = {p[2] for p in events if p[1] == "STOP"}
+        if not stopped:
+            raise Failure(f"nothing was stopped when quorum was lost everywhere: {events}")
+        self.timings["corosync restarted everywhere -> all running again"] = now() - t
+        log(f"after corosync restarts: {self.c.placements('n1')} ({len(starts)} starts)")
+
     def message_rate(self, count=2000):
         """Attribute updates sent through n2's daemon until n3's replica has the last one: the
         rate at which controllers share state over CPG (every update also makes the coordinator
@@ -281,6 +310,7 @@ class Test:
         self.scenario_3_corosync_killed()
         self.scenario_4_partition()
         self.scenario_5_coordinator_killed()
+        self.scenario_6_corosync_restarts()
         self.message_rate()
         problems = check_never_twice(self.c.events_since(0))
         if problems:
