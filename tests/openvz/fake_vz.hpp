@@ -6,11 +6,13 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
 
 #include <wholesale_ha/agents/openvz.hpp>
 
@@ -89,6 +91,18 @@ class FakeVz {
 
   ScratchDir dir_;
 };
+
+/// An openvz agent for a resource "ct" with `params` on `node`; the parameters must validate.
+inline std::unique_ptr<agents::Agent> make_agent(boost::asio::io_context& io, const agents::OpenvzOptions& options,
+                                                 const std::string& node, wholesale_ha::model::Params params) {
+  auto r = std::make_shared<wholesale_ha::model::Resource>();
+  r->id = "ct";
+  r->backend = "openvz";
+  r->params = std::move(params);
+  auto backend = agents::make_openvz_backend(options);
+  EXPECT_TRUE(backend->validate(*r, "/resources/0").empty());
+  return backend->create({io.get_executor(), r, node});
+}
 
 /// Runs one agent operation and returns its result (nullopt if it never answered).
 inline std::optional<agents::Result> run_op(boost::asio::io_context& io,

@@ -17,13 +17,7 @@ class OpenvzAgent : public ::testing::Test {
  protected:
   std::unique_ptr<agents::Agent> agent(model::Params params, const std::string& node = "n1",
                                        std::optional<agents::OpenvzOptions> options = std::nullopt) {
-    auto r = std::make_shared<model::Resource>();
-    r->id = "ct";
-    r->backend = "openvz";
-    r->params = std::move(params);
-    auto backend = agents::make_openvz_backend(options.value_or(vz.options()));
-    EXPECT_TRUE(backend->validate(*r, "/resources/0").empty());
-    return backend->create({io.get_executor(), r, node});
+    return wha_test::make_agent(io, options.value_or(vz.options()), node, std::move(params));
   }
 
   agents::Result start(agents::Agent& a, std::chrono::milliseconds t = 10s) {

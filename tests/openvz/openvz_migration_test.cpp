@@ -16,13 +16,7 @@ using Strings = std::vector<std::string>;
 class OpenvzMigration : public ::testing::Test {
  protected:
   std::unique_ptr<agents::Agent> agent(const std::string& node, model::Params params) {
-    auto r = std::make_shared<model::Resource>();
-    r->id = "ct";
-    r->backend = "openvz";
-    r->params = std::move(params);
-    auto backend = agents::make_openvz_backend(vz.options());
-    EXPECT_TRUE(backend->validate(*r, "/resources/0").empty());
-    return backend->create({io.get_executor(), r, node});
+    return wha_test::make_agent(io, vz.options(), node, std::move(params));
   }
   agents::Result migrate_to(agents::Agent& a, const std::string& target) {
     return *wha_test::run_op(io, [&](agents::Handler h) { a.migrate_to(target, 10s, std::move(h)); });

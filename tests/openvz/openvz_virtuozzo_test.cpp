@@ -16,13 +16,7 @@ using Strings = std::vector<std::string>;
 class OpenvzVirtuozzo : public ::testing::Test {
  protected:
   std::unique_ptr<agents::Agent> agent(const std::string& node, model::Params params) {
-    auto r = std::make_shared<model::Resource>();
-    r->id = "ct";
-    r->backend = "openvz";
-    r->params = std::move(params);
-    auto backend = agents::make_openvz_backend(vz.options(agents::OpenvzFlavour::virtuozzo));
-    EXPECT_TRUE(backend->validate(*r, "/resources/0").empty());
-    return backend->create({io.get_executor(), r, node});
+    return wha_test::make_agent(io, vz.options(agents::OpenvzFlavour::virtuozzo), node, std::move(params));
   }
   agents::Result call(const std::function<void(agents::Handler)>& op) { return *wha_test::run_op(io, op); }
 
