@@ -3,12 +3,8 @@
 
 #include <wholesale_ha/health/config.hpp>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <limits>
 #include <map>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -331,38 +327,13 @@ LoadResult<HealthConfig> parse_health_config_document(const nlohmann::json& docu
 }
 
 LoadResult<HealthConfig> parse_health_config(std::string_view json_text) noexcept {
-  try {
-    return parse_health_config_document(json::parse(json_text));
-  } catch (const json::parse_error& e) {
-    // Keep the human part of "[json.exception.parse_error.101] parse error at line 3, ...".
-    std::string message = e.what();
-    if (auto pos = message.find("] "); pos != std::string::npos) message.erase(0, pos + 2);
-    return {std::nullopt, {{Diagnostic::Severity::error, "", "invalid JSON: " + message}}};
-  } catch (const std::exception& e) {
-    return {std::nullopt, {{Diagnostic::Severity::error, "", e.what()}}};
-  }
+  return model::detail::parse_json_text<HealthConfig>(
+      json_text, [](const json& d) { return parse_health_config_document(d); });
 }
 
 LoadResult<HealthConfig> load_health_config_file(const std::filesystem::path& path) noexcept {
-  try {
-    std::ifstream in{path, std::ios::binary};
-    if (!in) {
-      return {std::nullopt,
-              {{Diagnostic::Severity::error, "",
-                "cannot read " + path.string() + ": " + std::strerror(errno)}}};
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto result = parse_health_config(text.str());
-    for (auto& diagnostic : result.diagnostics) {
-      if (diagnostic.pointer.empty() && diagnostic.message.starts_with("invalid JSON")) {
-        diagnostic.message = path.string() + ": " + diagnostic.message;
-      }
-    }
-    return result;
-  } catch (const std::exception& e) {
-    return {std::nullopt, {{Diagnostic::Severity::error, "", path.string() + ": " + e.what()}}};
-  }
+  return model::detail::load_json_file<HealthConfig>(path,
+                                                     [](std::string_view text) { return parse_health_config(text); });
 }
 
 }  // namespace wholesale_ha::health

@@ -1,11 +1,7 @@
 // Structure of the cluster document: types, ranges and unknown keys. Cross-references are
 // checked afterwards in json_validate.cpp.
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -361,40 +357,11 @@ LoadResult<Cluster> parse_cluster_document(const nlohmann::json& document) noexc
 }
 
 LoadResult<Cluster> parse_cluster(std::string_view json_text) noexcept {
-  try {
-    auto document = json::parse(json_text);
-    return parse_cluster_document(document);
-  } catch (const json::parse_error& e) {
-    // "[json.exception.parse_error.101] parse error at line 3, column 5: ..." → keep the
-    // human part, which already names the line and column.
-    std::string message = e.what();
-    if (auto pos = message.find("] "); pos != std::string::npos) message.erase(0, pos + 2);
-    return {std::nullopt, {{Diagnostic::Severity::error, "", "invalid JSON: " + message}}};
-  } catch (const std::exception& e) {
-    return {std::nullopt, {{Diagnostic::Severity::error, "", e.what()}}};
-  }
+  return detail::parse_json_text<Cluster>(json_text, [](const json& d) { return parse_cluster_document(d); });
 }
 
 LoadResult<Cluster> load_cluster_file(const std::filesystem::path& path) noexcept {
-  try {
-    std::ifstream in{path, std::ios::binary};
-    if (!in) {
-      return {std::nullopt,
-              {{Diagnostic::Severity::error, "",
-                "cannot read " + path.string() + ": " + std::strerror(errno)}}};
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto result = parse_cluster(text.str());
-    for (auto& diagnostic : result.diagnostics) {
-      if (diagnostic.pointer.empty() && diagnostic.message.starts_with("invalid JSON")) {
-        diagnostic.message = path.string() + ": " + diagnostic.message;
-      }
-    }
-    return result;
-  } catch (const std::exception& e) {
-    return {std::nullopt, {{Diagnostic::Severity::error, "", path.string() + ": " + e.what()}}};
-  }
+  return detail::load_json_file<Cluster>(path, [](std::string_view text) { return parse_cluster(text); });
 }
 
 }  // namespace wholesale_ha::model

@@ -1,6 +1,8 @@
 #include "json_reader.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <limits>
 
 #include <fmt/format.h>
@@ -269,6 +271,19 @@ std::optional<Utilization> read_utilization(const json& v, const Path& at, Diagn
   }
   if (!ok) return std::nullopt;
   return out;
+}
+
+Diagnostic json_syntax_error(const json::parse_error& e) {
+  std::string message = e.what();  // "[json.exception.parse_error.101] parse error at line 3, ..."
+  if (auto pos = message.find("] "); pos != std::string::npos) message.erase(0, pos + 2);
+  return {Diagnostic::Severity::error, "", "invalid JSON: " + message};
+}
+
+bool read_whole_file(const std::filesystem::path& path, std::string& text) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in) return false;
+  text.assign(std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{});
+  return !in.bad();
 }
 
 }  // namespace wholesale_ha::model::detail

@@ -2,7 +2,10 @@
 // Building blocks for reading a JSON document into the model while collecting every
 // problem with its JSON pointer. Pointers are built only when a diagnostic needs one.
 
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
@@ -146,6 +149,49 @@ void for_each_element(const json& v, const Path& at, Diagnostics& d, Fn each) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     Path element{at, i};
     each(v[i], element);
+  }
+}
+
+// --- the text and file front ends every JSON-configured loader shares ----------------------
+
+/// One error for a JSON syntax error, keeping nlohmann's human part ("parse error at line 3,
+/// column 5: ...").
+Diagnostic json_syntax_error(const json::parse_error& e);
+
+/// The whole file into `text`; false (errno says why) when it cannot be read.
+bool read_whole_file(const std::filesystem::path& path, std::string& text);
+
+/// Parses `text` as JSON and hands the document to `parse_document`. Never throws.
+template <class T, class ParseDocument>
+LoadResult<T> parse_json_text(std::string_view text, ParseDocument parse_document) noexcept {
+  try {
+    return parse_document(json::parse(text));
+  } catch (const json::parse_error& e) {
+    return {std::nullopt, {json_syntax_error(e)}};
+  } catch (const std::exception& e) {
+    return {std::nullopt, {{Diagnostic::Severity::error, "", e.what()}}};
+  }
+}
+
+/// Reads `path` and parses it with `parse_text`; a syntax error is prefixed with the file's
+/// name. Never throws.
+template <class T, class ParseText>
+LoadResult<T> load_json_file(const std::filesystem::path& path, ParseText parse_text) noexcept {
+  try {
+    std::string text;
+    if (!read_whole_file(path, text)) {
+      return {std::nullopt,
+              {{Diagnostic::Severity::error, "", "cannot read " + path.string() + ": " + std::strerror(errno)}}};
+    }
+    LoadResult<T> result = parse_text(std::string_view{text});
+    for (auto& diagnostic : result.diagnostics) {
+      if (diagnostic.pointer.empty() && diagnostic.message.starts_with("invalid JSON")) {
+        diagnostic.message = path.string() + ": " + diagnostic.message;
+      }
+    }
+    return result;
+  } catch (const std::exception& e) {
+    return {std::nullopt, {{Diagnostic::Severity::error, "", path.string() + ": " + e.what()}}};
   }
 }
 
