@@ -1,5 +1,8 @@
 #include "control_socket.hpp"
 
+#include <map>
+#include <string_view>
+
 #include <unistd.h>
 
 #include <chrono>
@@ -50,13 +53,16 @@ json status(const wholesale_ha::Controller& c, const wholesale_ha::membership::M
                      {"health", health},
                      {"attributes", attributes}});
   }
+  std::map<std::string_view, json> where;  // one pass over the placements, not one per resource
+  for (const auto& p : state.resources) {
+    where[p.resource].push_back({{"node", p.node}, {"state", model::to_string(p.state)}});
+  }
   json resources = json::array();
   for (const auto& r : c.config().resources) {
-    json where = json::array();
-    for (const auto& p : state.resources) {
-      if (p.resource == r.id) where.push_back({{"node", p.node}, {"state", model::to_string(p.state)}});
-    }
-    resources.push_back({{"id", r.id}, {"backend", r.backend}, {"placements", where}});
+    auto it = where.find(r.id);
+    resources.push_back({{"id", r.id},
+                         {"backend", r.backend},
+                         {"placements", it == where.end() ? json::array() : std::move(it->second)}});
   }
   json failcounts = json::array();
   for (const auto& f : state.failcounts) {

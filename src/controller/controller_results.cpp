@@ -193,11 +193,13 @@ void Controller::Impl::run_monitor(const std::string& resource, const std::strin
               monitors.erase({resource, node});
               // In a cluster the coordinator judges: only it knows whether one of its actions
               // (a migration away, a stop) explains what this monitor saw.
+              // It keeps monitoring meanwhile: a verdict it ignores is checked again.
               if (clustered && !is_coordinator()) {
-                return publish("monitor_failed", {{"resource", resource},
-                                                  {"node", node},
-                                                  {"status", static_cast<int>(result.status)},
-                                                  {"reason", result.reason}});
+                publish("monitor_failed", {{"resource", resource},
+                                           {"node", node},
+                                           {"status", static_cast<int>(result.status)},
+                                           {"reason", result.reason}});
+                return arm_monitor(resource, node);
               }
               operation_failed(resource, node, "monitor", result, on_fail, false);
             });

@@ -134,7 +134,8 @@ void Controller::Impl::handle(const membership::Message& m) {
     return;
   }
   is_idle = false;
-  sync_monitors();
+  // Only where resources run decides which monitors this node keeps.
+  if (m.type == "placement" || m.type == "fenced" || m.type == "config") sync_monitors();
   // Results of the transition that is running are folded in without interrupting it (it
   // re-plans when it ends); anything else is news that warrants re-planning now.
   const bool result_of_running_transition =
