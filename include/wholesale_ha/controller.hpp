@@ -39,8 +39,8 @@ struct ControllerOptions {
   /// Re-plan delay after a transition that had failures, doubling up to the maximum.
   std::chrono::milliseconds retry_delay{500};
   std::chrono::milliseconds max_retry_delay{30'000};
-  /// Cluster mode: how long the coordinator waits, after starting, for every configured node
-  /// to join before treating the missing ones as lost (they are then fenced), and after a
+  /// Cluster mode: how long the coordinator waits, after starting, for configured nodes it has
+  /// never seen to join before treating them as lost (they are then fenced), and after a
   /// membership change for every member's report of what it runs.
   std::chrono::milliseconds startup_grace{15'000};
   std::chrono::milliseconds sync_timeout{10'000};

@@ -242,8 +242,7 @@ class Test:
         time.sleep(2)
         for n in NODES:
             self.c.start_corosync(n)
-        everything = [r for r in placed]
-        self.wait_converged("every resource to run again", lambda p: all(p.get(r) for r in everything), timeout=90,
+        self.wait_converged("every resource to run again", lambda p: all(p.get(r) for r in placed), timeout=90,
                             node="n1")
         for n in NODES:
             connects = (self.c.work / n / "wha-node.log").read_text().count("connected to corosync as")
