@@ -69,7 +69,6 @@ void Controller::Impl::serve_operation(const membership::Message& request) {
   op.node = local;
   op.peer = b.value("peer", std::string{});
   op.timeout = std::chrono::milliseconds{b.value("timeout_ms", 20'000)};
-  ++serving;
   served.insert(op.resource);
   local_runner.run(op, [this, id = b.value("id", std::uint64_t{0}), coordinator = request.from,
                         resource = op.resource](agents::Result r) {
@@ -79,7 +78,7 @@ void Controller::Impl::serve_operation(const membership::Message& request) {
                           {"status", static_cast<int>(r.status)},
                           {"reason", r.reason},
                           {"elapsed_ms", r.elapsed.count()}});
-    if (--serving == 0) {
+    if (served.empty()) {
       for (auto& then : std::exchange(when_idle_locally, {})) then();
     }
   });
@@ -147,7 +146,7 @@ bool Controller::Impl::waiting_for_first_join() const {
 
 void Controller::Impl::report_local(std::uint64_t round, const std::string& coordinator) {
   // Operations the previous coordinator asked for finish first: the report must include them.
-  if (serving > 0) {
+  if (!served.empty()) {
     when_idle_locally.push_back([this, round, coordinator] { report_local(round, coordinator); });
     return;
   }

@@ -109,7 +109,8 @@ struct Controller::Impl {
   std::set<std::string> fenced;
   /// Resources with an action in flight: their monitors wait.
   std::set<std::string> acting;
-  /// Resources with an operation this node runs for the coordinator (cluster mode).
+  /// Resources with an operation this node runs for the coordinator (cluster mode); a report
+  /// waits until it is empty.
   std::multiset<std::string> served;
   /// Nodes seen online since this controller started: only the others get startup_grace.
   std::set<std::string> seen_online;
@@ -127,7 +128,6 @@ struct Controller::Impl {
   ScopedConnection message_connection;
   std::uint64_t next_operation = 1;
   std::map<std::uint64_t, agents::Handler> awaiting_answers;  ///< remote operations in flight
-  std::size_t serving = 0;  ///< operations this node runs for the coordinator
   std::vector<std::function<void()>> when_idle_locally;
   std::uint64_t sync_round = 0;
   std::set<std::string> awaiting_reports;
