@@ -26,7 +26,7 @@ std::optional<std::string> referenced_resource(ImportContext& context, pugi::xml
     context.error(xml, fmt::format("constraint needs the attribute \"{}\"", attribute));
     return std::nullopt;
   }
-  if (auto id = context.resource_id(name); !id.empty()) return id;
+  if (auto id = context.resource_id(name); !id.empty()) return std::string{id};
   if (auto it = context.left_out_resources.find(name); it != context.left_out_resources.end()) {
     left_out(context, xml, fmt::format("\"{}\" is not imported ({})", name, it->second));
     return std::nullopt;

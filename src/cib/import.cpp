@@ -1,10 +1,13 @@
-// Entry points: parse the XML, run the import steps in order, choose `now`, and check the
-// result with the model's own validation so a returned cluster is always a valid one.
+// Entry points: parse the XML, run the import steps in order, and check the result with the
+// model's own validation so a returned cluster is always a valid one.
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <optional>
+#include <string>
 #include <new>
 
 #include <sys/mman.h>
@@ -18,6 +21,8 @@
 #include "import_steps.hpp"
 #include "pacemaker_values.hpp"
 #include "rules.hpp"
+#include "status_import.hpp"
+#include "status_layout.hpp"
 
 namespace wholesale_ha::model {
 namespace {
@@ -79,28 +84,6 @@ void materialize_builtin_attributes(ImportContext& context) {
   }
 }
 
-/// options.now, else the CIB's execution-date, else the newest recorded operation result.
-Timestamp choose_now(ImportContext& context, pugi::xml_node cib, const CibImportOptions& options) {
-  if (options.now) return *options.now;
-  if (auto date = cib.attribute("execution-date")) {
-    if (auto value = cib::parse_integer(date.value())) return *value;
-    context.error(cib, "execution-date",
-                  fmt::format("expected seconds since the epoch, got \"{}\"", date.value()));
-    return 0;
-  }
-  Timestamp newest = 0;
-  for (auto op : cib.select_nodes("status/node_state/lrm/lrm_resources/lrm_resource/lrm_rsc_op")) {
-    newest = std::max(
-        newest, cib::parse_integer(op.node().attribute("last-rc-change").value()).value_or(0));
-  }
-  if (newest == 0 && !context.cluster.state.failcounts.empty()) {
-    context.document_warning(
-        "the CIB records no time (no execution-date, no last-rc-change): "
-        "now is 0, so no failure has expired; pass CibImportOptions::now");
-  }
-  return newest;
-}
-
 /// The model's validation of the result. Problems here are gaps in the import itself (it
 /// should have reported them at their CIB location), so they carry the JSON pointer.
 void validate(ImportContext& context) {
@@ -115,7 +98,14 @@ void validate(ImportContext& context) {
   }
 }
 
-LoadResult<Cluster> import_loaded(const pugi::xml_document& document, const CibImportOptions& options) {
+/// Calls its argument with every node_state of the status, in order; false when a
+/// node_state could not be parsed on its own (the whole document is then parsed instead).
+using NodeStateFeed = std::function<bool(cib::StatusImporter&)>;
+
+/// nullopt when `feed` failed.
+std::optional<LoadResult<Cluster>> import_loaded(const pugi::xml_document& document,
+                                                 const CibImportOptions& options,
+                                                 const NodeStateFeed& feed) {
   auto cib = document.document_element();
   if (std::string_view{cib.name()} != "cib") {
     return failure(
@@ -130,10 +120,9 @@ LoadResult<Cluster> import_loaded(const pugi::xml_document& document, const CibI
   cib::import_resources(context, configuration.child("resources"));
   cib::import_other_sections(context, configuration);
   cib::import_constraints(context, configuration.child("constraints"));
-  cib::import_node_states(context, cib);
-  // Before the history: failures older than failure-timeout at `now` have expired.
-  context.cluster.state.now = choose_now(context, cib, options);
-  cib::import_operation_history(context, cib.child("status"));
+  cib::StatusImporter status{context, cib, options};
+  if (!feed(status)) return std::nullopt;
+  status.finish(cib.child("status"));
   materialize_builtin_attributes(context);
   if (!context.has_errors()) validate(context);
 
@@ -143,18 +132,62 @@ LoadResult<Cluster> import_loaded(const pugi::xml_document& document, const CibI
   return result;
 }
 
-LoadResult<Cluster> import_document(std::string_view xml, const CibImportOptions& options) {
+/// One DOM of the whole document: for documents the status layout does not cover, and for
+/// exact error positions.
+LoadResult<Cluster> import_whole(std::string_view xml, const CibImportOptions& options) {
   pugi::xml_document document;
   auto parsed = document.load_buffer(xml.data(), xml.size());
   if (!parsed) return failure(xml_error(xml, parsed));
-  return import_loaded(document, options);
+  auto status = document.document_element().child("status");
+  return *import_loaded(document, options, [&](cib::StatusImporter& importer) {
+    for (auto node_state : status.children("node_state"))
+      importer.add(node_state);
+    return true;
+  });
+}
+
+/// The configuration in one DOM (the text around the status' content), then each
+/// node_state in a small DOM of its own, the same document reused; nullopt when a part
+/// does not parse on its own.
+std::optional<LoadResult<Cluster>> import_by_parts(std::string_view xml,
+                                                   const cib::StatusLayout& layout,
+                                                   const CibImportOptions& options) {
+  std::string rest;
+  rest.reserve(xml.size() - (layout.content.end - layout.content.begin));
+  rest.append(xml.substr(0, layout.content.begin)).append(xml.substr(layout.content.end));
+  pugi::xml_document document;
+  auto parsed = document.load_buffer_inplace(rest.data(), rest.size());
+  if (!parsed || parsed.encoding != pugi::encoding_utf8) return std::nullopt;
+  return import_loaded(document, options, [&](cib::StatusImporter& importer) {
+    // Wrapped in <cib><status> so that locations in diagnostics read as in the whole CIB.
+    constexpr std::string_view kOpen = "<cib><status>";
+    constexpr std::string_view kClose = "</status></cib>";
+    std::string text;
+    pugi::xml_document piece;
+    for (const auto& span : layout.node_states) {
+      text.assign(kOpen).append(span.in(xml)).append(kClose);
+      if (!piece.load_buffer_inplace(text.data(), text.size(), pugi::parse_default,
+                                     pugi::encoding_utf8)) {
+        return false;
+      }
+      importer.add(piece.document_element().child("status").child("node_state"));
+    }
+    return true;
+  });
+}
+
+LoadResult<Cluster> import_text(std::string_view xml, const CibImportOptions& options) {
+  if (auto layout = cib::find_status_layout(xml)) {
+    if (auto result = import_by_parts(xml, *layout, options)) return std::move(*result);
+  }
+  return import_whole(xml, options);
 }
 
 }  // namespace
 
 LoadResult<Cluster> import_cib(std::string_view xml, const CibImportOptions& options) noexcept {
   try {
-    return import_document(xml, options);
+    return import_text(xml, options);
   } catch (const std::exception& e) {
     return failure(std::string{"CIB import failed: "} + e.what());
   }
@@ -165,23 +198,13 @@ LoadResult<Cluster> import_cib_file(const std::filesystem::path& path,
   try {
     std::ifstream in{path, std::ios::binary};
     if (!in) return failure("cannot read " + path.string() + ": " + std::strerror(errno));
-    // Live-cluster CIBs run to tens of MiB: read once and parse in place, no copies.
+    // Live-cluster CIBs run to tens of MiB: read once, no copies of the whole text.
     const auto size = static_cast<std::size_t>(std::filesystem::file_size(path));
     const FileBuffer text{size};
     if (!in.read(text.data(), static_cast<std::streamsize>(size))) {
       return failure("cannot read " + path.string() + ": " + std::strerror(errno));
     }
-    pugi::xml_document document;
-    LoadResult<Cluster> result;
-    if (document.load_buffer_inplace(text.data(), size)) {
-      result = import_loaded(document, options);
-    } else {
-      // In-place parsing has rewritten the text up to the error: report from a clean copy.
-      in.clear();
-      in.seekg(0);
-      in.read(text.data(), static_cast<std::streamsize>(size));
-      result = import_cib(std::string_view{text.data(), size}, options);
-    }
+    auto result = import_text(std::string_view{text.data(), size}, options);
     for (auto& diagnostic : result.diagnostics) {
       if (diagnostic.pointer.empty())
         diagnostic.message = path.string() + ": " + diagnostic.message;

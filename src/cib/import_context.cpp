@@ -50,7 +50,7 @@ pugi::xml_node ImportContext::find_by_id(std::string_view id) {
   return it == by_id_.end() ? pugi::xml_node{} : it->second;
 }
 
-std::string ImportContext::resource_id(std::string_view pacemaker_name) const {
+std::string_view ImportContext::resource_id(std::string_view pacemaker_name) const {
   auto it = resource_ids.find(pacemaker_name);
   if (it == resource_ids.end()) {
     // A clone instance ("ping:0") is its clone.
@@ -58,7 +58,7 @@ std::string ImportContext::resource_id(std::string_view pacemaker_name) const {
       it = resource_ids.find(pacemaker_name.substr(0, colon));
     }
   }
-  return it == resource_ids.end() ? std::string{} : it->second;
+  return it == resource_ids.end() ? std::string_view{} : std::string_view{it->second};
 }
 
 bool ImportContext::is_left_out(std::string_view pacemaker_name) const {

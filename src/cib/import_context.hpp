@@ -54,7 +54,8 @@ class ImportContext {
   [[nodiscard]] pugi::xml_node find_by_id(std::string_view id);
 
   /// The model id of a resource as a constraint or the status names it; "" when unknown.
-  [[nodiscard]] std::string resource_id(std::string_view pacemaker_name) const;
+  /// It refers into resource_ids.
+  [[nodiscard]] std::string_view resource_id(std::string_view pacemaker_name) const;
   /// Whether the status's name for a resource belongs to one left out of the import.
   [[nodiscard]] bool is_left_out(std::string_view pacemaker_name) const;
 

@@ -17,9 +17,6 @@ void import_resources(ImportContext& context, pugi::xml_node resources);
 /// before constraints, which may name tags.
 void import_other_sections(ImportContext& context, pugi::xml_node configuration);
 void import_constraints(ImportContext& context, pugi::xml_node constraints);
-/// Quorum, node states, transient attributes and failcounts.
-void import_node_states(ImportContext& context, pugi::xml_node cib);
-/// Where resources are active, from the operation history (lrm).
-void import_operation_history(ImportContext& context, pugi::xml_node status);
+// The status section is status_import.hpp's, fed one node_state at a time.
 
 }  // namespace wholesale_ha::cib

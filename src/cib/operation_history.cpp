@@ -113,7 +113,7 @@ RecordedOperation read_operation(pugi::xml_node xml) {
   return op;
 }
 
-HistoryOutcome replay(std::vector<RecordedOperation> operations,
+HistoryOutcome replay(std::span<RecordedOperation> operations,
                       std::optional<model::Timestamp> expired_until) {
   std::stable_sort(
       operations.begin(), operations.end(),

@@ -2,6 +2,7 @@
 // What one resource's operation history on one node (lrm_resource) says about it there.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,10 +44,11 @@ struct HistoryOutcome {
   std::vector<RecordedOperation> pending;
 };
 
-/// Replays the operations in call-id order. Failures recorded at or before `expired_until`
-/// (now - failure-timeout) have expired and are skipped, as Pacemaker does: the resource is
-/// then in whatever state the rest of its history says.
-HistoryOutcome replay(std::vector<RecordedOperation> operations,
+/// Replays the operations in call-id order (sorting them in place; pending ones are moved
+/// into the outcome). Failures recorded at or before `expired_until` (now - failure-timeout)
+/// have expired and are skipped, as Pacemaker does: the resource is then in whatever state
+/// the rest of its history says.
+HistoryOutcome replay(std::span<RecordedOperation> operations,
                       std::optional<model::Timestamp> expired_until = std::nullopt);
 
 }  // namespace wholesale_ha::cib

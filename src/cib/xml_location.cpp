@@ -8,9 +8,13 @@ namespace wholesale_ha::cib {
 namespace {
 
 /// The attribute that tells an element apart from its siblings, as users name it.
-const char* identity_attribute(std::string_view element) {
+const char* identity_attribute(pugi::xml_node node) {
+  const std::string_view element = node.name();
   if (element == "nvpair") return "name";
-  if (element == "node" || element == "node_state") return "uname";
+  if (element == "node") return "uname";
+  // A node_state without uname still has the node's id; its position would say nothing
+  // where the status is read one node_state at a time.
+  if (element == "node_state") return node.attribute("uname") ? "uname" : "id";
   return "id";
 }
 
@@ -39,7 +43,7 @@ std::string step(pugi::xml_node node) {
   std::string out = node.name();
   const bool ambiguous = same_named_siblings(node) > 1;
   if (is_container(node.name()) && !ambiguous) return out;
-  const char* key = identity_attribute(node.name());
+  const char* key = identity_attribute(node);
   if (auto attribute = node.attribute(key)) {
     return out + "[@" + key + "='" + attribute.value() + "']";
   }

@@ -102,6 +102,20 @@ TEST(CibStatus, FailuresOlderThanTheFailureTimeoutHaveExpired) {
   EXPECT_EQ(placements(cluster, "vm1"), (Strings{"node1:failed"}));
 }
 
+TEST(CibStatus, ANewerResultReadAfterTheFailureStillExpiresIt) {
+  // Without a given time, now is the newest result anywhere: here one on node3, whose
+  // node_state comes after node1's failed history in the document.
+  const auto xml = fixture_text("failures.xml");
+  const auto failed_at = std::to_string(newest_change(xml));
+  const auto later = std::to_string(newest_change(xml) + 600);
+  const auto edited = in_node_state(xml, "node3", [&](const std::string& node_state) {
+    return replaced(node_state, "last-rc-change=\"" + failed_at, "last-rc-change=\"" + later);
+  });
+  const auto cluster = import_clean(edited);
+  EXPECT_EQ(std::to_string(cluster.state.now), later);
+  EXPECT_EQ(placements(cluster, "vm1"), (Strings{"node1:started"}));
+}
+
 TEST(CibStatus, FailcountSpellings) {
   auto xml = replaced(fixture_text("failures.xml"), R"(name="fail-count-vm1#start_0" value="1")",
                       R"(name="fail-count-vm1#start_0" value="INFINITY")");
