@@ -18,6 +18,14 @@ namespace wholesale_ha::cib {
 
 using StringMap = std::map<std::string, std::string, std::less<>>;
 
+/// A hash of strings that looks up by string_view without building a string.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const noexcept {
+    return std::hash<std::string_view>{}(text);
+  }
+};
+
 class ImportContext {
  public:
   explicit ImportContext(const pugi::xml_document& document) : document_(document) {}
@@ -26,7 +34,7 @@ class ImportContext {
 
   /// Pacemaker resource names → model resource ids. A clone is one model resource named
   /// after the clone; its primitive and instances ("ping", "ping:0") map to it.
-  StringMap resource_ids;
+  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> resource_ids;
   /// Resources and nodes left out of the import, with the reason; references to them are
   /// dropped with a warning instead of dangling.
   StringMap left_out_resources;

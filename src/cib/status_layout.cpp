@@ -23,7 +23,7 @@ class Scanner {
         if (pos == kNotFound || blocked_) return std::nullopt;
         continue;
       }
-      if (at(pos, "</")) {
+      if (after_lt(pos) == '/') {
         if (--depth <= 0) return std::nullopt;  // the root ended without a status
         pos = text_.find('>', pos);
         if (pos == kNotFound) return std::nullopt;
@@ -45,7 +45,12 @@ class Scanner {
 
  private:
   [[nodiscard]] bool at(std::size_t pos, std::string_view prefix) const {
-    return text_.compare(pos, prefix.size(), prefix) == 0;
+    // The first character alone rules out almost every candidate: cheaper than a compare.
+    return pos < text_.size() && text_[pos] == prefix.front() &&
+           text_.compare(pos, prefix.size(), prefix) == 0;
+  }
+  [[nodiscard]] char after_lt(std::size_t pos) const {
+    return pos + 1 < text_.size() ? text_[pos + 1] : '\0';
   }
 
   /// Whether the element name that starts at `start` is exactly `name`.
@@ -56,10 +61,10 @@ class Scanner {
            (is_space(text_[after]) || text_[after] == '>' || text_[after] == '/');
   }
   [[nodiscard]] bool is_start_tag(std::size_t pos, std::string_view name) const {
-    return !at(pos, "</") && names(pos + 1, name);
+    return after_lt(pos) != '/' && names(pos + 1, name);
   }
   [[nodiscard]] bool is_end_tag(std::size_t pos, std::string_view name) const {
-    return at(pos, "</") && names(pos + 2, name);
+    return after_lt(pos) == '/' && names(pos + 2, name);
   }
 
   /// Skips a comment, CDATA section or processing instruction at `pos` (true), leaving
@@ -71,6 +76,7 @@ class Scanner {
       if (pos != kNotFound) pos += end.size();
       return true;
     };
+    if (after_lt(pos) != '!' && after_lt(pos) != '?') return false;
     if (at(pos, "<!--")) return skip_to("-->");
     if (at(pos, "<![CDATA[")) return skip_to("]]>");
     if (at(pos, "<?")) return skip_to("?>");
