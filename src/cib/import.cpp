@@ -32,11 +32,14 @@ using cib::ImportContext;
 /// A file-sized buffer in its own mapping, backed by huge pages where the kernel allows
 /// (MADV_HUGEPAGE): filling tens of MiB page by page was a large share of an import.
 class FileBuffer {
+  static constexpr std::size_t kHugePageWorthwhile = std::size_t{8} << 20;
+
  public:
   explicit FileBuffer(std::size_t size) : size_(size) {
     void* p = ::mmap(nullptr, std::max<std::size_t>(size_, 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc{};
-    ::madvise(p, size_, MADV_HUGEPAGE);  // a hint; without THP it is plain memory
+    // A hint; without THP it is plain memory. Small files would only pay for zeroing 2 MiB.
+    if (size_ >= kHugePageWorthwhile) ::madvise(p, size_, MADV_HUGEPAGE);
     data_ = static_cast<char*>(p);
   }
   ~FileBuffer() { ::munmap(data_, std::max<std::size_t>(size_, 1)); }

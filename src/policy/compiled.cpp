@@ -4,6 +4,7 @@
 #include <numeric>
 #include <queue>
 #include <set>
+#include <unordered_map>
 
 #include "node_health.hpp"
 #include "rules.hpp"
@@ -74,6 +75,7 @@ class Compiler {
   void compile_nodes() {
     const auto& nodes = config().nodes;
     c_.nodes.resize(nodes.size());
+    c_.node_index.reserve(nodes.size());
     for (Index n = 0; n < nodes.size(); ++n) {
       NodeInfo& info = c_.nodes[n];
       info.config = &nodes[n];
@@ -95,6 +97,7 @@ class Compiler {
   void compile_resources() {
     const auto& resources = config().resources;
     c_.resources.resize(resources.size());
+    c_.resource_index.reserve(resources.size());
     for (Index r = 0; r < resources.size(); ++r) {
       ResourceInfo& info = c_.resources[r];
       info.config = &resources[r];
@@ -202,6 +205,7 @@ class Compiler {
   }
 
   void compile_status() {
+    std::vector<std::pair<Index, Instance>> active;  // (resource, instance), state order
     for (const auto& p : state().resources) {
       Index r = c_.resource(p.resource);
       Index n = c_.node(p.node);
@@ -213,11 +217,21 @@ class Compiler {
         case model::NodeState::online: {
           const bool frozen =
               c_.nodes[n].config->maintenance || p.state == model::ResourceState::blocked;
-          info.active.push_back({n, p.state != model::ResourceState::started, frozen});
+          active.push_back({r, {n, p.state != model::ResourceState::started, frozen}});
           info.frozen = info.frozen || frozen;
           break;
         }
       }
+    }
+    std::stable_sort(active.begin(), active.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    c_.instances.reserve(active.size());
+    for (const auto& [r, instance] : active) c_.instances.push_back(instance);
+    for (std::size_t i = 0; i < active.size();) {
+      std::size_t end = i;
+      while (end < active.size() && active[end].first == active[i].first) ++end;
+      c_.resources[active[i].first].active = std::span{c_.instances}.subspan(i, end - i);
+      i = end;
     }
     // Failcounts: summed per resource and node, expired ones skipped.
     std::vector<std::pair<std::pair<Index, Index>, std::int64_t>> counts;
@@ -247,7 +261,11 @@ class Compiler {
     for (Index r = 0; r < count; ++r) {
       for (Index required : c_.resources[r].requires_) sets.join(r, required);
     }
+    // Units in order of their first resource; members in configuration order, laid out
+    // unit after unit in c_.unit_members.
     std::vector<Index> unit_of_root(count, kNone);
+    std::vector<std::size_t> sizes;
+    c_.units.reserve(count);
     for (Index r = 0; r < count; ++r) {
       Index root = sets.find(r);
       if (unit_of_root[root] == kNone) {
@@ -255,11 +273,23 @@ class Compiler {
         c_.units.emplace_back();
         c_.units.back().config_index = r;
         c_.units.back().priority = c_.resources[r].meta.priority;
+        sizes.push_back(0);
       }
-      Unit& unit = c_.units[unit_of_root[root]];
-      unit.members.push_back(r);
-      unit.priority = std::max(unit.priority, c_.resources[r].meta.priority);
-      c_.resources[r].unit = unit_of_root[root];
+      const Index u = unit_of_root[root];
+      ++sizes[u];
+      c_.units[u].priority = std::max(c_.units[u].priority, c_.resources[r].meta.priority);
+      c_.resources[r].unit = u;
+    }
+    c_.unit_members.resize(count);
+    std::vector<std::size_t> filled(c_.units.size(), 0);
+    std::size_t offset = 0;
+    for (Index u = 0; u < c_.units.size(); ++u) {
+      c_.units[u].members = std::span{c_.unit_members}.subspan(offset, sizes[u]);
+      offset += sizes[u];
+    }
+    for (Index r = 0; r < count; ++r) {
+      const Index u = c_.resources[r].unit;
+      c_.units[u].members[filled[u]++] = r;
     }
     for (auto& unit : c_.units) {
       if (unit.members.size() > 1) order_members(unit);
@@ -290,7 +320,7 @@ class Compiler {
         }
       }
     }
-    unit.members = std::move(ordered);
+    std::copy(ordered.begin(), ordered.end(), unit.members.begin());
   }
 
   Compiled c_;

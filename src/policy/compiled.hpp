@@ -3,18 +3,17 @@
 // scheduling passes work on integers and vectors instead of strings and maps.
 
 #include <cstdint>
-#include <limits>
+#include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <wholesale_ha/model/cluster.hpp>
 
+#include "id_index.hpp"
+
 namespace wholesale_ha::policy::detail {
 
-using Index = std::uint32_t;
-inline constexpr Index kNone = std::numeric_limits<Index>::max();
 using model::Score;
 
 struct NodeInfo {
@@ -63,7 +62,7 @@ struct ResourceInfo {
   bool is_clone = false;
   std::int32_t clone_max = 0;
   std::int32_t clone_node_max = 1;
-  std::vector<Instance> active;  ///< on online nodes (reachable)
+  std::span<const Instance> active;  ///< on online nodes (reachable), in Compiled::instances
   std::vector<Index> lost_on;    ///< unclean nodes it may still run on
   /// Left exactly as it is: on a maintenance node, or blocked after a failure.
   bool frozen = false;
@@ -80,31 +79,36 @@ struct ResourceInfo {
 
 /// Resources that must share a node, placed together.
 struct Unit {
-  std::vector<Index> members;  ///< in dependency order: a member after what it requires
+  /// In dependency order (a member after what it requires), in Compiled::unit_members.
+  std::span<Index> members;
   std::int32_t priority = 0;
   std::size_t config_index = 0;
 };
 
 struct Compiled {
+  Compiled() = default;
+  Compiled(Compiled&&) = default;
+  Compiled& operator=(Compiled&&) = default;
+  Compiled(const Compiled&) = delete;  // the spans point into this object's storage
+  Compiled& operator=(const Compiled&) = delete;
+
   const model::Config* config = nullptr;
   const model::ClusterState* state = nullptr;
   std::vector<NodeInfo> nodes;
   std::vector<ResourceInfo> resources;
   std::vector<Unit> units;
   std::vector<OrderTerm> orders;
+  /// Storage behind ResourceInfo::active and Unit::members: one allocation each, not one
+  /// per resource (which was a sixth of planning a small cluster).
+  std::vector<Instance> instances;
+  std::vector<Index> unit_members;
   std::vector<std::string> utilization_keys;
-  std::unordered_map<std::string_view, Index> node_index;
-  std::unordered_map<std::string_view, Index> resource_index;
+  IdIndex node_index;
+  IdIndex resource_index;
   bool utilization_enabled = false;
 
-  [[nodiscard]] Index node(std::string_view id) const {
-    auto it = node_index.find(id);
-    return it == node_index.end() ? kNone : it->second;
-  }
-  [[nodiscard]] Index resource(std::string_view id) const {
-    auto it = resource_index.find(id);
-    return it == resource_index.end() ? kNone : it->second;
-  }
+  [[nodiscard]] Index node(std::string_view id) const { return node_index.find(id); }
+  [[nodiscard]] Index resource(std::string_view id) const { return resource_index.find(id); }
   [[nodiscard]] const std::string& node_id(Index n) const { return nodes[n].config->id; }
   [[nodiscard]] const std::string& resource_id(Index r) const { return resources[r].config->id; }
 };

@@ -251,18 +251,22 @@ class Placer {
 
   /// The node running most of the unit's members now (failed ones count: recovery in place
   /// is preferred), the lowest node index among equals; kNone when nothing runs.
-  [[nodiscard]] Index current_node(const Unit& unit) const {
-    std::map<Index, int> running_here;
+  [[nodiscard]] Index current_node(const Unit& unit) {
+    running_on_.clear();
     for (Index r : unit.members) {
-      for (const auto& inst : c_.resources[r].active) ++running_here[inst.node];
+      for (const auto& inst : c_.resources[r].active) running_on_.push_back(inst.node);
     }
+    std::sort(running_on_.begin(), running_on_.end());
     Index current = kNone;
-    int most = 0;
-    for (const auto& [n, count] : running_here) {  // ascending node index
-      if (count > most) {
-        current = n;
-        most = count;
+    std::size_t most = 0;
+    for (std::size_t i = 0; i < running_on_.size();) {  // ascending node index
+      std::size_t j = i;
+      while (j < running_on_.size() && running_on_[j] == running_on_[i]) ++j;
+      if (j - i > most) {
+        current = running_on_[i];
+        most = j - i;
       }
+      i = j;
     }
     return current;
   }
@@ -460,6 +464,7 @@ class Placer {
   std::vector<bool> runs_;
   std::vector<std::int64_t> extra_;
   std::vector<std::int64_t> best_extra_;
+  std::vector<Index> running_on_;
 };
 
 }  // namespace

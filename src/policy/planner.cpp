@@ -34,17 +34,24 @@ std::optional<std::string> lost_from(const model::ClusterState& state, const Tra
 }
 
 /// One summary line per resource (per instance for clones), in configuration order.
-std::vector<ResourceChange> summarize(const model::Config& config, const model::ClusterState& state,
-                                      const Transition& t) {
-  std::map<std::string_view, std::vector<const Action*>> by_resource;
+std::vector<ResourceChange> summarize(const detail::Compiled& c, const Transition& t) {
+  const model::ClusterState& state = *c.state;
+  // Actions by resource index (= configuration order), kept in transition order.
+  std::vector<std::pair<Index, const Action*>> by_resource;
+  by_resource.reserve(t.actions.size());
   for (const auto& a : t.actions) {
-    if (a.kind != ActionKind::fence) by_resource[a.resource].push_back(&a);
+    if (a.kind != ActionKind::fence) by_resource.emplace_back(c.resource(a.resource), &a);
   }
+  std::stable_sort(by_resource.begin(), by_resource.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<ResourceChange> out;
-  for (const auto& resource : config.resources) {
-    auto it = by_resource.find(resource.id);
-    if (it == by_resource.end()) continue;
-    const auto& actions = it->second;
+  std::vector<const Action*> actions;
+  for (auto it = by_resource.begin(); it != by_resource.end();) {
+    const auto& resource = *c.resources[it->first].config;
+    actions.clear();
+    for (const Index r = it->first; it != by_resource.end() && it->first == r; ++it) {
+      actions.push_back(it->second);
+    }
     const Reason& why = actions.front()->reason;
     if (resource.clone) {
       // Instances: a stop and a start on the same node is a restart.
@@ -111,7 +118,7 @@ Transition plan(const model::ClusterState& state, const model::Config& config) {
     const detail::ReasonWriter reasons{c, p};
     t = detail::build_transition(c, detail::decide(c, p, reasons));
   }
-  t.changes = summarize(config, state, t);
+  t.changes = summarize(c, t);
   return t;
 }
 
