@@ -6,9 +6,9 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <new>
 #include <optional>
 #include <string>
-#include <new>
 
 #include <sys/mman.h>
 

@@ -215,14 +215,14 @@ Transition build_transition(const Compiled& c, Decisions decisions) {
   Transition t;
   t.actions.reserve(graph.actions.size());
   for (std::size_t i = 0; i < graph.actions.size(); ++i) {
-    const Proto& p = graph.actions[i];
+    Proto& p = graph.actions[i];
     Action a;
     a.id = i;
     a.kind = p.kind;
     if (p.resource != kNone) a.resource = c.resource_id(p.resource);
     a.node = c.node_id(p.node);
     if (p.target != kNone) a.target = c.node_id(p.target);
-    a.reason = p.reason;
+    a.reason = std::move(p.reason);
     t.actions.push_back(std::move(a));
   }
   t.edges = std::move(graph.edges);
