@@ -6,11 +6,8 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
-#include <new>
 #include <optional>
 #include <string>
-
-#include <sys/mman.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -18,6 +15,7 @@
 #include <wholesale_ha/model/cib.hpp>
 #include <wholesale_ha/model/json.hpp>
 
+#include "file_buffer.hpp"
 #include "import_steps.hpp"
 #include "pacemaker_values.hpp"
 #include "rules.hpp"
@@ -28,29 +26,6 @@ namespace wholesale_ha::model {
 namespace {
 
 using cib::ImportContext;
-
-/// A file-sized buffer in its own mapping, backed by huge pages where the kernel allows
-/// (MADV_HUGEPAGE): filling tens of MiB page by page was a large share of an import.
-class FileBuffer {
-  static constexpr std::size_t kHugePageWorthwhile = std::size_t{8} << 20;
-
- public:
-  explicit FileBuffer(std::size_t size) : size_(size) {
-    void* p = ::mmap(nullptr, std::max<std::size_t>(size_, 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc{};
-    // A hint; without THP it is plain memory. Small files would only pay for zeroing 2 MiB.
-    if (size_ >= kHugePageWorthwhile) ::madvise(p, size_, MADV_HUGEPAGE);
-    data_ = static_cast<char*>(p);
-  }
-  ~FileBuffer() { ::munmap(data_, std::max<std::size_t>(size_, 1)); }
-  FileBuffer(const FileBuffer&) = delete;
-  FileBuffer& operator=(const FileBuffer&) = delete;
-  [[nodiscard]] char* data() const noexcept { return data_; }
-
- private:
-  std::size_t size_;
-  char* data_ = nullptr;
-};
 
 LoadResult<Cluster> failure(std::string message) {
   return {std::nullopt, {{Diagnostic::Severity::error, "", std::move(message)}}};
@@ -203,7 +178,7 @@ LoadResult<Cluster> import_cib_file(const std::filesystem::path& path,
     if (!in) return failure("cannot read " + path.string() + ": " + std::strerror(errno));
     // Live-cluster CIBs run to tens of MiB: read once, no copies of the whole text.
     const auto size = static_cast<std::size_t>(std::filesystem::file_size(path));
-    const FileBuffer text{size};
+    const cib::FileBuffer text{size};
     if (!in.read(text.data(), static_cast<std::streamsize>(size))) {
       return failure("cannot read " + path.string() + ": " + std::strerror(errno));
     }
