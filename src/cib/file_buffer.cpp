@@ -13,8 +13,8 @@ constexpr std::size_t kHugePage = std::size_t{2} << 20;
 /// Below this a huge page costs more to clear than its page faults would.
 constexpr std::size_t kHugePageWorthwhile = std::size_t{8} << 20;
 
-void* map(std::size_t size) {
-  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+void* map(std::size_t size, int flags = 0) {
+  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc{};
   return p;
 }
@@ -23,8 +23,9 @@ void* map(std::size_t size) {
 
 FileBuffer::FileBuffer(std::size_t size) {
   if (size < kHugePageWorthwhile) {
+    // Populated in one call: a fault per 4 KiB page costs more than the memory.
     mapped_ = std::max<std::size_t>(size, 1);
-    mapping_ = map(mapped_);
+    mapping_ = map(mapped_, MAP_POPULATE);
     data_ = static_cast<char*>(mapping_);
     return;
   }
