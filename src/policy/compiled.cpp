@@ -223,8 +223,11 @@ class Compiler {
         }
       }
     }
-    std::stable_sort(active.begin(), active.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto by_resource = [](const auto& a, const auto& b) { return a.first < b.first; };
+    // Placements usually come in configuration order: a sort would allocate its buffer.
+    if (!std::is_sorted(active.begin(), active.end(), by_resource)) {
+      std::stable_sort(active.begin(), active.end(), by_resource);
+    }
     c_.instances.reserve(active.size());
     for (const auto& [r, instance] : active) c_.instances.push_back(instance);
     for (std::size_t i = 0; i < active.size();) {

@@ -1,7 +1,7 @@
 #include "placement.hpp"
 
 #include <algorithm>
-#include <map>
+#include <numeric>
 #include <queue>
 #include <tuple>
 
@@ -39,12 +39,14 @@ std::vector<Index> unit_order(const Compiled& c, const Links& links) {
   const std::size_t count = c.units.size();
   std::vector<std::vector<Index>> after(count);
   std::vector<std::size_t> waiting(count, 0);
+  bool any_edge = false;
   auto add_edge = [&](Index before_resource, Index after_resource) {
     Index a = c.resources[before_resource].unit;
     Index b = c.resources[after_resource].unit;
     if (a == b) return;
     after[a].push_back(b);
     ++waiting[b];
+    any_edge = true;
   };
   for (Index r = 0; r < c.resources.size(); ++r) {
     for (const auto& term : c.resources[r].colocations) add_edge(term.other, r);
@@ -55,6 +57,16 @@ std::vector<Index> unit_order(const Compiled& c, const Links& links) {
     const Unit& unit = c.units[u];
     return Key{-static_cast<std::int64_t>(unit.priority), unit.config_index, u};
   };
+  if (!any_edge) {
+    // Nothing waits for anything: the order is the keys' (often configuration order already).
+    std::vector<Index> order(count);
+    std::iota(order.begin(), order.end(), Index{0});
+    auto by_key = [&](Index a, Index b) { return key(a) < key(b); };
+    if (!std::is_sorted(order.begin(), order.end(), by_key)) {
+      std::sort(order.begin(), order.end(), by_key);
+    }
+    return order;
+  }
   std::priority_queue<Key, std::vector<Key>, std::greater<>> ready;
   for (Index u = 0; u < count; ++u) {
     if (waiting[u] == 0) ready.push(key(u));
@@ -274,6 +286,12 @@ class Placer {
   /// Which members can run on `n` (into runs_, their demand into extra_): count and score.
   std::pair<std::size_t, std::int64_t> evaluate(const Unit& unit, Index n) {
     const std::size_t m_count = unit.members.size();
+    if (m_count == 1 && !c_.utilization_enabled) {
+      // Most units: one resource, no capacities to fit. It runs where its score allows.
+      const bool runs = pre_[0] == Unplaced::placed && scores_[n] >= 0;
+      runs_.assign(1, runs);
+      return {runs ? 1 : 0, runs ? scores_[n] : 0};
+    }
     const std::size_t n_count = c_.nodes.size();
     runs_.assign(m_count, false);
     extra_.assign(keys_, 0);

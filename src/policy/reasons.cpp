@@ -16,12 +16,16 @@ std::string score_text(Score s) { return model::score_to_string(s); }
 }  // namespace
 
 std::string ReasonWriter::health_text(Index n) const {
+  if (health_texts_.empty()) health_texts_.resize(c_.nodes.size());
+  auto& text = health_texts_[n];
+  if (!text.empty()) return text;
   const NodeInfo& node = c_.nodes[n];
   std::string colour = node.health_evidence.find("=red") != std::string::npos      ? "red"
                        : node.health_evidence.find("=yellow") != std::string::npos ? "yellow"
                                                                                    : score_text(node.health);
-  return fmt::format("node {} health {} ({}) under {}", node.config->id, colour,
+  text = fmt::format("node {} health {} ({}) under {}", node.config->id, colour,
                      node.health_evidence, strategy_name(c_.config->options.health));
+  return text;
 }
 
 std::string ReasonWriter::node_blocker(Index n) const {

@@ -2,6 +2,7 @@
 // Human-readable, machine-matchable reasons for what the planner decides.
 
 #include <string>
+#include <vector>
 
 #include <wholesale_ha/policy/transition.hpp>
 
@@ -39,6 +40,8 @@ class ReasonWriter {
 
   const Compiled& c_;
   const Placement& p_;
+  /// health_text per node, written once: every resource leaving a red node gives it.
+  mutable std::vector<std::string> health_texts_;
 };
 
 }  // namespace wholesale_ha::policy::detail
