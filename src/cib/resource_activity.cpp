@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "pacemaker_values.hpp"
+
 namespace wholesale_ha::cib {
 
 ActivityImporter::ActivityImporter(ImportContext& context, std::optional<model::Timestamp> now)
@@ -18,11 +20,22 @@ ActivityImporter::ActivityImporter(ImportContext& context, std::optional<model::
   }
 }
 
-void ActivityImporter::add(pugi::xml_node node_state, const std::string& node) {
+void ActivityImporter::add(pugi::xml_node node_state, const std::string* node) {
+  const auto resources = node_state.child("lrm").child("lrm_resources").children("lrm_resource");
   // A node that left cleanly runs nothing, whatever its last history says.
-  if (context_.cluster.state.nodes.at(node).state == model::NodeState::offline) return;
-  for (auto xml : node_state.child("lrm").child("lrm_resources").children("lrm_resource")) {
-    read_resource_history(xml, node);
+  if (node == nullptr ||
+      context_.cluster.state.nodes.at(*node).state == model::NodeState::offline) {
+    for (auto xml : resources) note_changes(xml);
+    return;
+  }
+  for (auto xml : resources) read_resource_history(xml, *node);
+}
+
+void ActivityImporter::note_changes(pugi::xml_node lrm_resource) {
+  if (now_) return;
+  for (auto op : lrm_resource.children("lrm_rsc_op")) {
+    const auto change = parse_integer(op.attribute("last-rc-change").value()).value_or(0);
+    newest_change_ = std::max(newest_change_, change);
   }
 }
 
@@ -36,11 +49,14 @@ void ActivityImporter::read_resource_history(pugi::xml_node xml, const std::stri
                                         "ignored",
                                         name, node));
     }
+    note_changes(xml);
     return;
   }
   operations_.clear();
-  for (auto op : xml.children("lrm_rsc_op"))
+  for (auto op : xml.children("lrm_rsc_op")) {
     operations_.push_back(read_operation(op));
+    newest_change_ = std::max(newest_change_, operations_.back().last_rc_change);
+  }
   if (!now_ && failure_timeouts_.contains(resource)) {
     histories_.push_back({std::string{resource}, node, {}, operations_});
     return;

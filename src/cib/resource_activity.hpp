@@ -23,8 +23,11 @@ class ActivityImporter {
   /// replayed by finish().
   ActivityImporter(ImportContext& context, std::optional<model::Timestamp> now);
 
-  /// The operation history in the node_state of `node`, a configured node.
-  void add(pugi::xml_node node_state, const std::string& node);
+  /// The operation history in the node_state of `node`; nullptr for a node_state that is
+  /// not imported, whose operation times still count toward newest_change().
+  void add(pugi::xml_node node_state, const std::string* node);
+  /// Without a given `now`: the newest last-rc-change of every operation added, on any node.
+  [[nodiscard]] model::Timestamp newest_change() const noexcept { return newest_change_; }
   /// After the last node_state: pending operations and where resources are active.
   void finish(model::Timestamp now);
 
@@ -38,6 +41,8 @@ class ActivityImporter {
   };
 
   void read_resource_history(pugi::xml_node lrm_resource, const std::string& node);
+  /// Only the times of operations that are not replayed, while `now` is unknown.
+  void note_changes(pugi::xml_node element);
   [[nodiscard]] std::optional<model::Timestamp> failures_expired_until(
       std::string_view resource, model::Timestamp now) const;
   [[nodiscard]] bool migration_completed(const std::string& resource, const std::string& source,
@@ -46,6 +51,7 @@ class ActivityImporter {
 
   ImportContext& context_;
   std::optional<model::Timestamp> now_;
+  model::Timestamp newest_change_ = 0;
   /// Configured resources' failure timeouts, where they have one.
   std::unordered_map<std::string_view, std::chrono::seconds> failure_timeouts_;
   std::vector<NodeHistory> histories_;

@@ -1,7 +1,5 @@
 #include "status_import.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
 #include "pacemaker_values.hpp"
@@ -32,28 +30,21 @@ StatusImporter::StatusImporter(ImportContext& context, pugi::xml_node cib,
       activity_(context, now_) {}
 
 void StatusImporter::add(pugi::xml_node node_state) {
-  if (!now_) {
-    // Without a given time, now is the newest recorded operation result, on any node.
-    for (auto resource : node_state.child("lrm").child("lrm_resources").children("lrm_resource")) {
-      for (auto op : resource.children("lrm_rsc_op")) {
-        const auto change = parse_integer(op.attribute("last-rc-change").value()).value_or(0);
-        newest_change_ = std::max(newest_change_, change);
-      }
-    }
-  }
-  if (const auto* node = nodes_.add(node_state)) activity_.add(node_state, node->id);
+  const auto* node = nodes_.add(node_state);
+  activity_.add(node_state, node ? &node->id : nullptr);
 }
 
 void StatusImporter::finish(pugi::xml_node status) {
   nodes_.finish(cib_, status);
   auto& state = context_.cluster.state;
-  if (!now_ && newest_change_ == 0 && !state.failcounts.empty()) {
+  const auto newest_change = activity_.newest_change();
+  if (!now_ && newest_change == 0 && !state.failcounts.empty()) {
     context_.document_warning(
         "the CIB records no time (no execution-date, no last-rc-change): "
         "now is 0, so no failure has expired; pass CibImportOptions::now");
   }
   // Before the history is placed: failures older than failure-timeout at `now` have expired.
-  state.now = now_.value_or(newest_change_);
+  state.now = now_.value_or(newest_change);
   activity_.finish(state.now);
 }
 

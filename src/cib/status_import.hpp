@@ -31,7 +31,6 @@ class StatusImporter {
   pugi::xml_node cib_;
   /// options.now, else the CIB's execution-date; else decided by finish().
   std::optional<model::Timestamp> now_;
-  model::Timestamp newest_change_ = 0;  ///< newest last-rc-change, while now_ is unknown
   NodeStateImporter nodes_;
   ActivityImporter activity_;
 };
