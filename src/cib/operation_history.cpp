@@ -32,6 +32,18 @@ std::optional<int> expected_rc(std::string_view transition_key) {
   return static_cast<int>(*value);
 }
 
+/// An attribute's integer value. Plain digits, as Pacemaker writes them, are read in place;
+/// anything else (a sign, blanks, a number too long to be sure of) goes to parse_integer.
+std::optional<std::int64_t> integer_value(pugi::xml_attribute attribute) {
+  if (!attribute) return std::nullopt;
+  const char* s = attribute.value();
+  std::int64_t value = 0;
+  int digits = 0;
+  for (; *s >= '0' && *s <= '9' && digits < 18; ++s, ++digits) value = value * 10 + (*s - '0');
+  if (*s == '\0' && digits > 0) return value;
+  return parse_integer(attribute.value());
+}
+
 bool is_running_rc(int rc) {
   return rc == kOcfSuccess || rc == kOcfRunningPromoted || rc == kOcfDegraded ||
          rc == kOcfDegradedPromoted;
@@ -76,18 +88,19 @@ RecordedOperation read_operation(pugi::xml_node xml) {
   // the attribute found last (pugixml's hint, which wraps around for any other order): a
   // few comparisons per field, where a scan per field was a fifth of the whole import.
   pugi::xml_attribute hint;
+  auto find = [&](const char* name) { return xml.attribute(name, hint); };
   auto text = [&](const char* name) {
-    const auto attribute = xml.attribute(name, hint);
+    const auto attribute = find(name);
     return attribute ? std::string_view{attribute.value()} : std::string_view{};
   };
   RecordedOperation op;
   op.operation = text("operation");
   op.expected_rc = expected_rc(text("transition-key"));
-  op.call_id = parse_integer(text("call-id")).value_or(-1);
-  op.rc = static_cast<int>(parse_integer(text("rc-code")).value_or(kOcfSuccess));
-  op.status = static_cast<int>(parse_integer(text("op-status")).value_or(kExecDone));
-  op.interval_ms = parse_integer(text("interval")).value_or(0);
-  op.last_rc_change = parse_integer(text("last-rc-change")).value_or(0);
+  op.call_id = integer_value(find("call-id")).value_or(-1);
+  op.rc = static_cast<int>(integer_value(find("rc-code")).value_or(kOcfSuccess));
+  op.status = static_cast<int>(integer_value(find("op-status")).value_or(kExecDone));
+  op.interval_ms = integer_value(find("interval")).value_or(0);
+  op.last_rc_change = integer_value(find("last-rc-change")).value_or(0);
   if (op.operation.starts_with("migrate_")) {  // nothing else has them
     op.migrate_source = text("migrate_source");
     op.migrate_target = text("migrate_target");
