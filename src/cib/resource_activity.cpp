@@ -28,7 +28,18 @@ void ActivityImporter::add(pugi::xml_node node_state, const std::string* node) {
     for (auto xml : resources) note_changes(xml);
     return;
   }
-  for (auto xml : resources) read_resource_history(xml, *node);
+  std::size_t position = 0;
+  for (auto xml : resources) read_resource_history(xml, *node, position++);
+}
+
+std::string_view ActivityImporter::resource_id(std::string_view name, std::size_t position) {
+  if (position < ids_by_position_.size() && ids_by_position_[position].first == name) {
+    return ids_by_position_[position].second;
+  }
+  const auto id = context_.resource_id(name);
+  if (position >= ids_by_position_.size()) ids_by_position_.resize(position + 1);
+  ids_by_position_[position] = {std::string{name}, id};
+  return id;
 }
 
 void ActivityImporter::note_changes(pugi::xml_node lrm_resource) {
@@ -39,9 +50,10 @@ void ActivityImporter::note_changes(pugi::xml_node lrm_resource) {
   }
 }
 
-void ActivityImporter::read_resource_history(pugi::xml_node xml, const std::string& node) {
+void ActivityImporter::read_resource_history(pugi::xml_node xml, const std::string& node,
+                                             std::size_t position) {
   const std::string_view name = xml.attribute("id").value();
-  const std::string_view resource = context_.resource_id(name);
+  const std::string_view resource = resource_id(name, position);
   if (resource.empty()) {
     if (!context_.is_left_out(name)) {
       context_.warning(xml, fmt::format("\"{}\" has operation history on node \"{}\" but is "

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <pugixml.hpp>
@@ -40,7 +41,11 @@ class ActivityImporter {
     std::optional<std::vector<RecordedOperation>> deferred;
   };
 
-  void read_resource_history(pugi::xml_node lrm_resource, const std::string& node);
+  void read_resource_history(pugi::xml_node lrm_resource, const std::string& node,
+                             std::size_t position);
+  /// context_.resource_id, remembered by position in the node's lrm_resources: nodes list
+  /// them in the same order, so comparing a name usually replaces hashing it.
+  std::string_view resource_id(std::string_view name, std::size_t position);
   /// Only the times of operations that are not replayed, while `now` is unknown.
   void note_changes(pugi::xml_node element);
   [[nodiscard]] std::optional<model::Timestamp> failures_expired_until(
@@ -56,6 +61,7 @@ class ActivityImporter {
   std::unordered_map<std::string_view, std::chrono::seconds> failure_timeouts_;
   std::vector<NodeHistory> histories_;
   std::vector<RecordedOperation> operations_;  ///< reused for every lrm_resource
+  std::vector<std::pair<std::string, std::string_view>> ids_by_position_;
 };
 
 }  // namespace wholesale_ha::cib
