@@ -20,14 +20,18 @@ constexpr int kExecDone = 0;
 constexpr int kExecCancelled = 1;
 constexpr int kExecNotInstalled = 7;
 
-std::optional<int> expected_rc(std::string_view transition_key) {
-  // "action:transition:expected-rc:uuid"
-  auto first = transition_key.find(':');
-  if (first == std::string_view::npos) return std::nullopt;
-  auto second = transition_key.find(':', first + 1);
-  if (second == std::string_view::npos) return std::nullopt;
-  auto third = transition_key.find(':', second + 1);
-  auto value = parse_integer(transition_key.substr(second + 1, third - second - 1));
+std::optional<int> expected_rc(const char* transition_key) {
+  // "action:transition:expected-rc:uuid": one pass up to the third colon, not over the uuid.
+  const char* field = nullptr;
+  const char* at = transition_key;
+  int colons = 0;
+  for (; *at != '\0'; ++at) {
+    if (*at != ':') continue;
+    if (++colons == 2) field = at + 1;
+    if (colons == 3) break;
+  }
+  if (field == nullptr) return std::nullopt;
+  auto value = parse_integer(std::string_view{field, static_cast<std::size_t>(at - field)});
   if (!value) return std::nullopt;
   return static_cast<int>(*value);
 }
@@ -95,7 +99,7 @@ RecordedOperation read_operation(pugi::xml_node xml) {
   };
   RecordedOperation op;
   op.operation = text("operation");
-  op.expected_rc = expected_rc(text("transition-key"));
+  op.expected_rc = expected_rc(find("transition-key").value());
   op.call_id = integer_value(find("call-id")).value_or(-1);
   op.rc = static_cast<int>(integer_value(find("rc-code")).value_or(kOcfSuccess));
   op.status = static_cast<int>(integer_value(find("op-status")).value_or(kExecDone));
