@@ -182,6 +182,15 @@ void Controller::Impl::transition_done(bool complete) {
 void Controller::Impl::apply_view(const membership::View& next) {
   const bool lost_quorum = clustered && view.quorate && !next.quorate;
   const bool was_coordinator = is_coordinator();
+  // Back in the cluster after losing our own connection (corosync restarted): what we knew of
+  // the others is void, and they may be reconnecting too, so they get the startup grace
+  // again instead of being fenced for joining a moment after us.
+  const bool rejoined = clustered && view.state_of(local) != model::NodeState::online &&
+                        next.state_of(local) == model::NodeState::online;
+  if (rejoined) {
+    started_at = std::chrono::steady_clock::now();
+    seen_online.clear();
+  }
   view = next;
   state.quorate = view.quorate;
   if (clustered && was_coordinator && !is_coordinator() && exec.busy()) exec.abort();

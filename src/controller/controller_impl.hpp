@@ -112,7 +112,8 @@ struct Controller::Impl {
   /// Resources with an operation this node runs for the coordinator (cluster mode); a report
   /// waits until it is empty.
   std::multiset<std::string> served;
-  /// Nodes seen online since this controller started: only the others get startup_grace.
+  /// Nodes seen online since this controller started or rejoined: only the others get
+  /// startup_grace.
   std::set<std::string> seen_online;
   [[nodiscard]] bool waiting_for_first_join() const;
   void monitor_failed_on_member(const nlohmann::json& report);
@@ -133,7 +134,7 @@ struct Controller::Impl {
   std::set<std::string> awaiting_reports;
   bool synced = false;
   boost::asio::steady_timer sync_timer;
-  std::chrono::steady_clock::time_point started_at{};
+  std::chrono::steady_clock::time_point started_at{};  ///< or rejoined the cluster
 
   bool running = false;
   bool stopping = false;
