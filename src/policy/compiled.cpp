@@ -206,6 +206,7 @@ class Compiler {
 
   void compile_status() {
     std::vector<std::pair<Index, Instance>> active;  // (resource, instance), state order
+    active.reserve(state().resources.size());
     for (const auto& p : state().resources) {
       Index r = c_.resource(p.resource);
       Index n = c_.node(p.node);

@@ -117,12 +117,12 @@ class Decider {
     }
     const Instance& inst = active.front();
     if (inst.node == target && !inst.failed) return;
-    const Reason why = reasons_.leave(r, inst.node, inst.failed);
+    Reason why = reasons_.leave(r, inst.node, inst.failed);
     if (!inst.failed && may_migrate(r)) {
-      add(r, ActionKind::migrate, inst.node, target, why);
+      add(r, ActionKind::migrate, inst.node, target, std::move(why));
     } else {
       add(r, ActionKind::stop, inst.node, kNone, why);
-      add(r, ActionKind::start, target, kNone, why);
+      add(r, ActionKind::start, target, kNone, std::move(why));
     }
   }
 

@@ -1,12 +1,14 @@
 #include "ordering.hpp"
 
 #include <algorithm>
-#include <map>
+#include <span>
 #include <stdexcept>
 #include <tuple>
 
 namespace wholesale_ha::policy::detail {
 namespace {
+
+constexpr std::size_t kNoAction = static_cast<std::size_t>(-1);
 
 struct Endpoint {
   std::size_t action = 0;
@@ -14,29 +16,63 @@ struct Endpoint {
   bool migrate = false;
 };
 
+/// The actions point into the Decisions they were built from: their reasons are moved out
+/// once the graph is final instead of being copied for every build.
 struct Graph {
-  std::vector<Proto> actions;
+  std::vector<Proto*> actions;
   std::vector<Edge> edges;
+};
+
+/// Each resource's endpoints, laid out resource after resource in one vector.
+class EndpointLists {
+ public:
+  explicit EndpointLists(std::size_t resources) : begin_(resources + 1, 0) {}
+
+  /// Two passes: count() every endpoint, counted(), then add() each one.
+  void count(Index r) { ++begin_[r + 1]; }
+  void counted() {
+    for (std::size_t i = 1; i < begin_.size(); ++i) begin_[i] += begin_[i - 1];
+    items_.resize(begin_.back());
+    filled_.assign(begin_.begin(), begin_.end() - 1);
+  }
+  void add(Index r, Endpoint e) { items_[filled_[r]++] = e; }
+  [[nodiscard]] std::span<const Endpoint> operator[](Index r) const {
+    return std::span{items_}.subspan(begin_[r], begin_[r + 1] - begin_[r]);
+  }
+
+ private:
+  std::vector<std::size_t> begin_;  ///< resource r's endpoints are [begin_[r], begin_[r + 1])
+  std::vector<std::size_t> filled_;
+  std::vector<Endpoint> items_;
 };
 
 class EdgeBuilder {
  public:
-  EdgeBuilder(const Compiled& c, const Decisions& d) : c_(c) {
-    for (const auto& fence : d.fences) g_.actions.push_back(fence);
-    for (const auto& protos : d.by_resource) {
-      g_.actions.insert(g_.actions.end(), protos.begin(), protos.end());
+  EdgeBuilder(const Compiled& c, Decisions& d)
+      : c_(c), ups_(c.resources.size()), downs_(c.resources.size()),
+        fence_of_(c.nodes.size(), kNoAction) {
+    std::size_t count = d.fences.size();
+    for (const auto& protos : d.by_resource) count += protos.size();
+    g_.actions.reserve(count);
+    for (auto& fence : d.fences) g_.actions.push_back(&fence);
+    for (auto& protos : d.by_resource) {
+      for (auto& proto : protos) g_.actions.push_back(&proto);
     }
-    ups_.resize(c.resources.size());
-    downs_.resize(c.resources.size());
+    for (const Proto* a : g_.actions) {
+      if (a->kind == ActionKind::start || a->kind == ActionKind::migrate) ups_.count(a->resource);
+      if (a->kind == ActionKind::stop || a->kind == ActionKind::migrate) downs_.count(a->resource);
+    }
+    ups_.counted();
+    downs_.counted();
     for (std::size_t i = 0; i < g_.actions.size(); ++i) {
-      const Proto& a = g_.actions[i];
+      const Proto& a = *g_.actions[i];
       switch (a.kind) {
         case ActionKind::fence: fence_of_[a.node] = i; break;
-        case ActionKind::start: ups_[a.resource].push_back({i, a.node, false}); break;
-        case ActionKind::stop: downs_[a.resource].push_back({i, a.node, false}); break;
+        case ActionKind::start: ups_.add(a.resource, {i, a.node, false}); break;
+        case ActionKind::stop: downs_.add(a.resource, {i, a.node, false}); break;
         case ActionKind::migrate:
-          ups_[a.resource].push_back({i, a.target, true});
-          downs_[a.resource].push_back({i, a.node, true});
+          ups_.add(a.resource, {i, a.target, true});
+          downs_.add(a.resource, {i, a.node, true});
           break;
       }
     }
@@ -71,9 +107,8 @@ class EdgeBuilder {
   void after_fencing() {
     for (Index r = 0; r < c_.resources.size(); ++r) {
       for (Index lost : c_.resources[r].lost_on) {
-        auto it = fence_of_.find(lost);
-        if (it == fence_of_.end()) continue;
-        for (const auto& up : ups_[r]) edge(it->second, up.action);
+        if (fence_of_[lost] == kNoAction) continue;
+        for (const auto& up : ups_[r]) edge(fence_of_[lost], up.action);
       }
     }
   }
@@ -158,9 +193,9 @@ class EdgeBuilder {
 
   const Compiled& c_;
   Graph g_;
-  std::vector<std::vector<Endpoint>> ups_;
-  std::vector<std::vector<Endpoint>> downs_;
-  std::map<Index, std::size_t> fence_of_;
+  EndpointLists ups_;
+  EndpointLists downs_;
+  std::vector<std::size_t> fence_of_;  ///< per node: its fence action, or kNoAction
 };
 
 /// Actions on a cycle (Kahn's algorithm leftovers); empty when the graph is a DAG.
@@ -199,23 +234,24 @@ Transition build_transition(const Compiled& c, Decisions decisions) {
   for (auto cycle = cyclic_actions(graph.actions.size(), graph.edges); !cycle.empty();
        cycle = cyclic_actions(graph.actions.size(), graph.edges)) {
     auto migration = std::find_if(cycle.begin(), cycle.end(), [&](std::size_t i) {
-      return graph.actions[i].kind == ActionKind::migrate;
+      return graph.actions[i]->kind == ActionKind::migrate;
     });
     if (migration == cycle.end()) {
       throw std::logic_error("policy: ordering cycle without a migration to break it");
     }
-    const Proto& m = graph.actions[*migration];
-    migration_to_move(decisions.by_resource[m.resource],
-                      {ReasonCode::capacity,
-                       m.reason.text + "; moved by stop and start because live migration would "
-                                       "need both nodes' capacity at once"});
+    const Proto& m = *graph.actions[*migration];
+    const Index resource = m.resource;
+    Reason why{ReasonCode::capacity,
+               m.reason.text + "; moved by stop and start because live migration would "
+                               "need both nodes' capacity at once"};
+    migration_to_move(decisions.by_resource[resource], why);  // invalidates the graph's pointers
     graph = EdgeBuilder{c, decisions}.run();
   }
 
   Transition t;
   t.actions.reserve(graph.actions.size());
   for (std::size_t i = 0; i < graph.actions.size(); ++i) {
-    Proto& p = graph.actions[i];
+    Proto& p = *graph.actions[i];
     Action a;
     a.id = i;
     a.kind = p.kind;

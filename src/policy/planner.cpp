@@ -45,6 +45,7 @@ std::vector<ResourceChange> summarize(const detail::Compiled& c, const Transitio
   std::stable_sort(by_resource.begin(), by_resource.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<ResourceChange> out;
+  out.reserve(by_resource.size());
   std::vector<const Action*> actions;
   for (auto it = by_resource.begin(); it != by_resource.end();) {
     const auto& resource = *c.resources[it->first].config;
