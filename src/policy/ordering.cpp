@@ -58,24 +58,11 @@ class EdgeBuilder {
     for (auto& protos : d.by_resource) {
       for (auto& proto : protos) g_.actions.push_back(&proto);
     }
-    for (const Proto* a : g_.actions) {
-      if (a->kind == ActionKind::start || a->kind == ActionKind::migrate) ups_.count(a->resource);
-      if (a->kind == ActionKind::stop || a->kind == ActionKind::migrate) downs_.count(a->resource);
-    }
+    for (std::size_t i = 0; i < d.fences.size(); ++i) fence_of_[g_.actions[i]->node] = i;
+    for_each_endpoint([](EndpointLists& list, Index r, Endpoint) { list.count(r); });
     ups_.counted();
     downs_.counted();
-    for (std::size_t i = 0; i < g_.actions.size(); ++i) {
-      const Proto& a = *g_.actions[i];
-      switch (a.kind) {
-        case ActionKind::fence: fence_of_[a.node] = i; break;
-        case ActionKind::start: ups_.add(a.resource, {i, a.node, false}); break;
-        case ActionKind::stop: downs_.add(a.resource, {i, a.node, false}); break;
-        case ActionKind::migrate:
-          ups_.add(a.resource, {i, a.target, true});
-          downs_.add(a.resource, {i, a.node, true});
-          break;
-      }
-    }
+    for_each_endpoint([](EndpointLists& list, Index r, Endpoint e) { list.add(r, e); });
   }
 
   Graph run() {
@@ -89,6 +76,20 @@ class EdgeBuilder {
   }
 
  private:
+  /// Where each action starts (up) and stops (down) its resource; a migration does both.
+  template <typename Visit>
+  void for_each_endpoint(Visit visit) {
+    for (std::size_t i = 0; i < g_.actions.size(); ++i) {
+      const Proto& a = *g_.actions[i];
+      if (a.kind == ActionKind::start) visit(ups_, a.resource, Endpoint{i, a.node, false});
+      if (a.kind == ActionKind::stop) visit(downs_, a.resource, Endpoint{i, a.node, false});
+      if (a.kind == ActionKind::migrate) {
+        visit(ups_, a.resource, Endpoint{i, a.target, true});
+        visit(downs_, a.resource, Endpoint{i, a.node, true});
+      }
+    }
+  }
+
   void edge(std::size_t before, std::size_t after) {
     if (before != after) g_.edges.push_back({before, after});
   }
@@ -240,11 +241,11 @@ Transition build_transition(const Compiled& c, Decisions decisions) {
       throw std::logic_error("policy: ordering cycle without a migration to break it");
     }
     const Proto& m = *graph.actions[*migration];
-    const Index resource = m.resource;
-    Reason why{ReasonCode::capacity,
-               m.reason.text + "; moved by stop and start because live migration would "
-                               "need both nodes' capacity at once"};
-    migration_to_move(decisions.by_resource[resource], why);  // invalidates the graph's pointers
+    // Changes the decisions the graph points into: the graph is rebuilt right after.
+    migration_to_move(decisions.by_resource[m.resource],
+                      {ReasonCode::capacity,
+                       m.reason.text + "; moved by stop and start because live migration would "
+                                       "need both nodes' capacity at once"});
     graph = EdgeBuilder{c, decisions}.run();
   }
 
