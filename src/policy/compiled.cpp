@@ -89,6 +89,7 @@ class Compiler {
                       !nodes[n].maintenance;
       auto health = node_health(info.attributes, config().options.health);
       info.health = health.score;
+      if (info.health != 0) c_.scored_health_nodes.push_back(n);
       info.health_evidence = std::move(health.evidence);
       info.capacity = amounts(nodes[n].capacity);
     }
@@ -207,10 +208,18 @@ class Compiler {
   void compile_status() {
     std::vector<std::pair<Index, Instance>> active;  // (resource, instance), state order
     active.reserve(state().resources.size());
+    Index last_r = kNone;
+    Index last_n = kNone;
+    auto node_of = [&](const std::string& id) {  // the last entry's node, or the next one
+      if (last_n != kNone && c_.node_id(last_n) == id) return last_n;
+      return c_.node(id, last_n + 1 < c_.nodes.size() ? last_n + 1 : 0);
+    };
     for (const auto& p : state().resources) {
-      Index r = c_.resource(p.resource);
-      Index n = c_.node(p.node);
+      const Index r = c_.resource(p.resource, last_r + 1);  // kNone + 1 wraps to 0
+      const Index n = node_of(p.node);
       if (r == kNone || n == kNone) continue;
+      last_r = r;
+      last_n = n;
       auto& info = c_.resources[r];
       switch (c_.nodes[n].state) {
         case model::NodeState::offline: break;  // stale: an offline node runs nothing
@@ -269,6 +278,7 @@ class Compiler {
     // unit after unit in c_.unit_members.
     std::vector<Index> unit_of_root(count, kNone);
     std::vector<std::size_t> sizes;
+    sizes.reserve(count);
     c_.units.reserve(count);
     for (Index r = 0; r < count; ++r) {
       Index root = sets.find(r);

@@ -95,6 +95,8 @@ struct Compiled {
   const model::Config* config = nullptr;
   const model::ClusterState* state = nullptr;
   std::vector<NodeInfo> nodes;
+  /// Nodes whose health score is not 0, ascending: the only ones health adds a term for.
+  std::vector<Index> scored_health_nodes;
   std::vector<ResourceInfo> resources;
   std::vector<Unit> units;
   std::vector<OrderTerm> orders;
@@ -109,6 +111,14 @@ struct Compiled {
 
   [[nodiscard]] Index node(std::string_view id) const { return node_index.find(id); }
   [[nodiscard]] Index resource(std::string_view id) const { return resource_index.find(id); }
+  /// node(id) and resource(id) that try `guess` first: a caller walking ids in a usual
+  /// order (the status lists resources in configuration order) skips hashing each one.
+  [[nodiscard]] Index node(std::string_view id, Index guess) const {
+    return guess < nodes.size() && node_id(guess) == id ? guess : node(id);
+  }
+  [[nodiscard]] Index resource(std::string_view id, Index guess) const {
+    return guess < resources.size() && resource_id(guess) == id ? guess : resource(id);
+  }
   [[nodiscard]] const std::string& node_id(Index n) const { return nodes[n].config->id; }
   [[nodiscard]] const std::string& resource_id(Index r) const { return resources[r].config->id; }
 };

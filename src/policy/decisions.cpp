@@ -209,6 +209,10 @@ class Decider {
 
   /// docs/policy.md §5: a `then` cannot stay up (or migrate) across its `first` stopping.
   void propagate_dependencies() {
+    if (std::none_of(c_.orders.begin(), c_.orders.end(),
+                     [](const OrderTerm& o) { return o.mandatory && o.symmetrical; })) {
+      return;  // nothing depends on anything: no tables to build
+    }
     std::vector<std::vector<Index>> firsts(c_.resources.size());
     for (const auto& o : c_.orders) {
       if (o.mandatory && o.symmetrical) firsts[o.then].push_back(o.first);

@@ -201,6 +201,7 @@ class EdgeBuilder {
 
 /// Actions on a cycle (Kahn's algorithm leftovers); empty when the graph is a DAG.
 std::vector<std::size_t> cyclic_actions(std::size_t count, const std::vector<Edge>& edges) {
+  if (edges.empty()) return {};  // often so (independent moves): no cycle, no tables
   std::vector<std::vector<std::size_t>> next(count);
   std::vector<std::size_t> waiting(count, 0);
   for (const auto& e : edges) {

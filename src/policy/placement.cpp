@@ -37,21 +37,20 @@ Links build_links(const Compiled& c) {
 /// every unit stay put (docs/policy.md §8).
 std::vector<Index> unit_order(const Compiled& c, const Links& links) {
   const std::size_t count = c.units.size();
-  std::vector<std::vector<Index>> after(count);
-  std::vector<std::size_t> waiting(count, 0);
-  bool any_edge = false;
-  auto add_edge = [&](Index before_resource, Index after_resource) {
-    Index a = c.resources[before_resource].unit;
-    Index b = c.resources[after_resource].unit;
-    if (a == b) return;
-    after[a].push_back(b);
-    ++waiting[b];
-    any_edge = true;
+  // Calls edge(unit before, unit after) for every "places after" between two units.
+  auto for_each_edge = [&](auto edge) {
+    for (Index r = 0; r < c.resources.size(); ++r) {
+      const Index u = c.resources[r].unit;
+      for (const auto& term : c.resources[r].colocations) {
+        if (c.resources[term.other].unit != u) edge(c.resources[term.other].unit, u);
+      }
+      for (Index first : links.mandatory_firsts[r]) {
+        if (c.resources[first].unit != u) edge(c.resources[first].unit, u);
+      }
+    }
   };
-  for (Index r = 0; r < c.resources.size(); ++r) {
-    for (const auto& term : c.resources[r].colocations) add_edge(term.other, r);
-    for (Index first : links.mandatory_firsts[r]) add_edge(first, r);
-  }
+  bool any_edge = false;
+  for_each_edge([&](Index, Index) { any_edge = true; });
   using Key = std::tuple<std::int64_t, std::size_t, Index>;
   auto key = [&](Index u) {
     const Unit& unit = c.units[u];
@@ -67,6 +66,12 @@ std::vector<Index> unit_order(const Compiled& c, const Links& links) {
     }
     return order;
   }
+  std::vector<std::vector<Index>> after(count);
+  std::vector<std::size_t> waiting(count, 0);
+  for_each_edge([&](Index a, Index b) {
+    after[a].push_back(b);
+    ++waiting[b];
+  });
   std::priority_queue<Key, std::vector<Key>, std::greater<>> ready;
   for (Index u = 0; u < count; ++u) {
     if (waiting[u] == 0) ready.push(key(u));
@@ -222,22 +227,8 @@ class Placer {
       add_colocations(r, row);
     }
     const Index current = current_node(unit);
-
-    Index best = kNone;
-    std::size_t best_count = 0;
-    std::int64_t best_score = 0;
-    for (Index n = 0; n < n_count; ++n) {
-      if (!c_.nodes[n].can_host) continue;
-      auto [count, total] = evaluate(unit, n);
-      if (count == 0) continue;
-      if (best == kNone || better(n, count, total, best, best_count, best_score, current, extra_)) {
-        best = n;
-        best_count = count;
-        best_score = total;
-        best_extra_ = extra_;
-      }
-    }
-    if (best != kNone) evaluate(unit, best);  // leaves runs_ describing the chosen node
+    const Index best = m_count == 1 && !c_.utilization_enabled ? best_node_alone(current)
+                                                               : best_node(unit, current);
 
     for (std::size_t i = 0; i < m_count; ++i) {
       Index r = unit.members[i];
@@ -261,9 +252,49 @@ class Placer {
     }
   }
 
+  /// The node the unit should run on, or kNone; leaves runs_ describing that node.
+  Index best_node(const Unit& unit, Index current) {
+    Index best = kNone;
+    std::size_t best_count = 0;
+    std::int64_t best_score = 0;
+    for (Index n = 0; n < c_.nodes.size(); ++n) {
+      if (!c_.nodes[n].can_host) continue;
+      auto [count, total] = evaluate(unit, n);
+      if (count == 0) continue;
+      if (best == kNone || better(n, count, total, best, best_count, best_score, current, extra_)) {
+        best = n;
+        best_count = count;
+        best_score = total;
+        best_extra_ = extra_;
+      }
+    }
+    if (best != kNone) evaluate(unit, best);
+    return best;
+  }
+
+  /// best_node() for most units: one resource and no capacities to fit, so it runs on the
+  /// best node its score allows.
+  Index best_node_alone(Index current) {
+    Index best = kNone;
+    if (pre_[0] == Unplaced::placed) {
+      for (Index n = 0; n < c_.nodes.size(); ++n) {
+        if (!c_.nodes[n].can_host || scores_[n] < 0) continue;
+        if (best == kNone || better(n, 1, scores_[n], best, 1, scores_[best], current, extra_)) {
+          best = n;
+        }
+      }
+    }
+    runs_.assign(1, best != kNone);
+    return best;
+  }
+
   /// The node running most of the unit's members now (failed ones count: recovery in place
   /// is preferred), the lowest node index among equals; kNone when nothing runs.
   [[nodiscard]] Index current_node(const Unit& unit) {
+    if (const auto& first = c_.resources[unit.members[0]].active;
+        unit.members.size() == 1 && first.size() <= 1) {
+      return first.empty() ? kNone : first.front().node;  // the usual case: nothing to count
+    }
     running_on_.clear();
     for (Index r : unit.members) {
       for (const auto& inst : c_.resources[r].active) running_on_.push_back(inst.node);
@@ -286,12 +317,6 @@ class Placer {
   /// Which members can run on `n` (into runs_, their demand into extra_): count and score.
   std::pair<std::size_t, std::int64_t> evaluate(const Unit& unit, Index n) {
     const std::size_t m_count = unit.members.size();
-    if (m_count == 1 && !c_.utilization_enabled) {
-      // Most units: one resource, no capacities to fit. It runs where its score allows.
-      const bool runs = pre_[0] == Unplaced::placed && scores_[n] >= 0;
-      runs_.assign(1, runs);
-      return {runs ? 1 : 0, runs ? scores_[n] : 0};
-    }
     const std::size_t n_count = c_.nodes.size();
     runs_.assign(m_count, false);
     extra_.assign(keys_, 0);
@@ -332,7 +357,7 @@ class Placer {
   }
 
   /// Every resource `r` requires within the unit is already marked runnable.
-  [[nodiscard]] bool requirements_run(const Unit& unit, const std::vector<bool>& runs,
+  [[nodiscard]] bool requirements_run(const Unit& unit, const std::vector<char>& runs,
                                       Index r) const {
     for (Index q : c_.resources[r].requires_) {
       auto it = std::find(unit.members.begin(), unit.members.end(), q);
@@ -479,7 +504,7 @@ class Placer {
   // Scratch space reused across units.
   std::vector<Score> scores_;
   std::vector<Unplaced> pre_;
-  std::vector<bool> runs_;
+  std::vector<char> runs_;  ///< per member of the unit being placed (char: no bit packing)
   std::vector<std::int64_t> extra_;
   std::vector<std::int64_t> best_extra_;
   std::vector<Index> running_on_;

@@ -42,8 +42,11 @@ std::vector<ResourceChange> summarize(const detail::Compiled& c, const Transitio
   for (const auto& a : t.actions) {
     if (a.kind != ActionKind::fence) by_resource.emplace_back(c.resource(a.resource), &a);
   }
-  std::stable_sort(by_resource.begin(), by_resource.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto by_index = [](const auto& a, const auto& b) { return a.first < b.first; };
+  // Usually sorted already (actions come resource by resource): a sort would allocate.
+  if (!std::is_sorted(by_resource.begin(), by_resource.end(), by_index)) {
+    std::stable_sort(by_resource.begin(), by_resource.end(), by_index);
+  }
   std::vector<ResourceChange> out;
   out.reserve(by_resource.size());
   std::vector<const Action*> actions;

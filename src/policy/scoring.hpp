@@ -32,9 +32,7 @@ template <class Sink>
 void for_each_base_term(const Compiled& c, Index r, bool with_stickiness, Sink&& sink) {
   const ResourceInfo& info = c.resources[r];
   if (!info.meta.allow_unhealthy_nodes) {
-    for (Index n = 0; n < c.nodes.size(); ++n) {
-      if (c.nodes[n].health != 0) sink(Term{TermKind::health, n, c.nodes[n].health});
-    }
+    for (Index n : c.scored_health_nodes) sink(Term{TermKind::health, n, c.nodes[n].health});
   }
   for (const auto& t : info.locations) {
     sink(Term{TermKind::location, t.node, t.score, t.constraint});
