@@ -105,7 +105,7 @@ std::vector<ResourceChange> summarize(const detail::Compiled& c, const Transitio
       kind = ChangeKind::restart;  // it ends where it was (also after running twice)
       from = to;
     }
-    out.push_back({resource.id, kind, from, to, why});
+    out.push_back({resource.id, kind, std::move(from), std::move(to), why});
   }
   return out;
 }

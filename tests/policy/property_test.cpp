@@ -7,6 +7,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -283,6 +284,25 @@ void check_outcome(const model::Cluster& c, const policy::Transition& t,
   }
 }
 
+/// The status listed node by node (as a CIB import gives it) or resource by resource in
+/// configuration order (as most JSON does). The planner guesses lookups from the order, so
+/// both must plan the same.
+model::ClusterState status_listed(model::ClusterState state, const model::Config& config,
+                                  bool node_by_node) {
+  auto position = [&](const std::string& id) {
+    return std::find_if(config.resources.begin(), config.resources.end(),
+                        [&](const model::Resource& r) { return r.id == id; }) -
+           config.resources.begin();
+  };
+  auto key = [&](const model::ResourcePlacement& p) {
+    return node_by_node ? std::tuple{p.node, position(p.resource), std::string{}}
+                        : std::tuple{std::string{}, position(p.resource), p.node};
+  };
+  std::stable_sort(state.resources.begin(), state.resources.end(),
+                   [&](const auto& a, const auto& b) { return key(a) < key(b); });
+  return state;
+}
+
 /// WHA_PROPERTY_SEEDS=N runs more random clusters (the default keeps the suite fast).
 std::uint32_t seed_count() {
   const char* env = std::getenv("WHA_PROPERTY_SEEDS");
@@ -300,6 +320,9 @@ TEST(PolicyProperties, RandomClustersKeepEveryInvariant) {
     const auto t = policy::plan(c.state, c.config);
     check_invariants(c, t);
     EXPECT_EQ(policy::plan(c.state, c.config), t) << "not deterministic";
+    EXPECT_EQ(policy::plan(status_listed(c.state, c.config, true), c.config),
+              policy::plan(status_listed(c.state, c.config, false), c.config))
+        << "the order the status lists placements in changes the plan";
     if (!c.state.quorate && c.config.options.no_quorum_policy != model::NoQuorumPolicy::ignore) {
       continue;  // the partition only stops things; stability is a quorate property
     }
