@@ -270,6 +270,11 @@ class Compiler {
 
   void build_units() {
     const std::size_t count = c_.resources.size();
+    if (std::all_of(c_.resources.begin(), c_.resources.end(),
+                    [](const ResourceInfo& info) { return info.requires_.empty(); })) {
+      single_units();
+      return;
+    }
     DisjointSets sets{count};
     for (Index r = 0; r < count; ++r) {
       for (Index required : c_.resources[r].requires_) sets.join(r, required);
@@ -307,6 +312,22 @@ class Compiler {
     }
     for (auto& unit : c_.units) {
       if (unit.members.size() > 1) order_members(unit);
+    }
+  }
+
+  /// build_units() when nothing requires anything (often so): a unit per resource, in
+  /// configuration order, without the sets and counts that group members.
+  void single_units() {
+    const std::size_t count = c_.resources.size();
+    c_.unit_members.resize(count);
+    std::iota(c_.unit_members.begin(), c_.unit_members.end(), Index{0});
+    c_.units.resize(count);
+    for (Index r = 0; r < count; ++r) {
+      Unit& unit = c_.units[r];
+      unit.members = std::span{c_.unit_members}.subspan(r, 1);
+      unit.priority = c_.resources[r].meta.priority;
+      unit.config_index = r;
+      c_.resources[r].unit = r;
     }
   }
 
