@@ -231,7 +231,8 @@ std::vector<std::size_t> cyclic_actions(std::size_t count, const std::vector<Edg
 
 }  // namespace
 
-Transition build_transition(const Compiled& c, Decisions decisions) {
+Transition build_transition(const Compiled& c, Decisions decisions,
+                            std::vector<Index>& resource_of) {
   Graph graph = EdgeBuilder{c, decisions}.run();
   for (auto cycle = cyclic_actions(graph.actions.size(), graph.edges); !cycle.empty();
        cycle = cyclic_actions(graph.actions.size(), graph.edges)) {
@@ -252,16 +253,18 @@ Transition build_transition(const Compiled& c, Decisions decisions) {
 
   Transition t;
   t.actions.reserve(graph.actions.size());
+  resource_of.clear();
+  resource_of.reserve(graph.actions.size());
   for (std::size_t i = 0; i < graph.actions.size(); ++i) {
     Proto& p = *graph.actions[i];
-    Action a;
+    Action& a = t.actions.emplace_back();
     a.id = i;
     a.kind = p.kind;
     if (p.resource != kNone) a.resource = c.resource_id(p.resource);
     a.node = c.node_id(p.node);
     if (p.target != kNone) a.target = c.node_id(p.target);
     a.reason = std::move(p.reason);
-    t.actions.push_back(std::move(a));
+    resource_of.push_back(p.resource);
   }
   t.edges = std::move(graph.edges);
   t.notices = std::move(decisions.notices);

@@ -11,7 +11,9 @@ namespace wholesale_ha::policy::detail {
 
 /// Numbers the actions, adds every ordering edge, and guarantees the result is acyclic: a
 /// migration caught in a cycle (e.g. two VMs swapping nodes that cannot hold both) becomes
-/// stop + start.
-Transition build_transition(const Compiled& c, Decisions decisions);
+/// stop + start. `resource_of` receives each action's resource index (kNone for a fence),
+/// so the summary need not look the ids up again.
+Transition build_transition(const Compiled& c, Decisions decisions,
+                            std::vector<Index>& resource_of);
 
 }  // namespace wholesale_ha::policy::detail

@@ -34,13 +34,14 @@ std::optional<std::string> lost_from(const model::ClusterState& state, const Tra
 }
 
 /// One summary line per resource (per instance for clones), in configuration order.
-std::vector<ResourceChange> summarize(const detail::Compiled& c, const Transition& t) {
+std::vector<ResourceChange> summarize(const detail::Compiled& c, const Transition& t,
+                                      const std::vector<Index>& resource_of) {
   const model::ClusterState& state = *c.state;
   // Actions by resource index (= configuration order), kept in transition order.
   std::vector<std::pair<Index, const Action*>> by_resource;
   by_resource.reserve(t.actions.size());
-  for (const auto& a : t.actions) {
-    if (a.kind != ActionKind::fence) by_resource.emplace_back(c.resource(a.resource), &a);
+  for (std::size_t i = 0; i < t.actions.size(); ++i) {
+    if (resource_of[i] != kNone) by_resource.emplace_back(resource_of[i], &t.actions[i]);
   }
   auto by_index = [](const auto& a, const auto& b) { return a.first < b.first; };
   // Usually sorted already (actions come resource by resource): a sort would allocate.
@@ -66,14 +67,14 @@ std::vector<ResourceChange> summarize(const detail::Compiled& c, const Transitio
         auto same = std::find_if(starts.begin(), starts.end(),
                                  [&](const Action* s) { return s->node == stop->node; });
         if (same != starts.end()) {
-          out.push_back({resource.id, ChangeKind::restart, stop->node, stop->node, stop->reason});
+          out.emplace_back(resource.id, ChangeKind::restart, stop->node, stop->node, stop->reason);
           starts.erase(same);
         } else {
-          out.push_back({resource.id, ChangeKind::stop, stop->node, std::nullopt, stop->reason});
+          out.emplace_back(resource.id, ChangeKind::stop, stop->node, std::nullopt, stop->reason);
         }
       }
       for (const Action* start : starts) {
-        out.push_back({resource.id, ChangeKind::start, std::nullopt, start->node, start->reason});
+        out.emplace_back(resource.id, ChangeKind::start, std::nullopt, start->node, start->reason);
       }
       continue;
     }
@@ -105,7 +106,7 @@ std::vector<ResourceChange> summarize(const detail::Compiled& c, const Transitio
       kind = ChangeKind::restart;  // it ends where it was (also after running twice)
       from = to;
     }
-    out.push_back({resource.id, kind, std::move(from), std::move(to), why});
+    out.emplace_back(resource.id, kind, std::move(from), std::move(to), why);
   }
   return out;
 }
@@ -115,14 +116,15 @@ std::vector<ResourceChange> summarize(const detail::Compiled& c, const Transitio
 Transition plan(const model::ClusterState& state, const model::Config& config) {
   const detail::Compiled c = detail::compile(state, config);
   Transition t;
+  std::vector<Index> resource_of;
   if (without_quorum(state, config)) {
-    t = detail::build_transition(c, detail::decide_without_quorum(c));
+    t = detail::build_transition(c, detail::decide_without_quorum(c), resource_of);
   } else {
     const detail::Placement p = detail::place(c);
     const detail::ReasonWriter reasons{c, p};
-    t = detail::build_transition(c, detail::decide(c, p, reasons));
+    t = detail::build_transition(c, detail::decide(c, p, reasons), resource_of);
   }
-  t.changes = summarize(c, t);
+  t.changes = summarize(c, t, resource_of);
   return t;
 }
 
