@@ -94,10 +94,12 @@ def profile_secs(profile_dir, repeat):
     return float(found.group(1))
 
 
-def pacemaker_scheduler_ms(cib, work, estimate_ms, samples):
+def pacemaker_scheduler_ms(cib, work, estimate_ms, samples, ours_ms):
     """One scheduler run, ms: (T(1 + k) - T(1)) / k, which removes the one-off schema
     validation crm_simulate --profile includes; k makes the k runs last about 2 s so the
-    two-decimal seconds are precise. Median of `samples` such measurements."""
+    two-decimal seconds are precise. Each of the `samples` measurements is followed by one of
+    ours (`ours_ms()`), and the ratio is the median of these pairs' ratios: this machine's
+    speed drifts by tens of percent within minutes, and a pair sees the same drift."""
     profile_dir = work / "profile"
     profile_dir.mkdir(exist_ok=True)
     shutil.copy(cib, profile_dir / "cib.xml")
@@ -114,8 +116,14 @@ def pacemaker_scheduler_ms(cib, work, estimate_ms, samples):
     # one scheduler run at small sizes: aimed by it alone, the runs lasted a tenth of the 2 s
     # and the result moved in steps of 10 ms / k. A first measurement aims k again.
     k = aim(measure(aim(estimate_ms)))
-    values = [measure(k) for _ in range(samples)]
-    return statistics.median(values), k
+    pairs = []
+    for _ in range(samples):
+        theirs = measure(k)
+        pairs.append((theirs, ours_ms()))
+    return {"pcmk_ms": statistics.median(t for t, _ in pairs),
+            "ours_plan_ms": statistics.median(o for _, o in pairs),
+            "plan_ratio": statistics.median(t / o for t, o in pairs if o > 0),
+            "pcmk_repeat": k}
 
 
 def pacemaker_check(cib, expected_node, expected_moves, work):
@@ -156,8 +164,12 @@ def fmt_ms(v):
     return f"{v:.3f}" if v < 1 else f"{v:.2f}" if v < 100 else f"{v:.0f}"
 
 
+def fmt_times(ratio):
+    return "–" if ratio is None else f"{ratio:,.0f}×"
+
+
 def fmt_ratio(a, b):
-    return "–" if a is None or b is None or b <= 0 else f"{a / b:,.0f}×"
+    return "–" if a is None or b is None or b <= 0 else fmt_times(a / b)
 
 
 def main():
@@ -170,7 +182,8 @@ def main():
                    help="largest N*M whose CIB holds every probe (larger CIBs only hold the "
                         "start where each VM runs); default %(default)s")
     p.add_argument("--repeat", type=int, default=7, help="our repetitions per measurement")
-    p.add_argument("--samples", type=int, default=3, help="Pacemaker measurements per size")
+    p.add_argument("--samples", type=int, default=5,
+                   help="Pacemaker measurements per size, each paired with one of ours")
     p.add_argument("--out", default=None, help="work directory (default BUILD/compare)")
     p.add_argument("--no-pacemaker", action="store_true")
     p.add_argument("--plot", default=None, help="write the PNG here (needs gnuplot)")
@@ -212,14 +225,15 @@ def main():
                "rss_json_mib": ours_json["peak_rss_mib"], "rss_cib_mib": ours_cib["peak_rss_mib"],
                "wha_simulate_cib_ms": wall_ms([simulate, "-q", "--cib", cib], 5),
                "wha_simulate_json_ms": wall_ms([simulate, "-q", js], 5),
-               "pcmk_ms": None, "pcmk_repeat": None, "crm_simulate_ms": None}
+               "pcmk_ms": None, "pcmk_repeat": None, "plan_ratio": None, "crm_simulate_ms": None}
         if use_pacemaker and n <= pn and m <= pm:
             if not probes:
                 raise SystemExit("error: Pacemaker needs the probe history; raise --probe-history-max")
             pacemaker_check(cib, gen["red_node"], gen["expected_moves"], work)
             row["crm_simulate_ms"] = wall_ms(["crm_simulate", "-x", cib, "-R", "-Q"], 3)
-            row["pcmk_ms"], row["pcmk_repeat"] = pacemaker_scheduler_ms(
-                cib, work, row["crm_simulate_ms"], args.samples)
+            row.update(pacemaker_scheduler_ms(
+                cib, work, row["crm_simulate_ms"], args.samples,
+                lambda: run([driver, "plan", "--json", js, "--repeat", args.repeat])["plan_ms"]))
         rows.append(row)
         log(json.dumps(row))
 
@@ -232,7 +246,7 @@ def main():
         mark = "" if r["probe_history"] else "¹"
         lines.append(
             f"| {r['nodes']} × {r['resources']:,} | {fmt_ms(r['pcmk_ms'])} ms | {fmt_ms(r['ours_plan_ms'])} ms "
-            f"| {fmt_ratio(r['pcmk_ms'], r['ours_plan_ms'])} | {fmt_ms(r['ours_json_ms'])} ms "
+            f"| {fmt_times(r['plan_ratio'])} | {fmt_ms(r['ours_json_ms'])} ms "
             f"| {fmt_ms(r['ours_cib_ms'])} ms{mark} | {fmt_ratio(r['pcmk_ms'], r['ours_cib_ms'])} "
             f"| {fmt_ms(r['crm_simulate_ms'])} ms "
             f"| {fmt_ms(r['wha_simulate_cib_ms'])} ms{mark} | {fmt_ratio(r['crm_simulate_ms'], r['wha_simulate_cib_ms'])} "
