@@ -94,7 +94,7 @@ def profile_secs(profile_dir, repeat):
     return float(found.group(1))
 
 
-def pacemaker_scheduler_ms(cib, work, estimate_ms, samples, ours_ms):
+def scheduler_against_ours(cib, work, estimate_ms, samples, ours_ms):
     """One scheduler run, ms: (T(1 + k) - T(1)) / k, which removes the one-off schema
     validation crm_simulate --profile includes; k makes the k runs last about 2 s so the
     two-decimal seconds are precise. Each of the `samples` measurements is followed by one of
@@ -116,10 +116,7 @@ def pacemaker_scheduler_ms(cib, work, estimate_ms, samples, ours_ms):
     # one scheduler run at small sizes: aimed by it alone, the runs lasted a tenth of the 2 s
     # and the result moved in steps of 10 ms / k. A first measurement aims k again.
     k = aim(measure(aim(estimate_ms)))
-    pairs = []
-    for _ in range(samples):
-        theirs = measure(k)
-        pairs.append((theirs, ours_ms()))
+    pairs = [(measure(k), ours_ms()) for _ in range(samples)]  # theirs, then ours at once
     return {"pcmk_ms": statistics.median(t for t, _ in pairs),
             "ours_plan_ms": statistics.median(o for _, o in pairs),
             "plan_ratio": statistics.median(t / o for t, o in pairs if o > 0),
@@ -231,7 +228,7 @@ def main():
                 raise SystemExit("error: Pacemaker needs the probe history; raise --probe-history-max")
             pacemaker_check(cib, gen["red_node"], gen["expected_moves"], work)
             row["crm_simulate_ms"] = wall_ms(["crm_simulate", "-x", cib, "-R", "-Q"], 3)
-            row.update(pacemaker_scheduler_ms(
+            row.update(scheduler_against_ours(
                 cib, work, row["crm_simulate_ms"], args.samples,
                 lambda: run([driver, "plan", "--json", js, "--repeat", args.repeat])["plan_ms"]))
         rows.append(row)
