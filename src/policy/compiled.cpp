@@ -157,6 +157,7 @@ class Compiler {
       return;
     }
     c_.resources[dependent].colocations.push_back({primary, score, constraint});
+    c_.any_colocation = true;
   }
 
   void compile_constraints() {

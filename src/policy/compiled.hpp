@@ -108,6 +108,8 @@ struct Compiled {
   IdIndex node_index;
   IdIndex resource_index;
   bool utilization_enabled = false;
+  /// Some resource has a ColocationTerm: passes that only act on colocations skip otherwise.
+  bool any_colocation = false;
 
   [[nodiscard]] Index node(std::string_view id) const { return node_index.find(id); }
   [[nodiscard]] Index resource(std::string_view id) const { return resource_index.find(id); }

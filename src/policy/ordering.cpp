@@ -54,6 +54,7 @@ class EdgeBuilder {
     std::size_t count = d.fences.size();
     for (const auto& protos : d.by_resource) count += protos.size();
     g_.actions.reserve(count);
+    fences_ = d.fences.size();
     for (auto& fence : d.fences) g_.actions.push_back(&fence);
     for (auto& protos : d.by_resource) {
       for (auto& proto : protos) g_.actions.push_back(&proto);
@@ -66,10 +67,14 @@ class EdgeBuilder {
   }
 
   Graph run() {
-    for (Index r = 0; r < c_.resources.size(); ++r) within_resource(r);
-    after_fencing();
+    // Actions come resource by resource (fences first): each resource with any, once.
+    for (std::size_t i = 0; i < g_.actions.size(); ++i) {
+      const Index r = g_.actions[i]->resource;
+      if (r != kNone && (i == 0 || g_.actions[i - 1]->resource != r)) within_resource(r);
+    }
+    if (fences_ > 0) after_fencing();
     for (const auto& order : c_.orders) between(order);
-    apart();
+    if (c_.any_colocation) apart();
     if (c_.utilization_enabled) capacity();
     dedupe();
     return std::move(g_);
@@ -197,6 +202,7 @@ class EdgeBuilder {
   EndpointLists ups_;
   EndpointLists downs_;
   std::vector<std::size_t> fence_of_;  ///< per node: its fence action, or kNoAction
+  std::size_t fences_ = 0;
 };
 
 /// Actions on a cycle (Kahn's algorithm leftovers); empty when the graph is a DAG.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 #include <queue>
+#include <span>
 #include <tuple>
 
 namespace wholesale_ha::policy::detail {
@@ -12,24 +13,37 @@ using model::kInfinity;
 using model::kMinusInfinity;
 
 /// Who places relative to whom: reverse colocation lookups and mandatory predecessors.
-struct Links {
-  std::vector<std::vector<std::pair<Index, Index>>> colocated_by;  ///< (dependent, term index)
-  std::vector<std::vector<Index>> mandatory_firsts;
-};
+/// Left empty when no resource has a colocation or an order (a plain VM fleet): then there
+/// is nothing to look up, and two tables of empty lists per plan are not built.
+class Links {
+ public:
+  explicit Links(const Compiled& c) {
+    if (!c.any_colocation && c.orders.empty()) return;
+    colocated_by_.resize(c.resources.size());
+    mandatory_firsts_.resize(c.resources.size());
+    for (Index r = 0; r < c.resources.size(); ++r) {
+      const auto& terms = c.resources[r].colocations;
+      for (Index t = 0; t < terms.size(); ++t) colocated_by_[terms[t].other].push_back({r, t});
+    }
+    for (const auto& o : c.orders) {
+      if (o.mandatory) mandatory_firsts_[o.then].push_back(o.first);
+    }
+  }
 
-Links build_links(const Compiled& c) {
-  Links links;
-  links.colocated_by.resize(c.resources.size());
-  links.mandatory_firsts.resize(c.resources.size());
-  for (Index r = 0; r < c.resources.size(); ++r) {
-    const auto& terms = c.resources[r].colocations;
-    for (Index t = 0; t < terms.size(); ++t) links.colocated_by[terms[t].other].push_back({r, t});
+  [[nodiscard]] bool empty() const { return colocated_by_.empty(); }
+  /// (dependent, index of its colocation term) for every colocation placed relative to `r`.
+  [[nodiscard]] std::span<const std::pair<Index, Index>> colocated_by(Index r) const {
+    return empty() ? std::span<const std::pair<Index, Index>>{} : colocated_by_[r];
   }
-  for (const auto& o : c.orders) {
-    if (o.mandatory) links.mandatory_firsts[o.then].push_back(o.first);
+  /// What `r` is ordered after by a mandatory order.
+  [[nodiscard]] std::span<const Index> mandatory_firsts(Index r) const {
+    return empty() ? std::span<const Index>{} : mandatory_firsts_[r];
   }
-  return links;
-}
+
+ private:
+  std::vector<std::vector<std::pair<Index, Index>>> colocated_by_;
+  std::vector<std::vector<Index>> mandatory_firsts_;
+};
 
 /// Units ordered so that what others are placed relative to comes first; otherwise by
 /// priority (high first), then configuration order. The order must not depend on what runs
@@ -44,13 +58,13 @@ std::vector<Index> unit_order(const Compiled& c, const Links& links) {
       for (const auto& term : c.resources[r].colocations) {
         if (c.resources[term.other].unit != u) edge(c.resources[term.other].unit, u);
       }
-      for (Index first : links.mandatory_firsts[r]) {
+      for (Index first : links.mandatory_firsts(r)) {
         if (c.resources[first].unit != u) edge(c.resources[first].unit, u);
       }
     }
   };
   bool any_edge = false;
-  for_each_edge([&](Index, Index) { any_edge = true; });
+  if (!links.empty()) for_each_edge([&](Index, Index) { any_edge = true; });
   using Key = std::tuple<std::int64_t, std::size_t, Index>;
   auto key = [&](Index u) {
     const Unit& unit = c.units[u];
@@ -104,7 +118,7 @@ std::vector<Index> unit_order(const Compiled& c, const Links& links) {
 class Placer {
  public:
   Placer(const Compiled& c, const ColocationObserver& observe)
-      : c_(c), observe_(observe), links_(build_links(c)) {
+      : c_(c), observe_(observe), links_(c) {
     const std::size_t r_count = c.resources.size();
     p_.node_of.assign(r_count, kNone);
     p_.clone_nodes.resize(r_count);
@@ -161,7 +175,7 @@ class Placer {
   Unplaced precondition(Index r) {
     const auto& info = c_.resources[r];
     if (info.meta.target_role == model::TargetRole::stopped) return Unplaced::target_stopped;
-    for (Index first : links_.mandatory_firsts[r]) {
+    for (Index first : links_.mandatory_firsts(r)) {
       if (decided_[first] && !is_running(first)) {
         p_.needs[r] = first;
         return Unplaced::needs_other;
@@ -204,7 +218,7 @@ class Placer {
       apply(term.other, term.score, term.constraint);
     }
     // Symmetric effect of finite and -INFINITY colocations placed the other way round.
-    for (const auto& [dependent, t] : links_.colocated_by[r]) {
+    for (const auto& [dependent, t] : links_.colocated_by(r)) {
       const auto& term = c_.resources[dependent].colocations[t];
       if (term.score < kInfinity) apply(dependent, term.score, term.constraint);
     }
@@ -497,7 +511,7 @@ class Placer {
   const ColocationObserver& observe_;
   Links links_;
   Placement p_;
-  std::vector<bool> decided_;
+  std::vector<char> decided_;  ///< char: std::vector<bool>'s bit access costs more here
   std::size_t keys_ = 0;
   std::vector<std::int64_t> used_;
   std::vector<std::size_t> placed_count_;

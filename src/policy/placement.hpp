@@ -31,7 +31,7 @@ struct Placement {
   /// Units in the order they were placed.
   std::vector<Index> unit_order;
   /// Resources left exactly as they are (maintenance node, or blocked by a lost node).
-  std::vector<bool> pinned;
+  std::vector<char> pinned;  ///< char: no bit packing on a per-resource hot path
   /// Capacity used per node and utilization key (node * keys + key) once all are placed.
   std::vector<std::int64_t> used;
 };
