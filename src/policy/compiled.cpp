@@ -75,11 +75,9 @@ class Compiler {
   void compile_nodes() {
     const auto& nodes = config().nodes;
     c_.nodes.resize(nodes.size());
-    c_.node_index.reserve(nodes.size());
     for (Index n = 0; n < nodes.size(); ++n) {
       NodeInfo& info = c_.nodes[n];
       info.config = &nodes[n];
-      c_.node_index.emplace(nodes[n].id, n);
       info.attributes = nodes[n].attributes;
       if (auto it = state().nodes.find(nodes[n].id); it != state().nodes.end()) {
         info.state = it->second.state;
@@ -98,12 +96,10 @@ class Compiler {
   void compile_resources() {
     const auto& resources = config().resources;
     c_.resources.resize(resources.size());
-    c_.resource_index.reserve(resources.size());
     for (Index r = 0; r < resources.size(); ++r) {
       ResourceInfo& info = c_.resources[r];
       info.config = &resources[r];
       info.config_index = r;
-      c_.resource_index.emplace(resources[r].id, r);
       info.meta = model::effective_meta(resources[r].meta, config().options.resource_defaults);
       if (resources[r].clone) {
         info.is_clone = true;
@@ -209,16 +205,28 @@ class Compiler {
   void compile_status() {
     std::vector<std::pair<Index, Instance>> active;  // (resource, instance), state order
     active.reserve(state().resources.size());
-    Index last_r = kNone;
-    Index last_n = kNone;
-    auto node_of = [&](const std::string& id) {  // the last entry's node, or the next one
-      if (last_n != kNone && c_.node_id(last_n) == id) return last_n;
-      return c_.node(id, last_n + 1 < c_.nodes.size() ? last_n + 1 : 0);
+    // Each id is first compared with a guess, the last entry's index plus the step between
+    // the last two: that is right for the next resource in configuration order, and for the
+    // same or the next node whether the status lists nodes' resources together or resources
+    // placed round-robin.
+    auto guess = [](Index last, Index step, Index count) {
+      if (last == kNone || count == 0) return Index{0};
+      const Index g = last + step;
+      return g >= count ? g - count : g;
     };
+    auto step_from = [](Index last, Index now, Index count) {
+      return last == kNone ? Index{1} : now >= last ? now - last : now + count - last;
+    };
+    const auto r_count = static_cast<Index>(c_.resources.size());
+    const auto n_count = static_cast<Index>(c_.nodes.size());
+    Index last_r = kNone, r_step = 1;
+    Index last_n = kNone, n_step = 0;
     for (const auto& p : state().resources) {
-      const Index r = c_.resource(p.resource, last_r + 1);  // kNone + 1 wraps to 0
-      const Index n = node_of(p.node);
+      const Index r = c_.resource(p.resource, guess(last_r, r_step, r_count));
+      const Index n = c_.node(p.node, guess(last_n, n_step, n_count));
       if (r == kNone || n == kNone) continue;
+      r_step = step_from(last_r, r, r_count);
+      n_step = step_from(last_n, n, n_count);
       last_r = r;
       last_n = n;
       auto& info = c_.resources[r];
@@ -234,18 +242,18 @@ class Compiler {
         }
       }
     }
-    auto by_resource = [](const auto& a, const auto& b) { return a.first < b.first; };
-    // Placements usually come in configuration order: a sort would allocate its buffer.
-    if (!std::is_sorted(active.begin(), active.end(), by_resource)) {
-      std::stable_sort(active.begin(), active.end(), by_resource);
-    }
-    c_.instances.reserve(active.size());
-    for (const auto& [r, instance] : active) c_.instances.push_back(instance);
-    for (std::size_t i = 0; i < active.size();) {
-      std::size_t end = i;
-      while (end < active.size() && active[end].first == active[i].first) ++end;
-      c_.resources[active[i].first].active = std::span{c_.instances}.subspan(i, end - i);
-      i = end;
+    // Instances grouped by resource, each resource's in status order: a counting sort, as
+    // a status listed node by node (a CIB's) is far from configuration order.
+    std::vector<Index> begin(c_.resources.size() + 1, 0);  // resource r's: [begin[r], begin[r + 1])
+    for (const auto& entry : active) ++begin[entry.first + 1];
+    for (std::size_t r = 1; r < begin.size(); ++r) begin[r] += begin[r - 1];
+    c_.instances.resize(active.size());
+    for (const auto& [r, instance] : active) c_.instances[begin[r]++] = instance;
+    Index start = 0;
+    for (Index r = 0; r < c_.resources.size(); ++r) {
+      const Index end = begin[r];  // filling moved begin[r] to where r's instances end
+      if (end > start) c_.resources[r].active = std::span{c_.instances}.subspan(start, end - start);
+      start = end;
     }
     // Failcounts: summed per resource and node, expired ones skipped.
     std::vector<std::pair<std::pair<Index, Index>, std::int64_t>> counts;

@@ -105,14 +105,25 @@ struct Compiled {
   std::vector<Instance> instances;
   std::vector<Index> unit_members;
   std::vector<std::string> utilization_keys;
-  IdIndex node_index;
-  IdIndex resource_index;
   bool utilization_enabled = false;
   /// Some resource has a ColocationTerm: passes that only act on colocations skip otherwise.
   bool any_colocation = false;
 
-  [[nodiscard]] Index node(std::string_view id) const { return node_index.find(id); }
-  [[nodiscard]] Index resource(std::string_view id) const { return resource_index.find(id); }
+  /// Index by id (nodes and resources must be filled in). The id tables are built on the
+  /// first call: a status listing resources in configuration order never needs them.
+  [[nodiscard]] Index node(std::string_view id) const {
+    if (!node_index_.built()) {
+      node_index_.assign(nodes.size(), [&](Index n) { return std::string_view{node_id(n)}; });
+    }
+    return node_index_.find(id);
+  }
+  [[nodiscard]] Index resource(std::string_view id) const {
+    if (!resource_index_.built()) {
+      resource_index_.assign(resources.size(),
+                             [&](Index r) { return std::string_view{resource_id(r)}; });
+    }
+    return resource_index_.find(id);
+  }
   /// node(id) and resource(id) that try `guess` first: a caller walking ids in a usual
   /// order (the status lists resources in configuration order) skips hashing each one.
   [[nodiscard]] Index node(std::string_view id, Index guess) const {
@@ -123,6 +134,10 @@ struct Compiled {
   }
   [[nodiscard]] const std::string& node_id(Index n) const { return nodes[n].config->id; }
   [[nodiscard]] const std::string& resource_id(Index r) const { return resources[r].config->id; }
+
+ private:
+  mutable IdIndex node_index_;
+  mutable IdIndex resource_index_;
 };
 
 Compiled compile(const model::ClusterState& state, const model::Config& config);

@@ -1,7 +1,7 @@
 #pragma once
-// Ids → dense indices in one flat table with open addressing. Every plan builds one for the
-// nodes and one for the resources; a node-based hash map cost an allocation per entry to
-// build and another to free, a fifth of planning a small cluster.
+// Ids → dense indices in one flat table with open addressing. A plan builds one for the
+// nodes and one for the resources when it first looks an id up; a node-based hash map cost
+// an allocation per entry to build and another to free, a fifth of planning a small cluster.
 
 #include <cstdint>
 #include <functional>
@@ -42,6 +42,18 @@ class IdIndex {
       if (slots_[i].id == id) return;
     }
   }
+
+  /// Maps id_of(i) to i for every i < count (the first of equal ids wins).
+  template <class IdOf>
+  void assign(std::size_t count, IdOf id_of) {
+    slots_.clear();
+    size_ = 0;
+    reserve(count);
+    for (std::size_t i = 0; i < count; ++i) emplace(id_of(static_cast<Index>(i)), static_cast<Index>(i));
+  }
+
+  /// Something was assigned or emplaced (an index of no ids is not built).
+  [[nodiscard]] bool built() const { return !slots_.empty(); }
 
   /// The index of `id`, or kNone.
   [[nodiscard]] Index find(std::string_view id) const {
