@@ -232,12 +232,16 @@ class Compiler {
       auto& info = c_.resources[r];
       switch (c_.nodes[n].state) {
         case model::NodeState::offline: break;  // stale: an offline node runs nothing
-        case model::NodeState::unclean: info.lost_on.push_back(n); break;
+        case model::NodeState::unclean:
+          info.lost_on.push_back(n);
+          c_.any_frozen_or_lost = true;
+          break;
         case model::NodeState::online: {
           const bool frozen =
               c_.nodes[n].config->maintenance || p.state == model::ResourceState::blocked;
           active.push_back({r, {n, p.state != model::ResourceState::started, frozen}});
           info.frozen = info.frozen || frozen;
+          c_.any_frozen_or_lost = c_.any_frozen_or_lost || frozen;
           break;
         }
       }

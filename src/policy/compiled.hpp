@@ -108,6 +108,9 @@ struct Compiled {
   bool utilization_enabled = false;
   /// Some resource has a ColocationTerm: passes that only act on colocations skip otherwise.
   bool any_colocation = false;
+  /// Some resource is frozen or has an instance on a lost node: placement pins nothing
+  /// otherwise.
+  bool any_frozen_or_lost = false;
 
   /// Index by id (nodes and resources must be filled in). The id tables are built on the
   /// first call: a status listing resources in configuration order never needs them.

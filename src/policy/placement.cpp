@@ -134,7 +134,7 @@ class Placer {
   Placement run() {
     p_.unit_order = unit_order(c_, links_);
     // What nobody may touch holds its capacity before anything else is placed.
-    for (const Unit& unit : c_.units) {
+    for (const Unit& unit : c_.any_frozen_or_lost ? c_.units : std::span<const Unit>{}) {
       if (is_clone_unit(unit)) {
         keep_untouchable_instances(unit.members[0]);
       } else {
@@ -291,7 +291,8 @@ class Placer {
   Index best_node_alone(Index current) {
     Index best = kNone;
     if (pre_[0] == Unplaced::placed) {
-      for (Index n = 0; n < c_.nodes.size(); ++n) {
+      const auto n_count = static_cast<Index>(c_.nodes.size());
+      for (Index n = 0; n < n_count; ++n) {
         if (!c_.nodes[n].can_host || scores_[n] < 0) continue;
         if (best == kNone || better(n, 1, scores_[n], best, 1, scores_[best], current, extra_)) {
           best = n;
