@@ -9,12 +9,12 @@
 namespace wholesale_ha::policy::detail {
 namespace {
 
-bool has_kind(const std::vector<Proto>& protos, ActionKind kind) {
+bool has_kind(const ProtoList& protos, ActionKind kind) {
   return std::any_of(protos.begin(), protos.end(), [&](const Proto& p) { return p.kind == kind; });
 }
 
 /// Nodes on which `protos` stop the resource (migrations do not count: nothing stops).
-std::vector<Index> stop_nodes(const std::vector<Proto>& protos) {
+std::vector<Index> stop_nodes(const ProtoList& protos) {
   std::vector<Index> out;
   for (const auto& p : protos) {
     if (p.kind == ActionKind::stop) out.push_back(p.node);
@@ -279,7 +279,7 @@ class Decider {
     const auto limit = c_.config->options.migration_limit;
     if (limit <= 0) return;
     std::vector<std::int32_t> load(c_.nodes.size(), 0);
-    std::map<Index, std::vector<std::vector<Proto>>> deferred;  // unit → its members' protos
+    std::map<Index, std::vector<ProtoList>> deferred;  // unit → its members' protos
     std::map<Index, Reason> deferred_why;
     for (Index u : p_.unit_order) {
       const Unit& unit = c_.units[u];
@@ -404,7 +404,7 @@ class Decider {
 
 }  // namespace
 
-void migration_to_move(std::vector<Proto>& protos, const Reason& why) {
+void migration_to_move(ProtoList& protos, const Reason& why) {
   for (std::size_t i = 0; i < protos.size(); ++i) {
     if (protos[i].kind != ActionKind::migrate) continue;
     Proto stop{ActionKind::stop, protos[i].resource, protos[i].node, kNone, why};

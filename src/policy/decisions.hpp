@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include <wholesale_ha/policy/transition.hpp>
 
 #include "compiled.hpp"
@@ -21,8 +23,12 @@ struct Proto {
   Reason reason;
 };
 
+/// One resource's actions: nearly always one or two, kept inline so that deciding a move
+/// allocates nothing (an allocation per moving resource was 3% of a plan).
+using ProtoList = boost::container::small_vector<Proto, 2>;
+
 struct Decisions {
-  std::vector<std::vector<Proto>> by_resource;
+  std::vector<ProtoList> by_resource;
   std::vector<Proto> fences;
   std::vector<Notice> notices;
 };
@@ -34,6 +40,6 @@ Decisions decide(const Compiled& c, const Placement& p, const ReasonWriter& reas
 Decisions decide_without_quorum(const Compiled& c);
 
 /// Replaces `r`'s migration with stop on the source + start on the target, keeping `why`.
-void migration_to_move(std::vector<Proto>& protos, const Reason& why);
+void migration_to_move(ProtoList& protos, const Reason& why);
 
 }  // namespace wholesale_ha::policy::detail
