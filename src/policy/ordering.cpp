@@ -1,9 +1,10 @@
 #include "ordering.hpp"
 
 #include <algorithm>
-#include <span>
 #include <stdexcept>
 #include <tuple>
+
+#include <boost/container/small_vector.hpp>
 
 namespace wholesale_ha::policy::detail {
 namespace {
@@ -23,47 +24,24 @@ struct Graph {
   std::vector<Edge> edges;
 };
 
-/// Each resource's endpoints, laid out resource after resource in one vector.
-class EndpointLists {
- public:
-  explicit EndpointLists(std::size_t resources) : begin_(resources + 1, 0) {}
-
-  /// Two passes: count() every endpoint, counted(), then add() each one.
-  void count(Index r) { ++begin_[r + 1]; }
-  void counted() {
-    for (std::size_t i = 1; i < begin_.size(); ++i) begin_[i] += begin_[i - 1];
-    items_.resize(begin_.back());
-    filled_.assign(begin_.begin(), begin_.end() - 1);
-  }
-  void add(Index r, Endpoint e) { items_[filled_[r]++] = e; }
-  [[nodiscard]] std::span<const Endpoint> operator[](Index r) const {
-    return std::span{items_}.subspan(begin_[r], begin_[r + 1] - begin_[r]);
-  }
-
- private:
-  std::vector<std::size_t> begin_;  ///< resource r's endpoints are [begin_[r], begin_[r + 1])
-  std::vector<std::size_t> filled_;
-  std::vector<Endpoint> items_;
-};
+/// Where a resource's actions start (up) or stop (down) it: one or two for a primitive.
+using Endpoints = boost::container::small_vector<Endpoint, 2>;
 
 class EdgeBuilder {
  public:
   EdgeBuilder(const Compiled& c, Decisions& d)
-      : c_(c), ups_(c.resources.size()), downs_(c.resources.size()),
+      : c_(c), d_(d), first_action_(c.resources.size(), kNoAction),
         fence_of_(c.nodes.size(), kNoAction) {
     std::size_t count = d.fences.size();
     for (const auto& protos : d.by_resource) count += protos.size();
     g_.actions.reserve(count);
     fences_ = d.fences.size();
     for (auto& fence : d.fences) g_.actions.push_back(&fence);
-    for (auto& protos : d.by_resource) {
-      for (auto& proto : protos) g_.actions.push_back(&proto);
+    for (Index r = 0; r < d.by_resource.size(); ++r) {
+      if (!d.by_resource[r].empty()) first_action_[r] = g_.actions.size();
+      for (auto& proto : d.by_resource[r]) g_.actions.push_back(&proto);
     }
     for (std::size_t i = 0; i < d.fences.size(); ++i) fence_of_[g_.actions[i]->node] = i;
-    for_each_endpoint([](EndpointLists& list, Index r, Endpoint) { list.count(r); });
-    ups_.counted();
-    downs_.counted();
-    for_each_endpoint([](EndpointLists& list, Index r, Endpoint e) { list.add(r, e); });
   }
 
   Graph run() {
@@ -81,18 +59,27 @@ class EdgeBuilder {
   }
 
  private:
-  /// Where each action starts (up) and stops (down) its resource; a migration does both.
-  template <typename Visit>
-  void for_each_endpoint(Visit visit) {
-    for (std::size_t i = 0; i < g_.actions.size(); ++i) {
-      const Proto& a = *g_.actions[i];
-      if (a.kind == ActionKind::start) visit(ups_, a.resource, Endpoint{i, a.node, false});
-      if (a.kind == ActionKind::stop) visit(downs_, a.resource, Endpoint{i, a.node, false});
-      if (a.kind == ActionKind::migrate) {
-        visit(ups_, a.resource, Endpoint{i, a.target, true});
-        visit(downs_, a.resource, Endpoint{i, a.node, true});
-      }
+  /// Where `r`'s actions start it (a migration: on its target).
+  [[nodiscard]] Endpoints ups(Index r) const {
+    Endpoints out;
+    const auto& protos = d_.by_resource[r];
+    for (std::size_t k = 0; k < protos.size(); ++k) {
+      const Proto& p = protos[k];
+      if (p.kind == ActionKind::start) out.push_back({first_action_[r] + k, p.node, false});
+      if (p.kind == ActionKind::migrate) out.push_back({first_action_[r] + k, p.target, true});
     }
+    return out;
+  }
+  /// Where `r`'s actions stop it (a migration: on its source).
+  [[nodiscard]] Endpoints downs(Index r) const {
+    Endpoints out;
+    const auto& protos = d_.by_resource[r];
+    for (std::size_t k = 0; k < protos.size(); ++k) {
+      const Proto& p = protos[k];
+      if (p.kind == ActionKind::stop) out.push_back({first_action_[r] + k, p.node, false});
+      if (p.kind == ActionKind::migrate) out.push_back({first_action_[r] + k, p.node, true});
+    }
+    return out;
   }
 
   void edge(std::size_t before, std::size_t after) {
@@ -102,9 +89,9 @@ class EdgeBuilder {
   /// Stops before starts: all of them for a primitive, per node for a clone's instances.
   void within_resource(Index r) {
     const bool clone = c_.resources[r].is_clone;
-    for (const auto& down : downs_[r]) {
+    for (const auto& down : downs(r)) {
       if (down.migrate) continue;
-      for (const auto& up : ups_[r]) {
+      for (const auto& up : ups(r)) {
         if (!up.migrate && (!clone || up.node == down.node)) edge(down.action, up.action);
       }
     }
@@ -114,7 +101,7 @@ class EdgeBuilder {
     for (Index r = 0; r < c_.resources.size(); ++r) {
       for (Index lost : c_.resources[r].lost_on) {
         if (fence_of_[lost] == kNoAction) continue;
-        for (const auto& up : ups_[r]) edge(fence_of_[lost], up.action);
+        for (const auto& up : ups(r)) edge(fence_of_[lost], up.action);
       }
     }
   }
@@ -122,14 +109,14 @@ class EdgeBuilder {
   void between(const OrderTerm& order) {
     const bool local = c_.resources[order.first].is_clone || c_.resources[order.then].is_clone;
     auto same_place = [&](Index a, Index b) { return !local || a == b; };
-    for (const auto& f : ups_[order.first]) {
-      for (const auto& t : ups_[order.then]) {
+    for (const auto& f : ups(order.first)) {
+      for (const auto& t : ups(order.then)) {
         if (same_place(f.node, t.node)) edge(f.action, t.action);
       }
     }
     if (!order.symmetrical) return;
-    for (const auto& t : downs_[order.then]) {
-      for (const auto& f : downs_[order.first]) {
+    for (const auto& t : downs(order.then)) {
+      for (const auto& f : downs(order.first)) {
         // Two migrations are ordered by the start rule alone; neither stops.
         if (t.migrate && f.migrate) continue;
         if (same_place(f.node, t.node)) edge(t.action, f.action);
@@ -150,8 +137,8 @@ class EdgeBuilder {
   }
 
   void leave_before_arrive(Index leaving, Index arriving) {
-    for (const auto& down : downs_[leaving]) {
-      for (const auto& up : ups_[arriving]) {
+    for (const auto& down : downs(leaving)) {
+      for (const auto& up : ups(arriving)) {
         if (down.node == up.node) edge(down.action, up.action);
       }
     }
@@ -170,11 +157,11 @@ class EdgeBuilder {
     std::vector<std::vector<std::size_t>> incoming(n_count);
     std::vector<std::vector<std::size_t>> outgoing(n_count);
     for (Index r = 0; r < c_.resources.size(); ++r) {
-      for (const auto& up : ups_[r]) {
+      for (const auto& up : ups(r)) {
         incoming[up.node].push_back(up.action);
         for (std::size_t k = 0; k < keys; ++k) usage[up.node * keys + k] += c_.resources[r].demand[k];
       }
-      for (const auto& down : downs_[r]) outgoing[down.node].push_back(down.action);
+      for (const auto& down : downs(r)) outgoing[down.node].push_back(down.action);
     }
     for (Index n = 0; n < n_count; ++n) {
       if (incoming[n].empty() || outgoing[n].empty()) continue;
@@ -199,8 +186,8 @@ class EdgeBuilder {
 
   const Compiled& c_;
   Graph g_;
-  EndpointLists ups_;
-  EndpointLists downs_;
+  const Decisions& d_;
+  std::vector<std::size_t> first_action_;  ///< per resource: its first action, or kNoAction
   std::vector<std::size_t> fence_of_;  ///< per node: its fence action, or kNoAction
   std::size_t fences_ = 0;
 };
