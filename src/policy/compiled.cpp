@@ -208,25 +208,18 @@ class Compiler {
     // Each id is first compared with a guess, the last entry's index plus the step between
     // the last two: that is right for the next resource in configuration order, and for the
     // same or the next node whether the status lists nodes' resources together or resources
-    // placed round-robin.
-    auto guess = [](Index last, Index step, Index count) {
-      if (last == kNone || count == 0) return Index{0};
-      const Index g = last + step;
-      return g >= count ? g - count : g;
-    };
-    auto step_from = [](Index last, Index now, Index count) {
-      return last == kNone ? Index{1} : now >= last ? now - last : now + count - last;
-    };
+    // placed round-robin. The first guesses are index 0 (count - 1 plus 1, wrapped).
     const auto r_count = static_cast<Index>(c_.resources.size());
     const auto n_count = static_cast<Index>(c_.nodes.size());
-    Index last_r = kNone, r_step = 1;
-    Index last_n = kNone, n_step = 0;
+    Index last_r = r_count - 1, r_step = 1;
+    Index last_n = n_count - 1, n_step = 1;
+    auto wrap = [](Index i, Index count) { return i >= count ? i - count : i; };
     for (const auto& p : state().resources) {
-      const Index r = c_.resource(p.resource, guess(last_r, r_step, r_count));
-      const Index n = c_.node(p.node, guess(last_n, n_step, n_count));
+      const Index r = c_.resource(p.resource, wrap(last_r + r_step, r_count));
+      const Index n = c_.node(p.node, wrap(last_n + n_step, n_count));
       if (r == kNone || n == kNone) continue;
-      r_step = step_from(last_r, r, r_count);
-      n_step = step_from(last_n, n, n_count);
+      r_step = r >= last_r ? r - last_r : r + r_count - last_r;
+      n_step = n >= last_n ? n - last_n : n + n_count - last_n;
       last_r = r;
       last_n = n;
       auto& info = c_.resources[r];

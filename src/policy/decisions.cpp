@@ -73,7 +73,7 @@ class Decider {
   }
 
   void add(Index r, ActionKind kind, Index node, Index target, Reason reason) {
-    d_.by_resource[r].push_back({kind, r, node, target, std::move(reason)});
+    d_.by_resource[r].emplace_back(kind, r, node, target, std::move(reason));
   }
 
   [[nodiscard]] bool may_migrate(Index r) const {

@@ -78,21 +78,23 @@ std::vector<ResourceChange> summarize(const detail::Compiled& c, const Transitio
       }
       continue;
     }
-    std::optional<std::string> from;
-    std::optional<std::string> to;
+    // Pointers into the actions: each node id is copied once, into the change itself.
+    const std::string* from = nullptr;
+    const std::string* to = nullptr;
     bool migrate = false;
     for (const Action* a : actions) {
       if (a->kind == ActionKind::migrate) {
         migrate = true;
-        from = a->node;
-        to = a->target;
+        from = &a->node;
+        to = a->target ? &*a->target : nullptr;
       } else if (a->kind == ActionKind::stop && !from) {
-        from = a->node;
+        from = &a->node;
       } else if (a->kind == ActionKind::start) {
-        to = a->node;
+        to = &a->node;
       }
     }
-    if (!from && !migrate) from = lost_from(state, t, resource.id);
+    std::optional<std::string> lost;
+    if (!from && !migrate && (lost = lost_from(state, t, resource.id))) from = &*lost;
     ChangeKind kind = ChangeKind::move;
     if (migrate) {
       kind = ChangeKind::migrate;
@@ -106,7 +108,12 @@ std::vector<ResourceChange> summarize(const detail::Compiled& c, const Transitio
       kind = ChangeKind::restart;  // it ends where it was (also after running twice)
       from = to;
     }
-    out.emplace_back(resource.id, kind, std::move(from), std::move(to), why);
+    ResourceChange& change = out.emplace_back();
+    change.resource = resource.id;
+    change.kind = kind;
+    if (from) change.from = *from;
+    if (to) change.to = *to;
+    change.reason = why;
   }
   return out;
 }
