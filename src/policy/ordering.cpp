@@ -60,24 +60,20 @@ class EdgeBuilder {
 
  private:
   /// Where `r`'s actions start it (a migration: on its target).
-  [[nodiscard]] Endpoints ups(Index r) const {
-    Endpoints out;
-    const auto& protos = d_.by_resource[r];
-    for (std::size_t k = 0; k < protos.size(); ++k) {
-      const Proto& p = protos[k];
-      if (p.kind == ActionKind::start) out.push_back({first_action_[r] + k, p.node, false});
-      if (p.kind == ActionKind::migrate) out.push_back({first_action_[r] + k, p.target, true});
-    }
-    return out;
-  }
+  [[nodiscard]] Endpoints ups(Index r) const { return endpoints(r, ActionKind::start, true); }
   /// Where `r`'s actions stop it (a migration: on its source).
-  [[nodiscard]] Endpoints downs(Index r) const {
+  [[nodiscard]] Endpoints downs(Index r) const { return endpoints(r, ActionKind::stop, false); }
+  /// `r`'s actions of kind `plain`, and its migration on the node it arrives on (`arriving`)
+  /// or leaves.
+  [[nodiscard]] Endpoints endpoints(Index r, ActionKind plain, bool arriving) const {
     Endpoints out;
     const auto& protos = d_.by_resource[r];
     for (std::size_t k = 0; k < protos.size(); ++k) {
       const Proto& p = protos[k];
-      if (p.kind == ActionKind::stop) out.push_back({first_action_[r] + k, p.node, false});
-      if (p.kind == ActionKind::migrate) out.push_back({first_action_[r] + k, p.node, true});
+      if (p.kind == plain) out.push_back({first_action_[r] + k, p.node, false});
+      if (p.kind == ActionKind::migrate) {
+        out.push_back({first_action_[r] + k, arriving ? p.target : p.node, true});
+      }
     }
     return out;
   }
