@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -21,27 +22,30 @@ bool without_quorum(const model::ClusterState& state, const model::Config& confi
   return !state.quorate && config.options.no_quorum_policy != model::NoQuorumPolicy::ignore;
 }
 
-/// Where `resource` was active on a node this transition fences (it moves from there).
-std::optional<std::string> lost_from(const model::ClusterState& state, const Transition& t,
-                                     const std::string& resource) {
-  for (const auto& a : t.actions) {
-    if (a.kind != ActionKind::fence) continue;
-    for (const auto& p : state.resources) {
-      if (p.resource == resource && p.node == a.node) return a.node;
+/// The node `r` was active on that this transition fences (it moves from there), or null.
+/// `fences` are the transition's fence actions. `r`'s lost nodes come from the compiled
+/// status: a pass over the whole status per resource made a node dying with thousands of
+/// resources quadratic.
+const std::string* lost_from(const detail::Compiled& c, std::span<const Action* const> fences,
+                             Index r) {
+  for (const Action* fence : fences) {
+    for (Index n : c.resources[r].lost_on) {
+      if (c.node_id(n) == fence->node) return &fence->node;
     }
   }
-  return std::nullopt;
+  return nullptr;
 }
 
 /// One summary line per resource (per instance for clones), in configuration order.
 std::vector<ResourceChange> summarize(const detail::Compiled& c, const Transition& t,
                                       const std::vector<Index>& resource_of) {
-  const model::ClusterState& state = *c.state;
   // Actions by resource index (= configuration order), kept in transition order.
   std::vector<std::pair<Index, const Action*>> by_resource;
+  std::vector<const Action*> fences;
   by_resource.reserve(t.actions.size());
   for (std::size_t i = 0; i < t.actions.size(); ++i) {
     if (resource_of[i] != kNone) by_resource.emplace_back(resource_of[i], &t.actions[i]);
+    if (t.actions[i].kind == ActionKind::fence) fences.push_back(&t.actions[i]);
   }
   auto by_index = [](const auto& a, const auto& b) { return a.first < b.first; };
   // Usually sorted already (actions come resource by resource): a sort would allocate.
@@ -52,9 +56,10 @@ std::vector<ResourceChange> summarize(const detail::Compiled& c, const Transitio
   out.reserve(by_resource.size());
   std::vector<const Action*> actions;
   for (auto it = by_resource.begin(); it != by_resource.end();) {
-    const auto& resource = *c.resources[it->first].config;
+    const Index r = it->first;
+    const auto& resource = *c.resources[r].config;
     actions.clear();
-    for (const Index r = it->first; it != by_resource.end() && it->first == r; ++it) {
+    for (; it != by_resource.end() && it->first == r; ++it) {
       actions.push_back(it->second);
     }
     const Reason& why = actions.front()->reason;
@@ -93,8 +98,7 @@ std::vector<ResourceChange> summarize(const detail::Compiled& c, const Transitio
         to = &a->node;
       }
     }
-    std::optional<std::string> lost;
-    if (!from && !migrate && (lost = lost_from(state, t, resource.id))) from = &*lost;
+    if (!from && !migrate) from = lost_from(c, fences, r);
     ChangeKind kind = ChangeKind::move;
     if (migrate) {
       kind = ChangeKind::migrate;
