@@ -3,9 +3,9 @@
 //   wha-compare-driver generate --nodes N --resources M --out DIR [--no-probes]
 //       writes DIR/cib.xml and DIR/cluster.json (the same cluster, cluster_files.hpp)
 //   wha-compare-driver plan (--json FILE | --cib FILE) [--repeat R]
-//       loads the file's text (already in memory) R times and plans in at least R batches of
-//       about 2 ms and for at least 0.2 s; prints one JSON line with the medians and whether exactly the red
-//       node's VMs were migrated away
+//       loads the file's text (already in memory) R times and plans in at least R batches
+//       of about 2 ms and for at least 0.2 s; prints one JSON line with the medians and
+//       whether exactly the red node's VMs were migrated away
 //   wha-compare-driver memory --nodes N --resources M
 //       builds the model in memory (no JSON), prints its bytes per resource and the peak RSS
 //       of planning "one node red" on it

@@ -85,9 +85,10 @@ class EdgeBuilder {
   /// Stops before starts: all of them for a primitive, per node for a clone's instances.
   void within_resource(Index r) {
     const bool clone = c_.resources[r].is_clone;
+    const Endpoints starts = ups(r);
     for (const auto& down : downs(r)) {
       if (down.migrate) continue;
-      for (const auto& up : ups(r)) {
+      for (const auto& up : starts) {
         if (!up.migrate && (!clone || up.node == down.node)) edge(down.action, up.action);
       }
     }
@@ -95,9 +96,11 @@ class EdgeBuilder {
 
   void after_fencing() {
     for (Index r = 0; r < c_.resources.size(); ++r) {
+      if (c_.resources[r].lost_on.empty()) continue;
+      const Endpoints starts = ups(r);
       for (Index lost : c_.resources[r].lost_on) {
         if (fence_of_[lost] == kNoAction) continue;
-        for (const auto& up : ups(r)) edge(fence_of_[lost], up.action);
+        for (const auto& up : starts) edge(fence_of_[lost], up.action);
       }
     }
   }
@@ -105,14 +108,16 @@ class EdgeBuilder {
   void between(const OrderTerm& order) {
     const bool local = c_.resources[order.first].is_clone || c_.resources[order.then].is_clone;
     auto same_place = [&](Index a, Index b) { return !local || a == b; };
+    const Endpoints then_starts = ups(order.then);
     for (const auto& f : ups(order.first)) {
-      for (const auto& t : ups(order.then)) {
+      for (const auto& t : then_starts) {
         if (same_place(f.node, t.node)) edge(f.action, t.action);
       }
     }
     if (!order.symmetrical) return;
+    const Endpoints first_stops = downs(order.first);
     for (const auto& t : downs(order.then)) {
-      for (const auto& f : downs(order.first)) {
+      for (const auto& f : first_stops) {
         // Two migrations are ordered by the start rule alone; neither stops.
         if (t.migrate && f.migrate) continue;
         if (same_place(f.node, t.node)) edge(t.action, f.action);
@@ -133,8 +138,9 @@ class EdgeBuilder {
   }
 
   void leave_before_arrive(Index leaving, Index arriving) {
+    const Endpoints arrivals = ups(arriving);
     for (const auto& down : downs(leaving)) {
-      for (const auto& up : ups(arriving)) {
+      for (const auto& up : arrivals) {
         if (down.node == up.node) edge(down.action, up.action);
       }
     }
