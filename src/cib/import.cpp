@@ -10,10 +10,8 @@
 #include <string>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <wholesale_ha/model/cib.hpp>
-#include <wholesale_ha/model/json.hpp>
+#include <wholesale_ha/model/validate.hpp>
 
 #include "file_buffer.hpp"
 #include "import_steps.hpp"
@@ -65,8 +63,7 @@ void materialize_builtin_attributes(ImportContext& context) {
 /// The model's validation of the result. Problems here are gaps in the import itself (it
 /// should have reported them at their CIB location), so they carry the JSON pointer.
 void validate(ImportContext& context) {
-  auto checked = parse_cluster_document(to_json(context.cluster));
-  for (auto& d : checked.diagnostics) {
+  for (auto& d : model::validate(context.cluster)) {
     auto message = "the imported cluster: " + d.to_string();
     if (d.severity == Diagnostic::Severity::error) {
       context.document_error(std::move(message));

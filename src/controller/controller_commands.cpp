@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <wholesale_ha/model/json.hpp>
+#include <wholesale_ha/model/validate.hpp>
 
 #include "controller_impl.hpp"
 
@@ -22,11 +23,12 @@ Diagnostics error(std::string pointer, std::string message) {
 }  // namespace
 
 Diagnostics Controller::Impl::adopt(model::Config next) {
-  // The model's own checks (ids, references, ...) run through a JSON round trip, so a
-  // configuration built in code is held to exactly the same rules as a file.
-  model::Cluster probe_cluster{next, {}};
-  auto checked = model::parse_cluster_document(model::to_json(probe_cluster));
-  Diagnostics problems = checked.errors();
+  // The model's own checks (ids, references, ...): a configuration built in code is held to
+  // the same rules as a file.
+  Diagnostics problems;
+  for (auto& d : model::validate(model::Cluster{next, {}})) {
+    if (d.severity == model::Diagnostic::Severity::error) problems.push_back(std::move(d));
+  }
   auto backend_problems = registry.validate(next.resources);
   problems.insert(problems.end(), backend_problems.begin(), backend_problems.end());
   if (!problems.empty()) {

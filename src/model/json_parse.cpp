@@ -1,8 +1,6 @@
 // Structure of the cluster document: types, ranges and unknown keys. Cross-references are
 // checked afterwards in json_validate.cpp.
 
-#include <limits>
-
 #include <fmt/format.h>
 
 #include <wholesale_ha/model/enum_names.hpp>
@@ -10,22 +8,24 @@
 
 #include "json_reader.hpp"
 #include "json_validate.hpp"
+#include "value_rules.hpp"
 
 namespace wholesale_ha::model {
 namespace {
 
 using namespace detail;
 
-constexpr std::int64_t kInt32Max = std::numeric_limits<std::int32_t>::max();
-constexpr std::int64_t kInt32Min = std::numeric_limits<std::int32_t>::min();
-constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
-constexpr std::int64_t kInt64Min = std::numeric_limits<std::int64_t>::min();
-
-auto int_in(std::int64_t min, std::int64_t max) {
+auto int_in(IntRange range) {
   return [=](const json& v, const Path& at, Diagnostics& d) -> std::optional<std::int32_t> {
-    if (auto value = read_int(v, at, d, min, max)) return static_cast<std::int32_t>(*value);
+    if (auto value = read_int(v, at, d, range.min, range.max)) {
+      return static_cast<std::int32_t>(*value);
+    }
     return std::nullopt;
   };
+}
+
+std::optional<std::int64_t> read_timestamp(const json& v, const Path& at, Diagnostics& d) {
+  return read_int(v, at, d, kTimestamp.min, kTimestamp.max);
 }
 
 template <class Enum>
@@ -37,9 +37,9 @@ void parse_meta(const json& v, const Path& at, Diagnostics& d, ResourceMeta& met
   ObjectReader r{v, at, d};
   read_field(r, "allow_migrate", meta.allow_migrate, read_bool);
   read_field(r, "stickiness", meta.stickiness, read_score);
-  read_field(r, "migration_threshold", meta.migration_threshold, int_in(0, kInfinity));
+  read_field(r, "migration_threshold", meta.migration_threshold, int_in(kMigrationThreshold));
   read_field(r, "failure_timeout", meta.failure_timeout, read_duration);
-  read_field(r, "priority", meta.priority, int_in(kInt32Min, kInt32Max));
+  read_field(r, "priority", meta.priority, int_in(kPriority));
   read_field(r, "target_role", meta.target_role, enum_reader<TargetRole>());
   read_field(r, "allow_unhealthy_nodes", meta.allow_unhealthy_nodes, read_bool);
   r.finish();
@@ -63,7 +63,7 @@ void parse_options(const json& v, const Path& at, Diagnostics& d, ClusterOptions
   }
   read_field(r, "placement_strategy", options.placement_strategy,
              enum_reader<PlacementStrategy>());
-  read_field(r, "migration_limit", options.migration_limit, int_in(-1, kInt32Max));
+  read_field(r, "migration_limit", options.migration_limit, int_in(kMigrationLimit));
   read_field(r, "stonith_enabled", options.stonith_enabled, read_bool);
   read_field(r, "no_quorum_policy", options.no_quorum_policy, enum_reader<NoQuorumPolicy>());
   read_field(r, "symmetric_cluster", options.symmetric_cluster, read_bool);
@@ -95,10 +95,10 @@ void parse_operation(const json& v, const Path& at, Diagnostics& d, OperationSpe
   read_field(r, "on_fail", op.on_fail, enum_reader<OnFail>());
   r.finish();
   if (op.interval && op.interval->count() == 0) {
-    d.error(Path{at, "interval"}, "a monitor interval must be greater than 0");
+    d.error(Path{at, "interval"}, std::string{kZeroInterval});
   }
   if (op.timeout && op.timeout->count() == 0) {
-    d.error(Path{at, "timeout"}, "a timeout must be greater than 0");
+    d.error(Path{at, "timeout"}, std::string{kZeroTimeout});
   }
 }
 
@@ -129,8 +129,8 @@ Resource parse_resource(const json& v, const Path& at, Diagnostics& d) {
     Path clone_at{at, "clone"};
     ObjectReader c{*clone, clone_at, d};
     CloneSpec spec;
-    read_field(c, "max", spec.max, int_in(0, kInt32Max));
-    read_field(c, "node_max", spec.node_max, int_in(1, kInt32Max));
+    read_field(c, "max", spec.max, int_in(kCloneMax));
+    read_field(c, "node_max", spec.node_max, int_in(kCloneNodeMax));
     c.finish();
     resource.clone = spec;
   }
@@ -167,18 +167,16 @@ Rule parse_rule(const json& v, const Path& at, Diagnostics& d) {
       er.finish();
       if (!op) return;  // already reported; checking its value would only add noise
       expression.op = *op;
-      const bool unary = *op == RuleOperator::defined || *op == RuleOperator::not_defined;
+      const bool unary = is_unary(*op);
       if (unary && expression.value) {
-        d.error(Path{e_at, "value"}, fmt::format("operator \"{}\" takes no value; remove \"value\"",
-                                                 to_string(*op)));
+        d.error(Path{e_at, "value"}, unary_with_value_message(*op));
       } else if (!unary && !expression.value && er.valid()) {
-        d.error(e_at, fmt::format("operator \"{}\" needs a \"value\" to compare with",
-                                  to_string(*op)));
+        d.error(e_at, missing_value_message(*op));
       }
       rule.expressions.push_back(std::move(expression));
     });
     if (expressions->is_array() && expressions->empty()) {
-      d.error(list_at, "a rule needs at least one expression");
+      d.error(list_at, std::string{kEmptyRule});
     }
   }
   r.finish();
@@ -235,9 +233,7 @@ std::optional<Constraint> parse_constraint(const json& v, const Path& at, Diagno
 
 void parse_status(const json& v, const Path& at, Diagnostics& d, ClusterState& state) {
   ObjectReader r{v, at, d};
-  read_field(r, "now", state.now, [](const json& x, const Path& p, Diagnostics& dd) {
-    return read_int(x, p, dd, 0, kInt64Max);
-  });
+  read_field(r, "now", state.now, read_timestamp);
   read_field(r, "quorate", state.quorate, read_bool);
   if (const json* nodes = r.optional("nodes")) {
     Path nodes_at{at, "nodes"};
@@ -271,11 +267,8 @@ void parse_status(const json& v, const Path& at, Diagnostics& d, ClusterState& s
       ObjectReader er{e, e_at, d};
       read_required(er, "resource", f.resource, read_id);
       read_required(er, "node", f.node, read_id);
-      read_required(er, "count", f.count, int_in(0, kInfinity));
-      read_field(er, "last_failure", f.last_failure,
-                 [](const json& x, const Path& p, Diagnostics& dd) {
-                   return read_int(x, p, dd, 0, kInt64Max);
-                 });
+      read_required(er, "count", f.count, int_in(kFailCount));
+      read_field(er, "last_failure", f.last_failure, read_timestamp);
       er.finish();
       state.failcounts.push_back(std::move(f));
     });
@@ -288,9 +281,7 @@ void parse_status(const json& v, const Path& at, Diagnostics& d, ClusterState& s
       read_required(er, "node", op.node, read_id);
       read_required(er, "operation", op.operation, read_id);
       read_field(er, "target", op.target, read_id);
-      read_field(er, "since", op.since, [](const json& x, const Path& p, Diagnostics& dd) {
-        return read_int(x, p, dd, 0, kInt64Max);
-      });
+      read_field(er, "since", op.since, read_timestamp);
       er.finish();
       state.pending.push_back(std::move(op));
     });

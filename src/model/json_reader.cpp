@@ -1,4 +1,5 @@
 #include "json_reader.hpp"
+#include "value_rules.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -50,7 +51,8 @@ std::string describe(const json& value) {
     case json::value_t::null:
       return "null";
     default: {
-      std::string text = value.dump();
+      // Replacing invalid UTF-8 (possible in a cluster built in code) instead of throwing.
+      std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
       constexpr std::size_t kMax = 60;
       if (text.size() > kMax) text = text.substr(0, kMax) + "...";
       return text;
@@ -153,13 +155,8 @@ std::optional<std::string> read_string(const json& v, const Path& at, Diagnostic
 std::optional<std::string> read_id(const json& v, const Path& at, Diagnostics& d) {
   auto text = read_string(v, at, d);
   if (!text) return std::nullopt;
-  auto allowed = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == ':' || c == '-';
-  };
-  if (text->empty() || !std::all_of(text->begin(), text->end(), allowed)) {
-    d.error(at, "invalid id " + describe(v) +
-                    ": use one or more letters, digits, '_', '.', ':' or '-'");
+  if (!is_valid_id(*text)) {
+    d.error(at, invalid_id_message(describe(v)));
     return std::nullopt;
   }
   return text;
@@ -173,12 +170,6 @@ std::optional<bool> read_bool(const json& v, const Path& at, Diagnostics& d) {
 
 std::optional<std::int64_t> read_int(const json& v, const Path& at, Diagnostics& d,
                                      std::int64_t min, std::int64_t max) {
-  std::string expected = "expected integer";
-  if (min > std::numeric_limits<std::int32_t>::min() && max >= std::numeric_limits<std::int32_t>::max()) {
-    expected += fmt::format(" >= {}", min);
-  } else if (min > std::numeric_limits<std::int32_t>::min()) {
-    expected += fmt::format(" between {} and {}", min, max);
-  }
   if (v.is_number_integer()) {
     std::int64_t value = 0;
     if (v.is_number_unsigned() &&
@@ -189,7 +180,7 @@ std::optional<std::int64_t> read_int(const json& v, const Path& at, Diagnostics&
     }
     if (value >= min && value <= max) return value;
   }
-  d.error(at, expected + ", got " + describe(v));
+  d.error(at, expected_integer({min, max}) + ", got " + describe(v));
   return std::nullopt;
 }
 
@@ -263,7 +254,7 @@ std::optional<Utilization> read_utilization(const json& v, const Path& at, Diagn
   bool ok = true;
   for (const auto& [key, value] : v.items()) {
     Path path{at, key};
-    if (auto amount = read_int(value, path, d, 0, std::numeric_limits<std::int64_t>::max())) {
+    if (auto amount = read_int(value, path, d, kAmount.min, kAmount.max)) {
       out.emplace(key, *amount);
     } else {
       ok = false;

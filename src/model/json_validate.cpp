@@ -1,4 +1,5 @@
 #include "json_validate.hpp"
+#include "value_rules.hpp"
 
 #include <string>
 #include <string_view>
@@ -20,7 +21,7 @@ class IdTable {
 
   /// Records `id` defined at `at`; a second definition is reported.
   void define(const std::string& id, std::string pointer, bool report_duplicate = true) {
-    if (id.empty()) return;  // a missing or invalid id was reported already
+    if (!is_valid_id(id)) return;  // a missing or invalid id was reported already
     auto [it, inserted] = first_.emplace(id, pointer);
     if (inserted) {
       names_.push_back(id);
@@ -32,9 +33,10 @@ class IdTable {
 
   [[nodiscard]] bool contains(std::string_view id) const { return first_.contains(std::string{id}); }
 
-  /// Reports `id` at `at` unless it is defined. Empty ids were reported by the parser.
+  /// Reports `id` at `at` unless it is defined. Missing and invalid ids were reported
+  /// already.
   bool check(const std::string& id, const Path& at) const {
-    if (id.empty() || contains(id)) return true;
+    if (!is_valid_id(id) || contains(id)) return true;
     std::string message = fmt::format("unknown {} \"{}\"", noun_, id);
     if (auto hint = suggestion(id, names_); !hint.empty()) {
       message += " (" + hint + ")";
@@ -94,6 +96,7 @@ class Validator {
     }
     // Resources and groups share one namespace: constraints may name either.
     for (std::size_t i = 0; i < config_.resources.size(); ++i) {
+      resource_by_id_.emplace(config_.resources[i].id, &config_.resources[i]);
       resources_.define(config_.resources[i].id, index_pointer("resources", i, "id"));
       placeable_.define(config_.resources[i].id, index_pointer("resources", i, "id"),
                         /*report_duplicate=*/false);
@@ -123,7 +126,7 @@ class Validator {
                                           "a resource belongs to at most one group",
                                           member, it->second));
         }
-        if (const auto* r = config_.find_resource(member); r != nullptr && r->clone) {
+        if (auto r = resource_by_id_.find(member); r != resource_by_id_.end() && r->second->clone) {
           d_.error(member_at, fmt::format("resource \"{}\" is a clone; clones cannot be group "
                                           "members",
                                           member));
@@ -237,6 +240,7 @@ class Validator {
   IdTable resources_;
   IdTable placeable_;
   IdTable constraints_;
+  std::unordered_map<std::string_view, const Resource*> resource_by_id_;  // first definition
 };
 
 }  // namespace
