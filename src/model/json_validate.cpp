@@ -1,6 +1,7 @@
 #include "json_validate.hpp"
 #include "value_rules.hpp"
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -13,25 +14,36 @@
 namespace wholesale_ha::model::detail {
 namespace {
 
-/// The ids of one kind of object, with where each was first defined.
+/// Where an id is defined: "/<list>/<index>/id". Pointers are built only for messages.
+struct IdPlace {
+  std::string_view list;
+  std::size_t index;
+};
+
+std::string pointer_of(IdPlace place) {
+  return fmt::format("/{}/{}/id", place.list, place.index);
+}
+
+/// The ids of one kind of object, with where each was first defined. Views into the
+/// cluster being validated, which outlives the table.
 class IdTable {
  public:
   IdTable(std::string_view noun, std::string_view plural, Diagnostics& d)
       : noun_(noun), plural_(plural), d_(d) {}
 
-  /// Records `id` defined at `at`; a second definition is reported.
-  void define(const std::string& id, std::string pointer, bool report_duplicate = true) {
+  /// Records `id` defined at `place`; a second definition is reported.
+  void define(std::string_view id, IdPlace place, bool report_duplicate = true) {
     if (!is_valid_id(id)) return;  // a missing or invalid id was reported already
-    auto [it, inserted] = first_.emplace(id, pointer);
+    auto [it, inserted] = first_.emplace(id, place);
     if (inserted) {
       names_.push_back(id);
     } else if (report_duplicate) {
-      d_.error(std::move(pointer),
-               fmt::format("duplicate {} id \"{}\" (first defined at {})", noun_, id, it->second));
+      d_.error(pointer_of(place), fmt::format("duplicate {} id \"{}\" (first defined at {})", noun_,
+                                              id, pointer_of(it->second)));
     }
   }
 
-  [[nodiscard]] bool contains(std::string_view id) const { return first_.contains(std::string{id}); }
+  [[nodiscard]] bool contains(std::string_view id) const { return first_.contains(id); }
 
   /// Reports `id` at `at` unless it is defined. Missing and invalid ids were reported
   /// already.
@@ -44,9 +56,7 @@ class IdTable {
       message += fmt::format(" (no {} are defined)", plural_);
     } else {
       constexpr std::size_t kShown = 5;
-      std::vector<std::string> shown(names_.begin(),
-                                     names_.begin() + static_cast<std::ptrdiff_t>(
-                                                          std::min(kShown, names_.size())));
+      std::span<const std::string_view> shown{names_.data(), std::min(kShown, names_.size())};
       message += fmt::format(" (defined: {}{})", fmt::join(shown, ", "),
                              names_.size() > kShown ? ", ..." : "");
     }
@@ -58,15 +68,9 @@ class IdTable {
   std::string_view noun_;
   std::string_view plural_;
   Diagnostics& d_;
-  std::unordered_map<std::string, std::string> first_;
-  std::vector<std::string> names_;
+  std::unordered_map<std::string_view, IdPlace> first_;
+  std::vector<std::string_view> names_;
 };
-
-std::string index_pointer(std::string_view list, std::size_t index, std::string_view key = {}) {
-  std::string out = fmt::format("/{}/{}", list, index);
-  if (!key.empty()) out += fmt::format("/{}", key);
-  return out;
-}
 
 class Validator {
  public:
@@ -92,17 +96,17 @@ class Validator {
  private:
   void define_ids() {
     for (std::size_t i = 0; i < config_.nodes.size(); ++i) {
-      nodes_.define(config_.nodes[i].id, index_pointer("nodes", i, "id"));
+      nodes_.define(config_.nodes[i].id, {"nodes", i});
     }
     // Resources and groups share one namespace: constraints may name either.
     for (std::size_t i = 0; i < config_.resources.size(); ++i) {
       resource_by_id_.emplace(config_.resources[i].id, &config_.resources[i]);
-      resources_.define(config_.resources[i].id, index_pointer("resources", i, "id"));
-      placeable_.define(config_.resources[i].id, index_pointer("resources", i, "id"),
+      resources_.define(config_.resources[i].id, {"resources", i});
+      placeable_.define(config_.resources[i].id, {"resources", i},
                         /*report_duplicate=*/false);
     }
     for (std::size_t i = 0; i < config_.groups.size(); ++i) {
-      placeable_.define(config_.groups[i].id, index_pointer("groups", i, "id"));
+      placeable_.define(config_.groups[i].id, {"groups", i});
     }
   }
 
@@ -148,7 +152,7 @@ class Validator {
     Path root;
     Path list{root, "constraints"};
     Path at{list, index};
-    constraints_.define(constraint_id(constraint), Path{at, "id"}.pointer());
+    constraints_.define(constraint_id(constraint), {"constraints", index});
     std::visit(
         [&](const auto& c) {
           using T = std::decay_t<decltype(c)>;
