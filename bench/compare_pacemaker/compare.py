@@ -5,7 +5,7 @@ For every size N x M: wha-compare-driver writes the cluster as a Pacemaker CIB a
 JSON; crm_simulate checks that Pacemaker plans exactly the migrations of the red node's VMs
 (nothing else: no probes, no restarts) and `crm_simulate --profile` times its scheduler; the
 driver times our planner on the JSON path and the CIB import path and checks the same moves;
-both command-line tools are timed from process start (CIB file -> transition). Prints a
+both command-line tools are timed from CIB file to transition, less their start on a one-node CIB. Prints a
 Markdown table, writes results.json, results.md and a data file, and with --plot a PNG (gnuplot).
 
 Pacemaker (pacemaker, pacemaker-cli-utils) and gnuplot-nox are installed with apt-get when
@@ -72,15 +72,27 @@ def apt_install(packages):
                        capture_output=True)
 
 
-def wall_ms(cmd, runs):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        times.append((time.perf_counter() - start) * 1000)
-        if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(map(str, cmd))} failed: {proc.stderr.strip()}")
-    return statistics.median(times)
+def wall_once_ms(cmd):
+    start = time.perf_counter()
+    proc = subprocess.run([str(c) for c in cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True)
+    elapsed = (time.perf_counter() - start) * 1000
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed: {proc.stderr.strip()}")
+    return elapsed
+
+
+def file_to_transition_ms(cmd, cib, base_cib, rounds):
+    """A tool's wall time from CIB file to printed transition, without its process start and
+    library loading: each round runs `cmd` on `base_cib` (one node, one VM) and then on `cib`;
+    the result is the median of the differences, with the median of the whole runs."""
+    whole, net = [], []
+    for _ in range(rounds):
+        base = wall_once_ms(cmd + [base_cib])
+        full = wall_once_ms(cmd + [cib])
+        whole.append(full)
+        net.append(full - base)
+    return statistics.median(net), statistics.median(whole)
 
 
 def profile_secs(profile_dir, repeat):
@@ -161,6 +173,10 @@ def fmt_ms(v):
     return f"{v:.3f}" if v < 1 else f"{v:.2f}" if v < 100 else f"{v:.0f}"
 
 
+def fmt_process(net, whole):
+    return "–" if net is None else f"{fmt_ms(net)} ms ({fmt_ms(whole)})"
+
+
 def fmt_times(ratio):
     return "–" if ratio is None else f"{ratio:,.0f}×"
 
@@ -203,6 +219,10 @@ def main():
     if args.plot and not shutil.which("gnuplot"):
         apt_install(["gnuplot-nox"])
 
+    # The baseline the process columns subtract: the same tools on the smallest cluster.
+    base_cib = out_dir / "1x1" / "cib.xml"
+    run([driver, "generate", "--nodes", 1, "--resources", 1, "--out", base_cib.parent])
+
     rows = []
     for size in args.sizes.split(","):
         n, m = parse_size(size)
@@ -214,20 +234,22 @@ def main():
         cib, js = work / "cib.xml", work / "cluster.json"
         ours_json = run([driver, "plan", "--json", js, "--repeat", args.repeat])
         ours_cib = run([driver, "plan", "--cib", cib, "--repeat", args.repeat])
+        ours_net, ours_whole = file_to_transition_ms([simulate, "-q", "--cib"], cib, base_cib, 11)
         row = {"nodes": n, "resources": m, "probe_history": probes,
                "expected_moves": gen["expected_moves"], "cib_mb": cib.stat().st_size / 1e6,
                "ours_plan_ms": ours_json["plan_ms"], "ours_json_ms": ours_json["load_plan_ms"],
                "ours_cib_ms": ours_cib["load_plan_ms"], "ours_cib_plan_ms": ours_cib["plan_ms"],
                "ours_ok": ours_json["ok"] and ours_cib["ok"],
                "rss_json_mib": ours_json["peak_rss_mib"], "rss_cib_mib": ours_cib["peak_rss_mib"],
-               "wha_simulate_cib_ms": wall_ms([simulate, "-q", "--cib", cib], 5),
-               "wha_simulate_json_ms": wall_ms([simulate, "-q", js], 5),
-               "pcmk_ms": None, "pcmk_repeat": None, "plan_ratio": None, "crm_simulate_ms": None}
+               "wha_simulate_cib_ms": ours_whole, "wha_simulate_cib_net_ms": ours_net,
+               "pcmk_ms": None, "pcmk_repeat": None, "plan_ratio": None, "crm_simulate_ms": None,
+               "crm_simulate_net_ms": None}
         if use_pacemaker and n <= pn and m <= pm:
             if not probes:
                 raise SystemExit("error: Pacemaker needs the probe history; raise --probe-history-max")
             pacemaker_check(cib, gen["red_node"], gen["expected_moves"], work)
-            row["crm_simulate_ms"] = wall_ms(["crm_simulate", "-x", cib, "-R", "-Q"], 3)
+            row["crm_simulate_net_ms"], row["crm_simulate_ms"] = file_to_transition_ms(
+                ["crm_simulate", "-R", "-Q", "-x"], cib, base_cib, 5)
             row.update(scheduler_against_ours(
                 cib, work, row["crm_simulate_ms"], args.samples,
                 lambda: run([driver, "plan", "--json", js, "--repeat", args.repeat])["plan_ms"]))
@@ -235,8 +257,8 @@ def main():
         log(json.dumps(row))
 
     header = ("| nodes × VMs | Pacemaker scheduler | ours: plan | ratio | ours: JSON load + plan "
-              "| ours: CIB import + plan | ratio | `crm_simulate -R` (process) "
-              "| `wha-simulate --cib` (process) | ratio | peak RSS (JSON / CIB) |\n"
+              "| ours: CIB import + plan | ratio | `crm_simulate -R`: file → transition (whole process) "
+              "| `wha-simulate --cib`: file → transition (whole process) | ratio | peak RSS (JSON / CIB) |\n"
               "|---|---|---|---|---|---|---|---|---|---|---|")
     lines = [header]
     for r in rows:
@@ -245,8 +267,9 @@ def main():
             f"| {r['nodes']} × {r['resources']:,} | {fmt_ms(r['pcmk_ms'])} ms | {fmt_ms(r['ours_plan_ms'])} ms "
             f"| {fmt_times(r['plan_ratio'])} | {fmt_ms(r['ours_json_ms'])} ms "
             f"| {fmt_ms(r['ours_cib_ms'])} ms{mark} | {fmt_ratio(r['pcmk_ms'], r['ours_cib_ms'])} "
-            f"| {fmt_ms(r['crm_simulate_ms'])} ms "
-            f"| {fmt_ms(r['wha_simulate_cib_ms'])} ms{mark} | {fmt_ratio(r['crm_simulate_ms'], r['wha_simulate_cib_ms'])} "
+            f"| {fmt_process(r['crm_simulate_net_ms'], r['crm_simulate_ms'])} "
+            f"| {fmt_process(r['wha_simulate_cib_net_ms'], r['wha_simulate_cib_ms'])}{mark} "
+            f"| {fmt_ratio(r['crm_simulate_net_ms'], r['wha_simulate_cib_net_ms'])} "
             f"| {r['rss_json_mib']:.0f} / {r['rss_cib_mib']:.0f} MiB |")
     table = "\n".join(lines)
     if any(not r["probe_history"] for r in rows):
