@@ -1,5 +1,5 @@
-// Loading and writing large cluster descriptions: parse + validate is on the path of every
-// wha-simulate run and every live config reload.
+// Loading, writing and validating large cluster descriptions: parse + validate is on the path
+// of every wha-simulate run, validate() alone on every live config reload and CIB import.
 
 #include <string>
 
@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <wholesale_ha/model/json.hpp>
+#include <wholesale_ha/model/validate.hpp>
 
 namespace {
 
@@ -55,5 +56,21 @@ void BM_WriteCluster(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_WriteCluster)->Args({100, 10000})->Unit(benchmark::kMillisecond);
+
+// validate() on a cluster built in code: what the controller's live reload and the CIB import
+// pay instead of writing the cluster as JSON and parsing it back.
+void BM_ValidateCluster(benchmark::State& state) {
+  const auto cluster = *wholesale_ha::model::parse_cluster(
+                            make_cluster_json(static_cast<int>(state.range(0)),
+                                              static_cast<int>(state.range(1))))
+                            .value;
+  for (auto _ : state) {
+    auto diagnostics = wholesale_ha::model::validate(cluster);  // one warning: utilization
+    if (diagnostics.size() != 1) state.SkipWithError("generated cluster did not validate");
+    benchmark::DoNotOptimize(diagnostics);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(1));
+}
+BENCHMARK(BM_ValidateCluster)->Args({100, 10000})->Unit(benchmark::kMillisecond);
 
 }  // namespace
