@@ -1,9 +1,6 @@
 // Structure of the cluster document: types, ranges and unknown keys. Cross-references are
 // checked afterwards in json_validate.cpp.
 
-#include <fmt/format.h>
-
-#include <wholesale_ha/model/enum_names.hpp>
 #include <wholesale_ha/model/json.hpp>
 
 #include "json_reader.hpp"

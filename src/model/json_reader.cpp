@@ -1,5 +1,4 @@
 #include "json_reader.hpp"
-#include "value_rules.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -7,6 +6,8 @@
 #include <limits>
 
 #include <fmt/format.h>
+
+#include "value_rules.hpp"
 
 namespace wholesale_ha::model::detail {
 

@@ -1,5 +1,4 @@
 #include "json_validate.hpp"
-#include "value_rules.hpp"
 
 #include <span>
 #include <string>
@@ -10,6 +9,8 @@
 #include <fmt/format.h>
 
 #include <wholesale_ha/model/enum_names.hpp>
+
+#include "value_rules.hpp"
 
 namespace wholesale_ha::model::detail {
 namespace {
@@ -46,9 +47,9 @@ class IdTable {
   [[nodiscard]] bool contains(std::string_view id) const { return first_.contains(id); }
 
   /// Reports `id` at `at` unless it is defined. Missing and invalid ids were reported
-  /// already.
-  bool check(const std::string& id, const Path& at) const {
-    if (!is_valid_id(id) || contains(id)) return true;
+  /// already, except where `syntax_checked` says the id was not read as one (a key).
+  bool check(const std::string& id, const Path& at, bool syntax_checked = true) const {
+    if (contains(id) || (syntax_checked && !is_valid_id(id))) return true;
     std::string message = fmt::format("unknown {} \"{}\"", noun_, id);
     if (auto hint = suggestion(id, names_); !hint.empty()) {
       message += " (" + hint + ")";
@@ -183,7 +184,9 @@ class Validator {
     Path root;
     Path status{root, "status"};
     Path nodes{status, "nodes"};
-    for (const auto& [id, node] : cluster_.state.nodes) nodes_.check(id, Path{nodes, id});
+    for (const auto& [id, node] : cluster_.state.nodes) {
+      nodes_.check(id, Path{nodes, id}, /*syntax_checked=*/false);
+    }
 
     Path resources{status, "resources"};
     for (std::size_t i = 0; i < cluster_.state.resources.size(); ++i) {

@@ -120,6 +120,8 @@ const BadCluster kCases[] = {
       "or '-'"}},
     {"placement_on_unknown_node", [](auto& c) { c.state.resources[0].node = "n3"; },
      {"/status/resources/0/node: unknown node \"n3\" (did you mean \"n1\"?)"}},
+    {"status_of_a_node_with_an_invalid_id", [](auto& c) { c.state.nodes["n 9"] = {}; },
+     {"/status/nodes/n 9: unknown node \"n 9\" (defined: n1, n2)"}},
     {"negative_now", [](auto& c) { c.state.now = -1; },
      {"/status/now: expected integer >= 0, got -1"}},
     {"failcount_too_big", [](auto& c) { c.state.failcounts[0].count = 1'000'001; },

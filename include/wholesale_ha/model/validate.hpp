@@ -8,8 +8,9 @@
 
 namespace wholesale_ha::model {
 
-/// Every error and warning parse_cluster() would report for to_json(cluster): ids, value
-/// ranges, references, contradictions. Pointers name where the value sits in that document
+/// The rules parse_cluster() holds a document to, applied to a cluster built in code: ids,
+/// value ranges, references, contradictions; every error and warning, not just the first.
+/// Pointers name where the value would sit in to_json(cluster)
 /// ("/resources/3/meta/migration_threshold"). No errors means the planner and the controller
 /// accept the cluster. Never throws.
 std::vector<Diagnostic> validate(const Cluster& cluster) noexcept;
