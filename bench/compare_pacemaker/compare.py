@@ -5,8 +5,9 @@ For every size N x M: wha-compare-driver writes the cluster as a Pacemaker CIB a
 JSON; crm_simulate checks that Pacemaker plans exactly the migrations of the red node's VMs
 (nothing else: no probes, no restarts) and `crm_simulate --profile` times its scheduler; the
 driver times our planner on the JSON path and the CIB import path and checks the same moves;
-both command-line tools are timed from CIB file to transition, less their start on a one-node CIB. Prints a
-Markdown table, writes results.json, results.md and a data file, and with --plot a PNG (gnuplot).
+both command-line tools are timed from CIB file to transition, less their run on a one-node
+CIB. Prints a Markdown table, writes results.json, results.md and a data file, and with --plot
+a PNG (gnuplot).
 
 Pacemaker (pacemaker, pacemaker-cli-utils) and gnuplot-nox are installed with apt-get when
 missing; no Pacemaker daemon is left running. --no-pacemaker skips Pacemaker entirely.
