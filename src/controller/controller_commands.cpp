@@ -25,11 +25,12 @@ Diagnostics error(std::string pointer, std::string message) {
 Diagnostics Controller::Impl::adopt(model::Config next) {
   // The model's own checks (ids, references, ...): a configuration built in code is held to
   // the same rules as a file.
+  const model::Cluster proposed{std::move(next), {}};  // configuration only: no status
   Diagnostics problems;
-  for (auto& d : model::validate(model::Cluster{next, {}})) {
+  for (auto& d : model::validate(proposed)) {
     if (d.severity == model::Diagnostic::Severity::error) problems.push_back(std::move(d));
   }
-  auto backend_problems = registry.validate(next.resources);
+  auto backend_problems = registry.validate(proposed.config.resources);
   problems.insert(problems.end(), backend_problems.begin(), backend_problems.end());
   if (!problems.empty()) {
     log.error("configuration rejected with {} problem(s); the running cluster is unchanged",
@@ -37,7 +38,7 @@ Diagnostics Controller::Impl::adopt(model::Config next) {
     return problems;
   }
   // Every member switches when the change comes round in the total order.
-  publish("config", model::to_json(model::Cluster{std::move(next), {}}));
+  publish("config", model::to_json(proposed));
   return {};
 }
 
