@@ -10,8 +10,12 @@ namespace wholesale_ha::cib {
 namespace {
 
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
-/// Below this a huge page costs more to clear than its page faults would.
-constexpr std::size_t kHugePageWorthwhile = std::size_t{8} << 20;
+/// Below this a huge page costs more to clear than its 4 KiB pages cost. Measured on a 2-core
+/// VM (reading a file and scanning it once): clearing a huge page 0.13 ms; 4 KiB pages cost
+/// about 11 us each, populated or not, as the read and the first scan touch them (256 KiB:
+/// 0.76 ms against 0.21 ms; 4.8 MiB: 14 ms against 2). On bare metal, where a page costs well
+/// under a microsecond, the most this threshold loses is the clear.
+constexpr std::size_t kHugePageWorthwhile = std::size_t{64} << 10;
 
 void* map(std::size_t size, int flags = 0) {
   void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
@@ -23,7 +27,7 @@ void* map(std::size_t size, int flags = 0) {
 
 FileBuffer::FileBuffer(std::size_t size) {
   if (size < kHugePageWorthwhile) {
-    // Populated in one call: a fault per 4 KiB page costs more than the memory.
+    // Populated in one call: cheaper than a fault per page.
     mapped_ = std::max<std::size_t>(size, 1);
     mapping_ = map(mapped_, MAP_POPULATE);
     data_ = static_cast<char*>(mapping_);

@@ -1,7 +1,8 @@
 #pragma once
-// A file-sized buffer in a mapping of its own. Live-cluster CIBs run to tens of MiB; filling
-// that much fresh memory 4 KiB page fault by page fault was a large share of an import, so a
-// large buffer is aligned to and backed by transparent huge pages where the kernel allows.
+// A file-sized buffer in a mapping of its own. Live-cluster CIBs run from hundreds of KiB to
+// tens of MiB; touching that much fresh memory 4 KiB page by page was a large share of
+// importing one in a new process, so any but a small buffer is aligned to and backed by
+// transparent huge pages where the kernel allows.
 
 #include <cstddef>
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <limits>
 
 #include <fmt/format.h>
@@ -167,6 +168,11 @@ void import_clone(ImportContext& context, pugi::xml_node xml) {
 }  // namespace
 
 void import_resources(ImportContext& context, pugi::xml_node resources) {
+  // Reserved up front: a live cluster has thousands of resources, and each time the vector
+  // grew it moved them all into fresh memory.
+  const auto count = std::distance(resources.children().begin(), resources.children().end());
+  context.cluster.config.resources.reserve(context.cluster.config.resources.size() +
+                                           static_cast<std::size_t>(count));
   for (auto xml : resources.children()) {
     if (xml.type() != pugi::node_element) continue;
     const std::string_view element = xml.name();

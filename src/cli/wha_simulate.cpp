@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -116,8 +117,12 @@ int main(int argc, char** argv) {
   if (!apply_events(cluster, events)) return 1;
 
   const auto transition = policy::plan(cluster.state, cluster.config);
-  model::Cluster after = cluster;
-  after.state = policy::apply(cluster.state, transition);
+  // Only --apply and --save show the cluster after the transition: a copy of a large
+  // cluster is not made for nothing.
+  std::optional<model::Cluster> after;
+  if (show_apply || !save_file.empty()) {
+    after.emplace(model::Cluster{cluster.config, policy::apply(cluster.state, transition)});
+  }
 
   if (as_json) {
     nlohmann::json out = {{"transition", policy::to_json(transition)}};
@@ -127,7 +132,7 @@ int main(int argc, char** argv) {
         out["explain"].push_back(policy::to_json(policy::explain(cluster.state, cluster.config, r)));
       }
     }
-    if (show_apply) out["after"] = model::to_json(after)["status"];
+    if (show_apply) out["after"] = model::to_json(*after)["status"];
     fmt::print("{}\n", out.dump(2));
   } else {
     if (!quiet) fmt::print("Current cluster\n{}\n", model::format_summary(cluster));
@@ -136,9 +141,11 @@ int main(int argc, char** argv) {
       fmt::print("\n{}", policy::format_explanation(
                             policy::explain(cluster.state, cluster.config, r)));
     }
-    if (show_apply) fmt::print("\nAfter the transition\n{}", model::format_summary(after));
+    if (show_apply) fmt::print("\nAfter the transition\n{}", model::format_summary(*after));
   }
   if (!dot_file.empty() && !write_text(dot_file, policy::to_dot(transition))) return 1;
-  if (!save_file.empty() && !write_text(save_file, model::to_json_string(after) + "\n")) return 1;
+  if (!save_file.empty() && !write_text(save_file, model::to_json_string(*after) + "\n")) {
+    return 1;
+  }
   return 0;
 }
