@@ -125,10 +125,10 @@ LoadResult<Cluster> import_whole(std::string_view xml, const CibImportOptions& o
 /// The configuration in one DOM (the text around the status' content), then each
 /// node_state in a small DOM of its own, the same document and text buffer reused; nullopt
 /// when a part does not parse on its own. The buffer is sized once for the largest
-/// node_state: growing it as larger ones came faulted in fresh pages again and again, a
-/// quarter of the page faults of importing a 16 x 500 CIB in a new process (671 -> 492). It is
-/// not a FileBuffer: a fresh mapping per import made repeated imports in one process, a
-/// daemon's case, slower (4 x 100: 0.33 -> 0.47 ms) for at most a millisecond saved in a new one.
+/// node_state: growing it as larger ones came faulted in fresh pages again and again (a new
+/// process importing a 16 x 500 CIB: 671 -> 600 page faults). It is not a FileBuffer: a fresh
+/// mapping per import made repeated imports in one process, a daemon's case, slower
+/// (4 x 100: 0.33 -> 0.47 ms) for at most a millisecond saved in a new one.
 std::optional<LoadResult<Cluster>> import_by_parts(std::string_view xml,
                                                    const cib::StatusLayout& layout,
                                                    const CibImportOptions& options) {
