@@ -3,8 +3,10 @@
 // backends, start it on your io_context, and it keeps every resource running — probing what
 // runs, planning (policy), executing (agents), monitoring, and recovering — until stopped.
 //
-// Threading: construct, call and destroy it on the thread(s) running `executor` (or post to
-// it). Every event below is emitted on that executor.
+// Threading: the controller runs on its own strand of `executor`, so the io_context may run on
+// several threads. Call its methods from that strand (`executor()`; post or dispatch to it)
+// and destroy it there or once the io_context has stopped. Every event below is emitted on
+// that strand.
 
 #include <chrono>
 #include <functional>
@@ -70,6 +72,12 @@ class Controller {
   /// Resources are left as they are (stopping the library is not stopping the cluster).
   void stop(std::function<void()> done = {});
 
+  /// Shuts this node down cleanly (a daemon stopping for an update or a reboot): in a cluster
+  /// its resources are moved to other nodes first (migrated where they can be), then it tells
+  /// the others it left, so it is not fenced; `done` runs then. In-process this is stop().
+  /// Resources that cannot go anywhere are stopped.
+  void leave(std::function<void()> done = {});
+
   /// Validates `config` (model and backends) and, only if it has no errors, switches to it
   /// and re-plans. Returns every problem found; on any error nothing changes. Resources
   /// removed from the configuration are stopped; changed parameters apply at the next start.
@@ -92,6 +100,8 @@ class Controller {
   [[nodiscard]] const model::ClusterState& state() const;
   /// True when the last plan was empty and nothing runs.
   [[nodiscard]] bool idle() const;
+  /// The strand the controller runs on.
+  [[nodiscard]] boost::asio::any_io_executor executor() const;
 
   Event<const policy::Transition&> on_transition_planned;
   Event<const policy::Action&> on_action_started;

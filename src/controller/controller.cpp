@@ -1,12 +1,10 @@
-#include <algorithm>
-#include <chrono>
+// The shell around the controller core: Asio, the membership, agents and the fencer.
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <fmt/format.h>
 
 #include <wholesale_ha/membership/in_process.hpp>
-#include <wholesale_ha/model/enum_names.hpp>
-#include <wholesale_ha/policy/planner.hpp>
+#include <wholesale_ha/model/validate.hpp>
 
 #include "controller_impl.hpp"
 #include "simulated_fencer.hpp"
@@ -17,216 +15,246 @@ namespace asio = boost::asio;
 
 namespace {
 
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+bool in_process(membership::Membership& members) {
+  return dynamic_cast<membership::InProcessMembership*>(&members) != nullptr;
+}
+
 /// The fencer to use: the application's, else a simulated power-off for in-process nodes,
 /// else none (fence actions then fail, which blocks recovery and says why).
-std::shared_ptr<fencing::Fencer> choose_fencer(Controller::Impl& impl,
-                                               const std::shared_ptr<fencing::Fencer>& given,
+std::shared_ptr<fencing::Fencer> choose_fencer(Controller::Impl& impl, const std::shared_ptr<fencing::Fencer>& given,
                                                membership::Membership& members) {
   if (given) return given;
-  if (auto* in_process = dynamic_cast<membership::InProcessMembership*>(&members)) {
-    return std::make_shared<SimulatedPowerOff>(impl, *in_process);
+  if (auto* local = dynamic_cast<membership::InProcessMembership*>(&members)) {
+    return std::make_shared<SimulatedPowerOff>(impl, *local);
   }
   return nullptr;
+}
+
+core::Settings settings_for(const ControllerOptions& o, membership::Membership& members,
+                            const agents::Registry& registry) {
+  core::Settings s;
+  s.local = members.local_node();
+  s.clustered = !in_process(members);
+  for (const auto& name : registry.names()) {
+    if (const agents::Backend* b = registry.find(name); b != nullptr && b->runs_anywhere()) {
+      s.anywhere_backends.insert(name);
+    }
+  }
+  s.retry_delay = o.retry_delay;
+  s.max_retry_delay = o.max_retry_delay;
+  s.startup_grace = o.startup_grace;
+  s.sync_timeout = o.sync_timeout;
+  s.fence_timeout = o.executor.fence_timeout;
+  s.answer_grace = o.executor.answer_grace;
+  s.node_concurrency = o.executor.node_concurrency;
+  s.migration_limit = o.executor.migration_limit;
+  return s;
 }
 
 }  // namespace
 
 Controller::Impl::Impl(Controller& owner, asio::any_io_executor executor, model::Config cfg,
-                       std::shared_ptr<membership::Membership> members, agents::Registry& reg,
-                       ControllerOptions opts)
+                       std::shared_ptr<membership::Membership> members, agents::Registry& reg, ControllerOptions opts)
     : self(owner),
-      ex(executor),
+      strand(asio::make_strand(executor)),
       log(opts.logger.child("controller")),
-      config(std::make_shared<const model::Config>(std::move(cfg))),
       membership(std::move(members)),
       registry(reg),
       options(std::move(opts)),
-      pool(executor, reg),
+      pool(strand, reg),
       fencer(choose_fencer(*this, options.fencer, *membership)),
-      exec(executor, options.logger.child("executor"), cluster_runner, fencer.get(), options.executor),
-      sync_timer(executor),
-      retry_timer(executor) {
-  pool.set_config(*config);
-  clustered = dynamic_cast<membership::InProcessMembership*>(membership.get()) == nullptr;
-  local = membership->local_node();
+      core(settings_for(options, *membership, registry), std::move(cfg), log),
+      pool_config(core.shared_config()),
+      alive(std::make_shared<Impl*>(this)) {
+  pool.set_config(*pool_config);
 }
 
-model::Timestamp Controller::Impl::now() const {
-  if (options.clock) return options.clock();
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+Controller::Impl::~Impl() {
+  *alive = nullptr;
+  end_timers_and_subscriptions();
 }
 
-void Controller::Impl::start() {
-  if (running) return;
-  running = true;
-  stopping = false;
-  started_at = std::chrono::steady_clock::now();
-  membership_connection = membership->on_view_changed.subscribe([this](const membership::View& v) {
-    apply_view(v);
-    self.on_membership_changed.emit(v);
-    if (clustered && is_coordinator()) begin_sync();
-    schedule_plan();
+core::Now Controller::Impl::now() const {
+  const auto steady = std::chrono::duration_cast<core::Millis>(std::chrono::steady_clock::now().time_since_epoch());
+  if (options.clock) return {steady, options.clock()};
+  return {steady, std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                      .count()};
+}
+
+void Controller::Impl::step(const core::Event& event) { perform(core.step(event, now())); }
+
+void Controller::Impl::step_soon(core::Event event) {
+  asio::dispatch(strand, [weak = std::weak_ptr<Impl*>(alive), event = std::move(event)] {
+    if (auto impl = weak.lock(); impl && *impl) (*impl)->step(event);
   });
-  if (clustered) {
-    message_connection = membership->on_message.subscribe([this](const membership::Message& m) { handle(m); });
-    local = membership->local_node();
-    view.quorate = false;  // what has not been seen is not a quorum that could be lost
-  }
-  apply_view(membership->view());
-  if (clustered) {
-    log.info("starting as {} in a cluster of {} configured nodes; {}", local, config->nodes.size(),
-             is_coordinator() ? "coordinating" : "waiting for the coordinator");
-    if (is_coordinator()) begin_sync();
-    return;
-  }
-  log.info("starting: {} nodes, {} resources; probing what already runs", config->nodes.size(),
-           config->resources.size());
-  probe_all();
 }
 
-void Controller::Impl::stop(std::function<void()> done) {
-  if (!running) {
-    if (done) asio::post(ex, std::move(done));
-    return;
+std::vector<model::Diagnostic> Controller::Impl::command(const core::Command& command) {
+  core::Effects effects;
+  auto diagnostics = core.command(command, now(), effects);
+  perform(std::move(effects));
+  return diagnostics;
+}
+
+void Controller::Impl::perform(core::Effects effects) {
+  if (core.shared_config() != pool_config) {
+    pool_config = core.shared_config();
+    pool.set_config(*pool_config);
   }
-  stopping = true;
-  stop_done = std::move(done);
-  membership_connection.disconnect();
+  for (auto& effect : effects) perform(effect);
+}
+
+void Controller::Impl::perform(core::Effect& effect) {
+  // Answers always arrive as later events, never inside this loop (agents and runners may
+  // answer at once).
+  auto answer = [weak = std::weak_ptr<Impl*>(alive), ex = strand](std::uint64_t id) {
+    return [weak, ex, id](agents::Result r) {
+      asio::post(ex, [weak, id, r = std::move(r)]() mutable {
+        if (auto impl = weak.lock(); impl && *impl) (*impl)->step(core::OpDone{id, std::move(r)});
+      });
+    };
+  };
+  std::visit(
+      Overloaded{
+          [&](core::Broadcast& b) {
+            if (auto ec = membership->broadcast(b.type, b.body)) {
+              asio::post(strand, [weak = std::weak_ptr<Impl*>(alive), type = b.type, why = ec.message()] {
+                if (auto impl = weak.lock(); impl && *impl) (*impl)->step(core::SendFailed{type, why});
+              });
+            }
+          },
+          [&](core::RunOperation& r) { local_runner.run(r.op, answer(r.id)); },
+          [&](core::FenceNode& f) {
+            if (!fencer) {
+              return answer(f.id)({agents::Status::not_configured,
+                                   "no fencing device is configured: recovery of the lost node's resources is blocked"});
+            }
+            fencer->fence(f.node, f.timeout, answer(f.id));
+          },
+          [&](core::ArmTimer& t) {
+            auto timer = std::make_unique<asio::steady_timer>(strand, t.after);
+            timer->async_wait([weak = std::weak_ptr<Impl*>(alive), id = t.id](const boost::system::error_code& ec) {
+              if (ec) return;
+              auto impl = weak.lock();
+              if (!impl || !*impl) return;
+              (*impl)->timers.erase(id);
+              (*impl)->step(core::TimerFired{id});
+            });
+            timers[t.id] = std::move(timer);
+          },
+          [&](core::Watch& w) {
+            if (agents::Agent* agent = pool.get(w.resource, w.node)) {
+              agent->watch([weak = std::weak_ptr<Impl*>(alive), resource = w.resource, node = w.node] {
+                if (auto impl = weak.lock(); impl && *impl) (*impl)->step_soon(core::AgentNotice{resource, node});
+              });
+            }
+          },
+          [&](core::TransitionPlanned& e) { self.on_transition_planned.emit(e.transition); },
+          [&](core::ActionStarted& e) { self.on_action_started.emit(e.action); },
+          [&](core::ActionFinished& e) { self.on_action_finished.emit(e.result); },
+          [&](core::ResourceFailed& e) { self.on_resource_failed.emit(e.failure); },
+          [&](core::HealthChanged& e) { self.on_node_health_changed.emit(e.node, e.health); },
+          [&](core::MembershipChanged& e) { self.on_membership_changed.emit(e.view); },
+          [&](core::Idle&) { self.on_idle.emit(); },
+          [&](core::Stopped&) {
+            end_timers_and_subscriptions();
+            if (stop_done) asio::post(strand, std::exchange(stop_done, nullptr));
+          },
+          [&](core::LeftCluster&) {
+            end_timers_and_subscriptions();
+            if (leave_done) asio::post(strand, std::exchange(leave_done, nullptr));
+          },
+      },
+      effect);
+}
+
+void Controller::Impl::end_timers_and_subscriptions() {
+  view_connection.disconnect();
   message_connection.disconnect();
-  retry_timer.cancel();
-  sync_timer.cancel();
-  for (auto& [key, monitor] : monitors) monitor->timer.cancel();
-  monitors.clear();
-  if (exec.busy()) {
-    exec.abort();  // transition_done() finishes the stop
-    return;
-  }
-  running = false;
-  log.info("stopped; resources are left as they are");
-  if (stop_done) asio::post(ex, std::exchange(stop_done, nullptr));
+  for (auto& [id, timer] : timers) timer->cancel();
+  timers.clear();
 }
 
-void Controller::Impl::schedule_plan() {
-  if (!running || stopping || plan_posted) return;
-  plan_posted = true;
-  asio::post(ex, [this] {
-    plan_posted = false;
-    plan_now();
-  });
-}
-
-void Controller::Impl::plan_now() {
-  if (!running || stopping) return;
-  // In a cluster only the coordinator plans, and only once every member has reported.
-  if (clustered && (!is_coordinator() || !synced)) return;
-  if (probes_in_flight > 0) return;  // probe_all() plans when the last answer is in
-  if (exec.busy()) {
-    // Something changed while a transition runs: finish what is in flight, then re-plan.
-    replan_pending = true;
-    exec.abort();
-    return;
-  }
-  state.now = now();
-  policy::Transition t = policy::plan(state, *config);
-  for (const auto& notice : t.notices) {
-    log.warn("{}{}", notice.resource.empty() ? "" : notice.resource + ": ", notice.reason.text);
-  }
-  if (t.empty()) {
-    sync_monitors();
-    if (!is_idle) {
-      is_idle = true;
-      log.info("converged: nothing to do");
-      self.on_idle.emit();
-    }
-    return;
-  }
-  is_idle = false;
-  log.info("transition with {} action(s)", t.actions.size());
-  self.on_transition_planned.emit(t);
-  for (const auto& a : t.actions) {
-    if (!a.resource.empty()) acting.insert(a.resource);
-  }
-  exec.run(std::move(t), config,
-           {.started = [this](const policy::Action& a) { self.on_action_started.emit(a); },
-            .finished = [this](const executor::ActionResult& r) { action_finished(r); },
-            .done = [this](bool complete) { transition_done(complete); }});
-}
-
-void Controller::Impl::transition_done(bool complete) {
-  acting.clear();
-  sync_monitors();
-  if (stopping) {
-    running = false;
-    log.info("stopped; resources are left as they are");
-    if (stop_done) asio::post(ex, std::exchange(stop_done, nullptr));
-    return;
-  }
-  const bool aborted_for_news = std::exchange(replan_pending, false);
-  if (complete || aborted_for_news) {
-    retry_delay = std::chrono::milliseconds{0};
-    return schedule_plan();
-  }
-  // Failures: back off before trying again, so a broken agent or fence device is not
-  // hammered in a tight loop.
-  retry_delay = std::min(options.max_retry_delay,
-                         retry_delay.count() == 0 ? options.retry_delay : retry_delay * 2);
-  log.warn("the transition had failures; re-planning in {}ms", retry_delay.count());
-  retry_timer.expires_after(retry_delay);
-  retry_timer.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) schedule_plan();
-  });
-}
-
-void Controller::Impl::apply_view(const membership::View& next) {
-  const bool lost_quorum = clustered && view.quorate && !next.quorate;
-  const bool was_coordinator = is_coordinator();
-  // Back in the cluster after losing our own connection (corosync restarted): what we knew of
-  // the others is void, and they may be reconnecting too, so they get the startup grace
-  // again instead of being fenced for joining a moment after us.
-  const bool rejoined = clustered && view.state_of(local) != model::NodeState::online &&
-                        next.state_of(local) == model::NodeState::online;
-  if (rejoined) {
-    started_at = std::chrono::steady_clock::now();
-    seen_online.clear();
-  }
-  view = next;
-  state.quorate = view.quorate;
-  if (clustered && was_coordinator && !is_coordinator() && exec.busy()) exec.abort();
-  if (lost_quorum) quorum_lost_locally();
-  for (const auto& node : config->nodes) {
-    model::NodeState s = view.state_of(node.id);
-    if (s == model::NodeState::online) {
-      seen_online.insert(node.id);
-      fenced.erase(node.id);
-      if (fence_requested.contains(node.id)) s = model::NodeState::unclean;
-    } else if (s == model::NodeState::unclean && fenced.contains(node.id)) {
-      s = model::NodeState::offline;
-    }
-    auto& status = state.nodes[node.id];
-    if (status.state != s) {
-      log.info("node {} is now {}", node.id, model::to_string(s));
-    }
-    status.state = s;
-    if (s == model::NodeState::offline) drop_node_placements(node.id);
-  }
-}
-
-// --- the facade -------------------------------------------------------------------------------
+// --- the facade ------------------------------------------------------------------------------------
 
 Controller::Controller(asio::any_io_executor executor, model::Config config,
-                       std::shared_ptr<membership::Membership> membership,
-                       agents::Registry& registry, ControllerOptions options)
-    : impl_(std::make_unique<Impl>(*this, std::move(executor), std::move(config),
-                                   std::move(membership), registry, std::move(options))) {}
+                       std::shared_ptr<membership::Membership> membership, agents::Registry& registry,
+                       ControllerOptions options)
+    : impl_(std::make_unique<Impl>(*this, std::move(executor), std::move(config), std::move(membership), registry,
+                                   std::move(options))) {}
 
 Controller::~Controller() = default;
 
-void Controller::start() { impl_->start(); }
-void Controller::stop(std::function<void()> done) { impl_->stop(std::move(done)); }
-const model::Config& Controller::config() const { return *impl_->config; }
-const model::ClusterState& Controller::state() const { return impl_->state; }
-bool Controller::idle() const { return impl_->is_idle && !impl_->exec.busy(); }
+void Controller::start() {
+  auto& impl = *impl_;
+  if (impl.core.running()) return;
+  auto weak = std::weak_ptr<Impl*>(impl.alive);
+  impl.view_connection = impl.membership->on_view_changed.subscribe([weak](const membership::View& v) {
+    if (auto i = weak.lock(); i && *i) (*i)->step_soon(core::ViewChanged{v});
+  });
+  if (impl.core.settings().clustered) {
+    impl.message_connection = impl.membership->on_message.subscribe([weak](const membership::Message& m) {
+      if (auto i = weak.lock(); i && *i) (*i)->step_soon(core::Delivered{m});
+    });
+  }
+  impl.step(core::Start{impl.membership->view()});
+}
+
+void Controller::stop(std::function<void()> done) {
+  impl_->stop_done = std::move(done);
+  impl_->step(core::Stop{});
+}
+
+void Controller::leave(std::function<void()> done) {
+  impl_->leave_done = std::move(done);
+  impl_->step(core::Leave{});
+}
+
+std::vector<model::Diagnostic> Controller::reload(model::Config config) {
+  // The backends check their parameters here; the core checks the model's rules.
+  auto problems = impl_->registry.validate(config.resources);
+  if (!problems.empty()) {
+    for (auto& d : model::validate(model::Cluster{config, {}})) {
+      if (d.severity == model::Diagnostic::Severity::error) problems.push_back(std::move(d));
+    }
+    impl_->log.error("configuration rejected with {} problem(s); the running cluster is unchanged", problems.size());
+    return problems;
+  }
+  return impl_->command(core::Reload{std::move(config)});
+}
+
+std::vector<model::Diagnostic> Controller::move(const std::string& resource, const std::string& node) {
+  return impl_->command(core::Move{resource, node});
+}
+
+std::vector<model::Diagnostic> Controller::standby(const std::string& node, bool on) {
+  return impl_->command(core::SetStandby{node, on});
+}
+
+std::vector<model::Diagnostic> Controller::set_target_role(const std::string& resource, model::TargetRole role) {
+  return impl_->command(core::SetTargetRole{resource, role});
+}
+
+std::vector<model::Diagnostic> Controller::clear_failcount(const std::string& resource,
+                                                           const std::optional<std::string>& node) {
+  return impl_->command(core::ClearFailcount{resource, node});
+}
+
+std::vector<model::Diagnostic> Controller::set_attribute(const std::string& node, const std::string& name,
+                                                         const std::optional<std::string>& value) {
+  return impl_->command(core::SetAttribute{node, name, value});
+}
+
+const model::Config& Controller::config() const { return impl_->core.config(); }
+const model::ClusterState& Controller::state() const { return impl_->core.state(); }
+bool Controller::idle() const { return impl_->core.idle(); }
+boost::asio::any_io_executor Controller::executor() const { return impl_->strand; }
 
 }  // namespace wholesale_ha

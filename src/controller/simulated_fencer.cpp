@@ -7,7 +7,7 @@ namespace wholesale_ha {
 void SimulatedPowerOff::fence(const std::string& node, std::chrono::milliseconds timeout,
                               agents::Handler done) {
   std::vector<std::string> resources;
-  for (const auto& p : controller_.state.resources) {
+  for (const auto& p : controller_.core.state().resources) {
     if (p.node == node) resources.push_back(p.resource);
   }
   auto pending = std::make_shared<std::size_t>(resources.size() + 1);

@@ -8,6 +8,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
+#include "dispatch.hpp"
+
 namespace wholesale_ha::executor {
 namespace {
 
@@ -69,8 +71,6 @@ std::chrono::milliseconds monitor_interval(const model::Resource& r) {
 }
 
 struct Executor::Run : std::enable_shared_from_this<Executor::Run> {
-  enum class Phase { waiting, running, succeeded, failed, skipped };
-
   asio::any_io_executor ex;
   Logger log;
   OperationRunner& runner;
@@ -79,33 +79,14 @@ struct Executor::Run : std::enable_shared_from_this<Executor::Run> {
   policy::Transition t;
   std::shared_ptr<const model::Config> config;
   ExecutorCallbacks cb;
-
-  std::vector<std::vector<std::size_t>> next;
-  std::vector<std::size_t> waiting;
-  std::vector<Phase> phase;
-  std::set<std::size_t> ready;
-  std::map<std::string, int> node_load;
-  int migrations = 0;
-  std::size_t in_flight = 0;
-  bool aborted = false;
-  bool any_failed = false;
+  Dispatch dispatch;
   bool finished = false;
 
   Run(asio::any_io_executor e, Logger l, OperationRunner& r, fencing::Fencer* f, ExecutorOptions o)
       : ex(std::move(e)), log(std::move(l)), runner(r), fencer(f), options(o) {}
 
   void start() {
-    const std::size_t n = t.actions.size();
-    next.assign(n, {});
-    waiting.assign(n, 0);
-    phase.assign(n, Phase::waiting);
-    for (const auto& e : t.edges) {
-      next[e.before].push_back(e.after);
-      ++waiting[e.after];
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      if (waiting[i] == 0) ready.insert(i);
-    }
+    dispatch = Dispatch(t, options.node_concurrency, options.migration_limit);
     pump();
   }
 
@@ -113,50 +94,13 @@ struct Executor::Run : std::enable_shared_from_this<Executor::Run> {
     return timeout + options.answer_grace;
   }
 
-  [[nodiscard]] bool fits(const policy::Action& a) const {
-    auto load = [&](const std::string& node) {
-      auto it = node_load.find(node);
-      return it == node_load.end() ? 0 : it->second;
-    };
-    if (a.kind == ActionKind::fence) return true;  // fencing never waits for a slot
-    if (load(a.node) >= options.node_concurrency) return false;
-    if (a.kind == ActionKind::migrate) {
-      if (options.migration_limit >= 0 && migrations >= options.migration_limit) return false;
-      if (load(*a.target) >= options.node_concurrency) return false;
-    }
-    return true;
-  }
-
-  void occupy(const policy::Action& a, int delta) {
-    if (a.kind == ActionKind::fence) return;
-    node_load[a.node] += delta;
-    if (a.kind == ActionKind::migrate) {
-      node_load[*a.target] += delta;
-      migrations += delta;
-    }
-  }
-
   void pump() {
-    if (!aborted) {
-      for (auto it = ready.begin(); it != ready.end();) {
-        const auto& a = t.actions[*it];
-        if (!fits(a)) {
-          ++it;
-          continue;
-        }
-        const std::size_t id = *it;
-        it = ready.erase(it);
-        dispatch(id);
-      }
-    }
+    for (std::size_t id : dispatch.take_ready()) dispatch_action(id);
     maybe_done();
   }
 
-  void dispatch(std::size_t id) {
+  void dispatch_action(std::size_t id) {
     const auto& a = t.actions[id];
-    phase[id] = Phase::running;
-    ++in_flight;
-    occupy(a, +1);
     log.info("{} ({})", policy::describe(a), a.reason.text);
     if (cb.started) cb.started(a);
     auto self = shared_from_this();
@@ -247,38 +191,18 @@ struct Executor::Run : std::enable_shared_from_this<Executor::Run> {
 
   void complete(std::size_t id, Result r, std::optional<std::string> fallback) {
     const auto& a = t.actions[id];
-    --in_flight;
-    occupy(a, -1);
     const bool ok = r.ok();
-    phase[id] = ok ? Phase::succeeded : Phase::failed;
     if (ok) {
       log.info("{} succeeded{}", policy::describe(a), r.reason.empty() ? "" : ": " + r.reason);
     } else {
       log.error("{} failed: {} ({})", policy::describe(a), agents::to_string(r.status), r.reason);
-      any_failed = true;
     }
+    const auto skipped = dispatch.finish(id, ok);
     if (cb.finished) cb.finished({a, std::move(r), std::move(fallback), false});
-    if (ok) {
-      for (std::size_t j : next[id]) {
-        if (--waiting[j] == 0 && phase[j] == Phase::waiting) ready.insert(j);
-      }
-    } else {
-      skip_after(id);
+    for (std::size_t j : skipped) {
+      report_skipped(j, fmt::format("not run: {} failed", policy::describe(a)));
     }
     pump();
-  }
-
-  void skip_after(std::size_t id) {
-    std::vector<std::size_t> stack = next[id];
-    while (!stack.empty()) {
-      std::size_t j = stack.back();
-      stack.pop_back();
-      if (phase[j] != Phase::waiting) continue;
-      phase[j] = Phase::skipped;
-      ready.erase(j);
-      report_skipped(j, fmt::format("not run: {} failed", policy::describe(t.actions[id])));
-      stack.insert(stack.end(), next[j].begin(), next[j].end());
-    }
   }
 
   void report_skipped(std::size_t j, std::string why) {
@@ -286,21 +210,12 @@ struct Executor::Run : std::enable_shared_from_this<Executor::Run> {
   }
 
   void maybe_done() {
-    if (finished || in_flight > 0) return;
-    if (!aborted && !ready.empty()) return;  // waiting for a slot cannot happen with nothing running
-    if (aborted) {
-      for (std::size_t j = 0; j < phase.size(); ++j) {
-        if (phase[j] == Phase::waiting) {
-          phase[j] = Phase::skipped;
-          report_skipped(j, "not run: the transition was aborted to re-plan");
-        }
-      }
-    }
+    if (finished || !dispatch.over()) return;
+    for (std::size_t j : dispatch.leftovers()) report_skipped(j, "not run: the transition was aborted to re-plan");
     finished = true;
-    const bool complete = !aborted && !any_failed;
     auto done = std::move(cb.done);
     cb = {};
-    if (done) done(complete);
+    if (done) done(dispatch.complete());
   }
 };
 
@@ -326,7 +241,7 @@ void Executor::run(policy::Transition transition, std::shared_ptr<const model::C
 
 void Executor::abort() {
   if (!run_ || run_->finished) return;
-  run_->aborted = true;
+  run_->dispatch.abort();
   asio::post(executor_, [run = run_] { run->pump(); });
 }
 

@@ -1,0 +1,252 @@
+// The core's lifecycle, the converge loop (plan → run → re-plan) and membership views.
+
+#include "core.hpp"
+
+#include <algorithm>
+
+#include <wholesale_ha/model/enum_names.hpp>
+#include <wholesale_ha/policy/planner.hpp>
+
+namespace wholesale_ha::core {
+
+Core::Core(Settings settings, model::Config config, Logger logger)
+    : settings_(std::move(settings)),
+      log_(std::move(logger)),
+      config_(std::make_shared<const model::Config>(std::move(config))) {}
+
+Effects Core::step(const Event& event, Now now) {
+  Effects out;
+  out_ = &out;
+  now_ = now;
+  std::visit([this](const auto& e) { on(e); }, event);
+  finish_deferred();
+  out_ = nullptr;
+  return out;
+}
+
+void Core::finish_deferred() {
+  // Immediate answers first, then one plan for everything this step changed. Each round
+  // either consumes an answer or plans once, and a plan only queues answers for operations
+  // it issued, so this ends; the bound is a guard, not a budget.
+  for (int round = 0; round < 100'000; ++round) {
+    if (!immediate_.empty()) {
+      OpDone done = std::move(immediate_.front());
+      immediate_.pop_front();
+      op_done(done.id, std::move(done.result));
+      continue;
+    }
+    if (!plan_wanted_) return;
+    plan_wanted_ = false;
+    plan_now();
+  }
+  log_.error("the controller core did not settle within one step; resuming at the next event");
+}
+
+std::uint64_t Core::arm(Millis after, TimerPurpose purpose) {
+  const auto id = next_id_++;
+  timers_.emplace(id, std::move(purpose));
+  notify(ArmTimer{id, after});
+  return id;
+}
+
+// --- lifecycle -----------------------------------------------------------------------------------
+
+void Core::on(const Start& e) {
+  if (running_) return;
+  running_ = true;
+  stopping_ = false;
+  started_at_ = now_.steady;
+  if (settings_.clustered) view_.quorate = false;  // what has not been seen is not a quorum that could be lost
+  apply_view(e.view);
+  if (settings_.clustered) {
+    log_.info("starting as {} in a cluster of {} configured nodes; {}", settings_.local, config_->nodes.size(),
+              is_coordinator() ? "coordinating" : "waiting for the coordinator");
+    if (is_coordinator()) begin_sync();
+    return;
+  }
+  log_.info("starting: {} nodes, {} resources; probing what already runs", config_->nodes.size(),
+            config_->resources.size());
+  probe_all();
+}
+
+void Core::on(const Stop&) {
+  if (!running_) {
+    notify(Stopped{});
+    return;
+  }
+  stopping_ = true;
+  monitors_.clear();
+  if (run_) {
+    run_->dispatch.abort();  // transition_over() finishes the stop
+    pump();
+    return;
+  }
+  running_ = false;
+  log_.info("stopped; resources are left as they are");
+  notify(Stopped{});
+}
+
+void Core::on(const Leave&) {
+  if (!running_ || stopping_) return;
+  if (!settings_.clustered) {
+    on(Stop{});
+    notify(LeftCluster{});
+    return;
+  }
+  log_.info("leaving the cluster: moving this node's resources away first");
+  leave_requested_ = true;
+  publish(protocol::Leaving{settings_.local});
+}
+
+void Core::on(const TimerFired& e) {
+  auto it = timers_.find(e.id);
+  if (it == timers_.end()) return;
+  TimerPurpose purpose = std::move(it->second);
+  timers_.erase(it);
+  if (const auto* d = std::get_if<Deadline>(&purpose)) {
+    auto op = ops_.find(d->op);
+    if (op == ops_.end()) return;
+    const auto limit = op->second.fence ? settings_.fence_timeout : op->second.op.timeout;
+    return op_done(d->op, {agents::Status::timed_out,
+                           fmt::format("the agent did not answer within {}ms; it is treated as hung",
+                                       (limit + settings_.answer_grace).count())});
+  }
+  if (const auto* m = std::get_if<MonitorDue>(&purpose)) return run_monitor(m->resource, m->node, m->generation);
+  if (const auto* r = std::get_if<RetryPlan>(&purpose)) {
+    if (r->generation == retry_generation_ && running_ && !stopping_) plan_wanted_ = true;
+    return;
+  }
+  if (const auto* s = std::get_if<SyncTimeout>(&purpose)) {
+    if (s->round != sync_round_ || synced_ || !running_) return;
+    std::vector<std::string> busy;
+    for (const auto& n : awaiting_reports_) {
+      if (busy_reporters_.contains(n) && view_.state_of(n) == model::NodeState::online) busy.push_back(n);
+    }
+    if (!busy.empty()) {
+      log_.info("waiting for {} to finish operations before reporting", fmt::join(busy, ", "));
+      arm(settings_.sync_timeout, SyncTimeout{sync_round_});
+      return;
+    }
+    if (!awaiting_reports_.empty()) {
+      log_.warn("no report from {} within {}ms; planning without it", fmt::join(awaiting_reports_, ", "),
+                settings_.sync_timeout.count());
+    }
+    synced_ = true;
+    plan_wanted_ = true;
+  }
+}
+
+void Core::on(const OpDone& e) { op_done(e.id, e.result); }
+
+void Core::on(const AgentNotice& e) {
+  auto it = monitors_.find({e.resource, e.node});
+  if (it != monitors_.end()) run_monitor(e.resource, e.node, it->second.generation);
+}
+
+void Core::on(const SendFailed& e) {
+  log_.error("cannot share a {} change with the cluster: {}", e.type, e.why);
+  // It will not come back: do not wait for it before planning.
+  if (unconfirmed_ > 0) --unconfirmed_;
+  if (unconfirmed_ == 0 && running_ && !stopping_) plan_wanted_ = true;
+}
+
+// --- the converge loop ---------------------------------------------------------------------------
+
+model::Config Core::planning_config() const {
+  // A node that is leaving cleanly is planned as if in standby, so its resources move away.
+  model::Config c = *config_;
+  for (auto& n : c.nodes) {
+    if (leaving_.contains(n.id)) n.standby = true;
+  }
+  return c;
+}
+
+void Core::plan_now() {
+  if (!running_ || stopping_) return;
+  // In a cluster only the coordinator plans, and only once every member has reported.
+  if (settings_.clustered && (!is_coordinator() || !synced_)) return;
+  if (probes_in_flight_ > 0) return;  // the last probe's answer plans again
+  if (unconfirmed_ > 0) return;       // the last of our changes to come back plans again
+  if (run_) {
+    // Something changed while a transition runs: finish what is in flight, then re-plan.
+    replan_pending_ = true;
+    run_->dispatch.abort();
+    pump();
+    return;
+  }
+  state_.now = now_.wall;
+  policy::Transition t =
+      leaving_.empty() ? policy::plan(state_, *config_) : policy::plan(state_, planning_config());
+  for (const auto& notice : t.notices) {
+    log_.warn("{}{}", notice.resource.empty() ? "" : notice.resource + ": ", notice.reason.text);
+  }
+  if (t.empty()) {
+    sync_monitors();
+    if (!is_idle_) {
+      is_idle_ = true;
+      log_.info("converged: nothing to do");
+      notify(Idle{});
+    }
+    maybe_left();
+    return;
+  }
+  is_idle_ = false;
+  log_.info("transition with {} action(s)", t.actions.size());
+  notify(TransitionPlanned{t});
+  run_transition(std::move(t));
+}
+
+// --- membership ----------------------------------------------------------------------------------
+
+void Core::on(const ViewChanged& e) {
+  if (!running_) return;
+  apply_view(e.view);
+  notify(MembershipChanged{e.view});
+  if (settings_.clustered && is_coordinator()) begin_sync();
+  plan_wanted_ = !stopping_;
+}
+
+void Core::apply_view(const membership::View& next) {
+  const bool lost_quorum = settings_.clustered && view_.quorate && !next.quorate;
+  const bool was_coordinator = is_coordinator();
+  // Back in the cluster after losing our own connection (corosync restarted): what we knew of
+  // the others is void, and they may be reconnecting too, so they get the startup grace
+  // again instead of being fenced for joining a moment after us. What we sent before may
+  // never come back.
+  const bool rejoined = settings_.clustered && view_.state_of(settings_.local) != model::NodeState::online &&
+                        next.state_of(settings_.local) == model::NodeState::online;
+  if (rejoined) {
+    started_at_ = now_.steady;
+    seen_online_.clear();
+    unconfirmed_ = 0;
+  }
+  view_ = next;
+  state_.quorate = view_.quorate;
+  if (settings_.clustered && was_coordinator && !is_coordinator() && run_) {
+    run_->dispatch.abort();
+    pump();
+  }
+  if (lost_quorum) quorum_lost_locally();
+  for (const auto& node : config_->nodes) {
+    model::NodeState s = view_.state_of(node.id);
+    auto& status = state_.nodes[node.id];
+    if (s == model::NodeState::online) {
+      if (status.state != model::NodeState::online) {
+        // Back after being away: whatever it announced before is over.
+        left_.erase(node.id);
+        if (node.id != settings_.local) leaving_.erase(node.id);
+      }
+      seen_online_.insert(node.id);
+      fenced_.erase(node.id);
+      if (fence_requested_.contains(node.id)) s = model::NodeState::unclean;
+    } else if (left_.contains(node.id) || fenced_.contains(node.id)) {
+      s = model::NodeState::offline;  // left cleanly running nothing, or fenced: not a loss
+    }
+    if (status.state != s) log_.info("node {} is now {}", node.id, model::to_string(s));
+    status.state = s;
+    if (s == model::NodeState::offline) drop_node_placements(node.id);
+  }
+  if (rejoined && leave_requested_) publish(protocol::Leaving{settings_.local});
+}
+
+}  // namespace wholesale_ha::core

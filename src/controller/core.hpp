@@ -1,0 +1,388 @@
+#pragma once
+// The controller's decisions, with no I/O and no clock: events in (a membership view, an
+// ordered message, an operation's result, a timer, a command), effects out (send a message,
+// run an operation, fence, arm a timer, notify the embedder). The Asio shell (controller.cpp)
+// and the simulator (src/sim) drive the same core; given the same events it makes the same
+// decisions. It logs through the Logger it is given, which decides nothing.
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <wholesale_ha/controller.hpp>
+#include <wholesale_ha/executor/operation.hpp>
+#include <wholesale_ha/membership/membership.hpp>
+
+#include "../executor/dispatch.hpp"
+#include "protocol.hpp"
+
+namespace wholesale_ha::core {
+
+using Millis = std::chrono::milliseconds;
+
+/// The time an event happens at: a monotonic clock for timers and grace periods, and the
+/// wall clock (seconds) the policy's failure_timeout reads.
+struct Now {
+  Millis steady{0};
+  model::Timestamp wall = 0;
+};
+
+struct Settings {
+  std::string local;      ///< this node's id
+  bool clustered = false; ///< the membership spans processes: state changes travel as messages
+  /// Backends whose agents drive a node from anywhere (libvirt): the coordinator runs them.
+  std::set<std::string> anywhere_backends;
+  Millis retry_delay{500};
+  Millis max_retry_delay{30'000};
+  Millis startup_grace{15'000};
+  Millis sync_timeout{10'000};
+  Millis fence_timeout{60'000};
+  Millis answer_grace{5'000};
+  int node_concurrency = 4;
+  int migration_limit = -1;
+};
+
+// --- events ------------------------------------------------------------------------------------
+
+struct Start {
+  membership::View view;  ///< the membership's view right now
+};
+/// Stop deciding; what runs is left as it is. `Stopped` follows once nothing is in flight.
+struct Stop {};
+/// Shut this node down cleanly: its resources move away, then it says it left (`LeftCluster`).
+struct Leave {};
+struct ViewChanged {
+  membership::View view;
+};
+struct Delivered {
+  membership::Message message;
+};
+/// An operation or fence the core asked for has ended.
+struct OpDone {
+  std::uint64_t id = 0;
+  agents::Result result;
+};
+struct TimerFired {
+  std::uint64_t id = 0;
+};
+/// A backend's own failure event (libvirt): the resource's monitor runs now.
+struct AgentNotice {
+  std::string resource;
+  std::string node;
+};
+/// A broadcast the shell could not send.
+struct SendFailed {
+  std::string type;
+  std::string why;
+};
+using Event = std::variant<Start, Stop, Leave, ViewChanged, Delivered, OpDone, TimerFired, AgentNotice, SendFailed>;
+
+// --- effects -----------------------------------------------------------------------------------
+
+struct Broadcast {
+  std::string type;
+  nlohmann::json body;
+};
+/// Run `op` with this process's agents; answer with OpDone{id}.
+struct RunOperation {
+  std::uint64_t id = 0;
+  executor::Operation op;
+};
+/// Fence `node`; answer with OpDone{id}.
+struct FenceNode {
+  std::uint64_t id = 0;
+  std::string node;
+  Millis timeout{0};
+};
+/// Answer with TimerFired{id} after `after`. Timers are never cancelled: the core ignores
+/// the ones it no longer waits for.
+struct ArmTimer {
+  std::uint64_t id = 0;
+  Millis after{0};
+};
+/// Report the backend's own failure events for this instance as AgentNotice.
+struct Watch {
+  std::string resource;
+  std::string node;
+};
+struct TransitionPlanned {
+  policy::Transition transition;
+};
+struct ActionStarted {
+  policy::Action action;
+};
+struct ActionFinished {
+  executor::ActionResult result;
+};
+struct ResourceFailed {
+  ResourceFailure failure;
+};
+struct HealthChanged {
+  std::string node;
+  model::Attributes health;
+};
+struct MembershipChanged {
+  membership::View view;
+};
+struct Idle {};
+struct Stopped {};
+struct LeftCluster {};
+using Effect = std::variant<Broadcast, RunOperation, FenceNode, ArmTimer, Watch, TransitionPlanned, ActionStarted,
+                            ActionFinished, ResourceFailed, HealthChanged, MembershipChanged, Idle, Stopped,
+                            LeftCluster>;
+using Effects = std::vector<Effect>;
+
+// --- commands ----------------------------------------------------------------------------------
+
+/// A new configuration; the shell has checked it against the agent backends already.
+struct Reload {
+  model::Config config;
+};
+struct Move {
+  std::string resource;
+  std::string node;  ///< empty: remove the move constraint
+};
+struct SetStandby {
+  std::string node;
+  bool on = true;
+};
+struct SetTargetRole {
+  std::string resource;
+  model::TargetRole role = model::TargetRole::started;
+};
+struct ClearFailcount {
+  std::string resource;
+  std::optional<std::string> node;
+};
+struct SetAttribute {
+  std::string node;
+  std::string name;
+  std::optional<std::string> value;
+};
+using Command = std::variant<Reload, Move, SetStandby, SetTargetRole, ClearFailcount, SetAttribute>;
+
+class Core {
+ public:
+  Core(Settings settings, model::Config config, Logger logger);
+
+  /// Handles one event and returns what must happen as a result, in order.
+  Effects step(const Event& event, Now now);
+  /// Validates and applies an operator command; on any error nothing changes.
+  std::vector<model::Diagnostic> command(const Command& command, Now now, Effects& out);
+
+  [[nodiscard]] const model::Config& config() const { return *config_; }
+  [[nodiscard]] const std::shared_ptr<const model::Config>& shared_config() const { return config_; }
+  [[nodiscard]] const model::ClusterState& state() const { return state_; }
+  [[nodiscard]] const membership::View& view() const { return view_; }
+  [[nodiscard]] const Settings& settings() const { return settings_; }
+  /// Converged: the last plan was empty and nothing runs.
+  [[nodiscard]] bool idle() const { return is_idle_ && !run_ && running_; }
+  [[nodiscard]] bool running() const { return running_; }
+  [[nodiscard]] bool is_coordinator() const;
+  [[nodiscard]] bool runs_anywhere(const std::string& resource) const;
+  /// Nodes leaving cleanly, and those that have left.
+  [[nodiscard]] const std::set<std::string>& leaving() const { return leaving_; }
+
+ private:
+  // What an operation in flight is for.
+  struct ForAction {
+    std::size_t action = 0;
+  };
+  struct ForMonitor {
+    std::string resource, node;
+    std::uint64_t generation = 0;
+  };
+  struct ForProbe {
+    std::string resource, node;
+  };
+  struct ForReport {
+    std::uint64_t report = 0;
+    std::string resource, node;
+  };
+  struct ForServed {
+    std::uint64_t request = 0;
+    std::string coordinator, resource;
+  };
+  struct ForOrphanStop {
+    std::string resource, node;
+  };
+  struct ForQuorumStop {
+    std::string resource;
+  };
+  struct ForRemote {};  ///< run by another node; its op_result answers
+  using Purpose = std::variant<ForAction, ForMonitor, ForProbe, ForReport, ForServed, ForOrphanStop, ForQuorumStop>;
+  struct Pending {
+    Purpose purpose;
+    executor::Operation op;
+    bool fence = false;
+    bool remote = false;
+  };
+
+  // What a timer is for.
+  struct Deadline {
+    std::uint64_t op = 0;
+  };
+  struct MonitorDue {
+    std::string resource, node;
+    std::uint64_t generation = 0;
+  };
+  struct RetryPlan {
+    std::uint64_t generation = 0;
+  };
+  struct SyncTimeout {
+    std::uint64_t round = 0;
+  };
+  using TimerPurpose = std::variant<Deadline, MonitorDue, RetryPlan, SyncTimeout>;
+
+  // An action's progress: a migration is migrate_to, migrate_from, or the stop + start fallback.
+  enum class Step : unsigned char { primary, migrate_from, fallback_stop, fallback_start };
+  struct RunningTransition {
+    policy::Transition transition;
+    executor::Dispatch dispatch;
+    std::vector<Step> steps;
+    std::vector<std::optional<std::string>> fallback_why;
+  };
+
+  struct ReportBuild {
+    std::uint64_t round = 0;
+    std::string coordinator;
+    std::size_t pending = 0;
+    std::vector<model::ResourcePlacement> found;
+  };
+
+  // core.cpp: lifecycle, planning, views
+  void on(const Start&);
+  void on(const Stop&);
+  void on(const Leave&);
+  void on(const ViewChanged&);
+  void on(const Delivered&);
+  void on(const OpDone&);
+  void on(const TimerFired&);
+  void on(const AgentNotice&);
+  void on(const SendFailed&);
+  void apply_view(const membership::View& next);
+  void plan_now();
+  void finish_deferred();
+  std::uint64_t arm(Millis after, TimerPurpose purpose);
+  void notify(Effect effect) { out_->push_back(std::move(effect)); }
+  [[nodiscard]] model::Config planning_config() const;
+
+  // core_transition.cpp: running a transition
+  void run_transition(policy::Transition t);
+  void pump();
+  void dispatch_action(std::size_t id);
+  void action_step_done(std::size_t id, agents::Result result);
+  void complete_action(std::size_t id, agents::Result result);
+  void transition_over();
+  void action_finished(const executor::ActionResult& r);
+  [[nodiscard]] Millis timeout_for(const std::string& resource, policy::ActionKind kind) const;
+
+  // core_operations.cpp: operations, monitors, probes
+  std::uint64_t issue(executor::Operation op, Purpose purpose);
+  std::uint64_t issue_fence(const std::string& node, std::size_t action);
+  void op_done(std::uint64_t id, agents::Result result);
+  void operation_failed(const std::string& resource, const std::string& node, const std::string& operation,
+                        const agents::Result& result, model::OnFail on_fail, bool fatal);
+  void sync_monitors();
+  void arm_monitor(const std::string& resource, const std::string& node);
+  void run_monitor(const std::string& resource, const std::string& node, std::uint64_t generation);
+  void monitor_done(const ForMonitor& m, const agents::Result& result);
+  void probe(const std::string& resource, const std::string& node);
+  void probe_done(const ForProbe& p, const agents::Result& result);
+  void probe_all();
+  void stop_orphans();
+  [[nodiscard]] bool busy_with(const std::string& resource) const;
+
+  // core_replica.cpp: the replicated state
+  void publish(protocol::Message message);
+  void apply(const std::string& from, protocol::Message message);
+  void record_placement(const std::string& resource, const std::string& node, std::optional<model::ResourceState> s);
+  std::int32_t record_failure(const std::string& resource, const std::string& node, bool fatal);
+  model::ResourcePlacement* placement(const std::string& resource, const std::string& node);
+  void set_placement(const std::string& resource, const std::string& node, model::ResourceState s);
+  void remove_placement(const std::string& resource, const std::string& node);
+  void drop_node_placements(const std::string& node);
+  void health_changed(const std::string& node);
+
+  // core_cluster.cpp: coordinator, op routing, sync rounds, quorum loss, clean leave
+  [[nodiscard]] bool responsible_for(const std::string& resource, const std::string& node) const;
+  void serve(const std::string& from, const protocol::OpRequest& request);
+  void served_done(const ForServed& s, const agents::Result& result);
+  void answered(const protocol::OpResult& answer);
+  void monitor_failed_on_member(const protocol::MonitorFailed& report);
+  void begin_sync();
+  [[nodiscard]] bool waiting_for_first_join() const;
+  void report_local(std::uint64_t round, const std::string& coordinator);
+  /// Sends the reports that waited for this node's operations to end.
+  void flush_reports();
+  void report_probe_done(const ForReport& r, const agents::Result& result);
+  void send_report(std::uint64_t report);
+  void report_received(const protocol::NodeReport& report);
+  void quorum_lost_locally();
+  void maybe_left();
+
+  // core_commands.cpp
+  std::vector<model::Diagnostic> adopt(model::Config next);
+
+  Settings settings_;
+  Logger log_;
+  std::shared_ptr<const model::Config> config_;
+  model::ClusterState state_;
+  membership::View view_;
+  Now now_;
+  Effects* out_ = nullptr;
+
+  std::uint64_t next_id_ = 1;  ///< operations and timers
+  std::map<std::uint64_t, Pending> ops_;
+  std::map<std::uint64_t, TimerPurpose> timers_;
+  /// Operations that failed before they could be sent: answered at the end of the step, as
+  /// if they had come back at once.
+  std::deque<OpDone> immediate_;
+  std::optional<RunningTransition> run_;
+
+  struct Monitor {
+    std::uint64_t generation = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Monitor> monitors_;
+  std::uint64_t next_generation_ = 1;
+
+  std::set<std::string> fence_requested_;
+  std::set<std::string> fenced_;
+  std::set<std::string> leaving_;
+  std::set<std::string> left_;
+  std::set<std::string> acting_;
+  std::multiset<std::string> served_;
+  std::vector<std::pair<std::uint64_t, std::string>> reports_waiting_;  ///< (round, coordinator)
+  std::map<std::uint64_t, ReportBuild> reports_;
+  std::set<std::string> seen_online_;
+
+  bool running_ = false;
+  bool stopping_ = false;
+  bool leave_requested_ = false;
+  bool left_announced_ = false;
+  bool plan_wanted_ = false;
+  bool replan_pending_ = false;
+  bool is_idle_ = false;
+  std::size_t probes_in_flight_ = 0;
+  Millis retry_delay_{0};
+  std::uint64_t retry_generation_ = 0;
+  bool retry_armed_ = false;
+  /// State changes this node broadcast that have not come back yet: a plan made before they
+  /// do would act on what they already changed (start a resource a second time).
+  std::size_t unconfirmed_ = 0;
+
+  std::uint64_t sync_round_ = 0;
+  std::set<std::string> awaiting_reports_;
+  std::set<std::string> busy_reporters_;  ///< said they report once their operations end
+  bool synced_ = false;
+  Millis started_at_{0};
+};
+
+}  // namespace wholesale_ha::core

@@ -1,0 +1,240 @@
+// Cluster mode: one coordinator plans and drives; every node runs the operations on its own
+// resources and reports what it runs. After every membership change the coordinator asks all
+// members for a report (a re-probe) and plans only once it has them, so a new coordinator
+// knows the truth before it acts and nothing is started twice.
+
+#include "core.hpp"
+
+#include <algorithm>
+
+#include <wholesale_ha/executor/executor.hpp>
+#include <wholesale_ha/model/enum_names.hpp>
+
+namespace wholesale_ha::core {
+
+using executor::Operation;
+
+bool Core::is_coordinator() const {
+  if (!settings_.clustered) return true;
+  if (!view_.coordinator.empty()) return view_.coordinator == settings_.local;
+  // Without quorum nobody coordinates, unless the policy says to carry on regardless.
+  if (config_->options.no_quorum_policy != model::NoQuorumPolicy::ignore) return false;
+  for (const auto& n : view_.nodes) {  // the lowest online node id
+    if (n.state == model::NodeState::online) return n.id == settings_.local;
+  }
+  return false;
+}
+
+bool Core::runs_anywhere(const std::string& resource) const {
+  const model::Resource* r = config_->find_resource(resource);
+  return r != nullptr && settings_.anywhere_backends.contains(r->backend);
+}
+
+bool Core::responsible_for(const std::string& resource, const std::string& node) const {
+  if (!settings_.clustered) return true;
+  return runs_anywhere(resource) ? is_coordinator() : node == settings_.local;
+}
+
+// --- operations run for the coordinator ------------------------------------------------------------
+
+void Core::serve(const std::string& from, const protocol::OpRequest& request) {
+  if (request.to != settings_.local || !running_) return;
+  served_.insert(request.op.resource);
+  Operation op = request.op;
+  op.node = settings_.local;
+  issue(op, ForServed{request.id, from, op.resource});
+}
+
+void Core::served_done(const ForServed& s, const agents::Result& result) {
+  if (auto it = served_.find(s.resource); it != served_.end()) served_.erase(it);
+  publish(protocol::OpResult{s.request, s.coordinator, result});
+  flush_reports();
+  if (leave_requested_) maybe_left();
+}
+
+void Core::flush_reports() {
+  if (!served_.empty() || run_ || reports_waiting_.empty()) return;
+  // Only the current coordinator's latest request is still worth answering.
+  const auto waiting = std::exchange(reports_waiting_, {});
+  for (auto it = waiting.rbegin(); it != waiting.rend(); ++it) {
+    if (it->second == view_.coordinator) return report_local(it->first, it->second);
+  }
+}
+
+void Core::answered(const protocol::OpResult& answer) {
+  if (answer.to != settings_.local) return;
+  auto it = ops_.find(answer.id);
+  if (it == ops_.end() || !it->second.remote) return;  // not one we sent, or answered already
+  op_done(answer.id, answer.result);
+}
+
+void Core::monitor_failed_on_member(const protocol::MonitorFailed& report) {
+  const model::Resource* r = config_->find_resource(report.resource);
+  const model::ResourcePlacement* p = placement(report.resource, report.node);
+  // Already handled (a repeat), or an action of ours explains it: the member's monitor runs
+  // again after its interval if the resource really is broken.
+  if (r == nullptr || p == nullptr || p->state != model::ResourceState::started || busy_with(report.resource)) return;
+  operation_failed(report.resource, report.node, "monitor", report.result,
+                   r->operations.monitor.on_fail.value_or(model::OnFail::restart), false);
+}
+
+// --- synchronising after membership changes -----------------------------------------------------
+
+void Core::begin_sync() {
+  ++sync_round_;
+  synced_ = false;
+  awaiting_reports_.clear();
+  busy_reporters_.clear();
+  for (const auto& n : view_.nodes) {
+    if (n.state == model::NodeState::online) awaiting_reports_.insert(n.id);
+  }
+  log_.info("coordinating: asking {} member(s) what they run (round {})", awaiting_reports_.size(), sync_round_);
+  publish(protocol::SyncRequest{sync_round_});
+  // Right after start, wait up to startup_grace for nodes that have not joined yet.
+  const auto since_start = now_.steady - started_at_;
+  const auto wait = waiting_for_first_join() ? std::max(settings_.sync_timeout, settings_.startup_grace - since_start)
+                                             : settings_.sync_timeout;
+  arm(wait, SyncTimeout{sync_round_});
+}
+
+bool Core::waiting_for_first_join() const {
+  if (now_.steady - started_at_ >= settings_.startup_grace) return false;
+  // A node that was here and left is lost (and fenced); one never seen may still be booting.
+  return std::any_of(config_->nodes.begin(), config_->nodes.end(),
+                     [&](const auto& n) { return !seen_online_.contains(n.id); });
+}
+
+void Core::report_local(std::uint64_t round, const std::string& coordinator) {
+  if (!running_) return;
+  // Operations this node runs — for the previous coordinator, or as that coordinator —
+  // finish first: the report must include what they did.
+  if (!served_.empty() || run_) {
+    reports_waiting_.emplace_back(round, coordinator);
+    publish(protocol::SyncBusy{round, settings_.local});
+    return;
+  }
+  const auto report = next_id_++;
+  auto& build = reports_[report];
+  build.round = round;
+  build.coordinator = coordinator;
+  std::vector<std::pair<std::string, std::string>> work;  // (resource, node) to probe
+  for (const auto& r : config_->resources) {
+    if (runs_anywhere(r.id)) {
+      if (coordinator != settings_.local) continue;  // the coordinator probes what it drives remotely
+      for (const auto& n : config_->nodes) {
+        if (state_.nodes[n.id].state == model::NodeState::online) work.emplace_back(r.id, n.id);
+      }
+    } else {
+      work.emplace_back(r.id, settings_.local);
+    }
+  }
+  build.pending = work.size();
+  if (work.empty()) return send_report(report);
+  for (const auto& [resource, node] : work) {
+    const model::Resource* r = config_->find_resource(resource);
+    issue({Operation::Kind::monitor, resource, node, {}, executor::monitor_timeout(*r)},
+          ForReport{report, resource, node});
+  }
+}
+
+void Core::report_probe_done(const ForReport& r, const agents::Result& result) {
+  auto it = reports_.find(r.report);
+  if (it == reports_.end()) return;
+  if (result.ok() || result.status == agents::Status::degraded) {
+    it->second.found.push_back({r.resource, r.node, model::ResourceState::started});
+  } else if (result.status != agents::Status::not_running) {
+    it->second.found.push_back({r.resource, r.node, model::ResourceState::failed});
+  }
+  if (--it->second.pending == 0) send_report(r.report);
+}
+
+void Core::send_report(std::uint64_t report) {
+  auto it = reports_.find(report);
+  if (it == reports_.end()) return;
+  protocol::NodeReport m;
+  m.round = it->second.round;
+  m.coordinator = it->second.coordinator;
+  m.node = settings_.local;
+  m.placements = std::move(it->second.found);
+  reports_.erase(it);
+  // Attributes and failcounts travel along so that a member that joined later (and so
+  // missed the messages that set them) learns them before it may coordinate.
+  m.attributes = state_.nodes[settings_.local].attributes;
+  for (const auto& f : state_.failcounts) {
+    if (f.node == settings_.local) m.failcounts.push_back({f.resource, f.count, f.last_failure});
+  }
+  publish(std::move(m));
+}
+
+void Core::report_received(const protocol::NodeReport& report) {
+  // A report answers one coordinator's round; one meant for a coordinator that has since
+  // changed would describe what that one drives (or not) and is not the truth now.
+  if (report.coordinator != view_.coordinator) return;
+  // The report is the truth about what that node runs itself (and, from the coordinator,
+  // about what it drives on the online nodes): it replaces what the replica had. What ran on
+  // a lost node stays known until that node is fenced, or it would be started elsewhere first.
+  std::erase_if(state_.resources, [&](const auto& p) {
+    if (!runs_anywhere(p.resource)) return p.node == report.node;
+    return report.node == view_.coordinator && state_.nodes[p.node].state == model::NodeState::online;
+  });
+  for (const auto& p : report.placements) set_placement(p.resource, p.node, p.state);
+  // What the reporter knows of itself fills gaps; it never overrides newer news.
+  auto& attributes = state_.nodes[report.node].attributes;
+  for (const auto& [name, value] : report.attributes) attributes.try_emplace(name, value);
+  for (const auto& f : report.failcounts) {
+    const bool known = std::any_of(state_.failcounts.begin(), state_.failcounts.end(),
+                                   [&](const auto& c) { return c.resource == f.resource && c.node == report.node; });
+    if (!known) state_.failcounts.push_back({f.resource, report.node, f.count, f.last_failure});
+  }
+  sync_monitors();
+  if (!is_coordinator() || report.round != sync_round_) return;
+  awaiting_reports_.erase(report.node);
+  if (!awaiting_reports_.empty() || synced_) return;
+  // Everyone present has reported; right after start also wait for absent configured nodes.
+  if (waiting_for_first_join()) return;
+  synced_ = true;
+  is_idle_ = false;
+  plan_wanted_ = running_ && !stopping_;
+}
+
+// --- losing quorum -------------------------------------------------------------------------------
+
+void Core::quorum_lost_locally() {
+  if (config_->options.no_quorum_policy != model::NoQuorumPolicy::stop) {
+    log_.warn("quorum lost: no_quorum_policy {} keeps what runs here as it is",
+              model::to_string(config_->options.no_quorum_policy));
+    return;
+  }
+  if (run_) {
+    run_->dispatch.abort();
+    pump();
+  }
+  log_.error("quorum lost: stopping every resource on {} (no_quorum_policy stop)", settings_.local);
+  // Guests on this node's hypervisor too, although the coordinator drives them: the majority
+  // may recover them once this node is fenced or its self-fence deadline has passed.
+  std::vector<std::string> mine;
+  for (const auto& p : state_.resources) {
+    if (p.node == settings_.local) mine.push_back(p.resource);
+  }
+  for (const auto& resource : mine) {
+    const model::Resource* r = config_->find_resource(resource);
+    if (r == nullptr) continue;
+    monitors_.erase({resource, settings_.local});
+    issue({Operation::Kind::stop, resource, settings_.local, {}, executor::operation_timeout(*r, policy::ActionKind::stop)},
+          ForQuorumStop{resource});
+  }
+}
+
+// --- leaving cleanly -----------------------------------------------------------------------------
+
+void Core::maybe_left() {
+  if (!leave_requested_ || left_announced_ || !leaving_.contains(settings_.local)) return;
+  const bool runs_something = std::any_of(state_.resources.begin(), state_.resources.end(),
+                                          [&](const auto& p) { return p.node == settings_.local; });
+  if (runs_something || !served_.empty() || run_ || unconfirmed_ > 0) return;
+  left_announced_ = true;
+  log_.info("nothing runs here any more: leaving the cluster");
+  publish(protocol::Left{settings_.local});
+}
+
+}  // namespace wholesale_ha::core

@@ -1,0 +1,108 @@
+// Operator commands and live reconfiguration. Each validates first and changes nothing when
+// it finds a problem.
+
+#include "core.hpp"
+
+#include <algorithm>
+
+#include <wholesale_ha/model/validate.hpp>
+
+namespace wholesale_ha::core {
+namespace {
+
+using Diagnostics = std::vector<model::Diagnostic>;
+
+Diagnostics error(std::string message) { return {{model::Diagnostic::Severity::error, "", std::move(message)}}; }
+
+}  // namespace
+
+Diagnostics Core::command(const Command& command, Now now, Effects& out) {
+  out_ = &out;
+  now_ = now;
+  Diagnostics result = std::visit(
+      [this](const auto& c) -> Diagnostics {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, Reload>) {
+          return adopt(c.config);
+        } else if constexpr (std::is_same_v<C, Move>) {
+          if (config_->find_resource(c.resource) == nullptr) {
+            return error(fmt::format("move: unknown resource \"{}\"", c.resource));
+          }
+          if (!c.node.empty() && config_->find_node(c.node) == nullptr) {
+            return error(fmt::format("move: unknown node \"{}\"", c.node));
+          }
+          model::Config next = *config_;
+          const std::string id = "move-" + c.resource;
+          std::erase_if(next.constraints, [&](const auto& k) { return model::constraint_id(k) == id; });
+          if (!c.node.empty()) {
+            next.constraints.emplace_back(model::LocationConstraint{id, c.resource, c.node, model::kInfinity, std::nullopt});
+          }
+          return adopt(std::move(next));
+        } else if constexpr (std::is_same_v<C, SetStandby>) {
+          model::Config next = *config_;
+          auto it = std::find_if(next.nodes.begin(), next.nodes.end(), [&](const auto& n) { return n.id == c.node; });
+          if (it == next.nodes.end()) return error(fmt::format("standby: unknown node \"{}\"", c.node));
+          it->standby = c.on;
+          return adopt(std::move(next));
+        } else if constexpr (std::is_same_v<C, SetTargetRole>) {
+          model::Config next = *config_;
+          auto it = std::find_if(next.resources.begin(), next.resources.end(),
+                                 [&](const auto& r) { return r.id == c.resource; });
+          if (it == next.resources.end()) {
+            return error(fmt::format("set_target_role: unknown resource \"{}\"", c.resource));
+          }
+          it->meta.target_role = c.role;
+          return adopt(std::move(next));
+        } else if constexpr (std::is_same_v<C, ClearFailcount>) {
+          if (config_->find_resource(c.resource) == nullptr) {
+            return error(fmt::format("clear_failcount: unknown resource \"{}\"", c.resource));
+          }
+          publish(protocol::FailuresCleared{c.resource, c.node});
+          // Failed or blocked instances are re-probed: the truth replaces the remembered failure.
+          std::vector<std::string> nodes;
+          for (const auto& p : state_.resources) {
+            if (p.resource == c.resource && (!c.node || *c.node == p.node) && p.state != model::ResourceState::started) {
+              nodes.push_back(p.node);
+            }
+          }
+          log_.info("failures of {}{} cleared", c.resource, c.node ? " on " + *c.node : std::string{});
+          is_idle_ = false;
+          for (const auto& n : nodes) {
+            if (responsible_for(c.resource, n)) probe(c.resource, n);
+          }
+          plan_wanted_ = running_ && !stopping_;
+          return {};
+        } else if constexpr (std::is_same_v<C, SetAttribute>) {
+          if (config_->find_node(c.node) == nullptr) return error(fmt::format("set_attribute: unknown node \"{}\"", c.node));
+          if (c.name.empty()) return error("set_attribute: the attribute name is empty");
+          auto& attributes = state_.nodes[c.node].attributes;
+          auto it = attributes.find(c.name);
+          const bool unchanged = c.value ? (it != attributes.end() && it->second == *c.value) : it == attributes.end();
+          if (!unchanged) publish(protocol::Attribute{c.node, c.name, c.value});
+          return {};
+        }
+      },
+      command);
+  finish_deferred();
+  out_ = nullptr;
+  return result;
+}
+
+Diagnostics Core::adopt(model::Config next) {
+  // The model's own checks (ids, references, ...): a configuration built in code is held to
+  // the same rules as a file.
+  model::Cluster proposed{std::move(next), {}};  // configuration only: no status
+  Diagnostics problems;
+  for (auto& d : model::validate(proposed)) {
+    if (d.severity == model::Diagnostic::Severity::error) problems.push_back(std::move(d));
+  }
+  if (!problems.empty()) {
+    log_.error("configuration rejected with {} problem(s); the running cluster is unchanged", problems.size());
+    return problems;
+  }
+  // Every member switches when the change comes round in the total order.
+  publish(protocol::ConfigChange{std::move(proposed.config)});
+  return {};
+}
+
+}  // namespace wholesale_ha::core

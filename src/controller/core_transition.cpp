@@ -1,0 +1,202 @@
+// Running a transition: each action as soon as what it waits for has succeeded, within the
+// node and migration limits (executor::Dispatch); a failed live migration falls back to
+// stop + start. Results fold into the replicated state as they come.
+
+#include "core.hpp"
+
+#include <wholesale_ha/executor/executor.hpp>
+
+namespace wholesale_ha::core {
+
+using agents::Status;
+using executor::Operation;
+using policy::ActionKind;
+
+Millis Core::timeout_for(const std::string& resource, ActionKind kind) const {
+  const model::Resource* r = config_->find_resource(resource);
+  return r ? executor::operation_timeout(*r, kind) : Millis{20'000};
+}
+
+void Core::run_transition(policy::Transition t) {
+  for (const auto& a : t.actions) {
+    if (!a.resource.empty()) acting_.insert(a.resource);
+  }
+  RunningTransition run;
+  run.dispatch = executor::Dispatch(t, settings_.node_concurrency, settings_.migration_limit);
+  run.steps.assign(t.actions.size(), Step::primary);
+  run.fallback_why.assign(t.actions.size(), std::nullopt);
+  run.transition = std::move(t);
+  run_ = std::move(run);
+  pump();
+}
+
+void Core::pump() {
+  if (!run_) return;
+  for (std::size_t id : run_->dispatch.take_ready()) dispatch_action(id);
+  if (!run_->dispatch.over()) return;
+  for (std::size_t j : run_->dispatch.leftovers()) {
+    action_finished({run_->transition.actions[j],
+                     {Status::cancelled, "not run: the transition was aborted to re-plan"},
+                     std::nullopt,
+                     true});
+  }
+  transition_over();
+}
+
+void Core::dispatch_action(std::size_t id) {
+  const policy::Action a = run_->transition.actions[id];
+  log_.info("{} ({})", policy::describe(a), a.reason.text);
+  notify(ActionStarted{a});
+  if (a.kind != ActionKind::fence && config_->find_resource(a.resource) == nullptr) {
+    const auto op = next_id_++;
+    ops_.emplace(op, Pending{ForAction{id}, {}, false, false});
+    immediate_.push_back({op, {Status::not_configured, fmt::format("{} is not in the configuration", a.resource)}});
+    return;
+  }
+  switch (a.kind) {
+    case ActionKind::fence:
+      issue_fence(a.node, id);
+      break;
+    case ActionKind::start:
+      issue({Operation::Kind::start, a.resource, a.node, {}, timeout_for(a.resource, ActionKind::start)},
+            ForAction{id});
+      break;
+    case ActionKind::stop:
+      issue({Operation::Kind::stop, a.resource, a.node, {}, timeout_for(a.resource, ActionKind::stop)},
+            ForAction{id});
+      break;
+    case ActionKind::migrate:
+      issue({Operation::Kind::migrate_to, a.resource, a.node, *a.target, timeout_for(a.resource, ActionKind::migrate)},
+            ForAction{id});
+      break;
+  }
+}
+
+void Core::action_step_done(std::size_t id, agents::Result result) {
+  if (!run_) return;
+  const policy::Action& a = run_->transition.actions[id];
+  Step& step = run_->steps[id];
+  if (a.kind != ActionKind::migrate) return complete_action(id, std::move(result));
+  auto fall_back = [&](std::string why) {
+    log_.warn("migration of {} from {} to {} failed ({}); falling back to stop and start", a.resource, a.node,
+              *a.target, why);
+    run_->fallback_why[id] = std::move(why);
+    step = Step::fallback_stop;
+    issue({Operation::Kind::stop, a.resource, a.node, {}, timeout_for(a.resource, ActionKind::stop)}, ForAction{id});
+  };
+  switch (step) {
+    case Step::primary:
+      if (!result.ok()) return fall_back("migrate_to: " + result.reason);
+      step = Step::migrate_from;
+      issue({Operation::Kind::migrate_from, a.resource, *a.target, a.node, timeout_for(a.resource, ActionKind::migrate)},
+            ForAction{id});
+      return;
+    case Step::migrate_from:
+      if (!result.ok()) return fall_back("migrate_from: " + result.reason);
+      return complete_action(id, std::move(result));
+    case Step::fallback_stop:
+      if (!result.ok()) {
+        result.reason = "after a failed migration (" + run_->fallback_why[id].value_or("") + "), stop failed: " + result.reason;
+        return complete_action(id, std::move(result));
+      }
+      step = Step::fallback_start;
+      issue({Operation::Kind::start, a.resource, *a.target, {}, timeout_for(a.resource, ActionKind::start)},
+            ForAction{id});
+      return;
+    case Step::fallback_start:
+      return complete_action(id, std::move(result));
+  }
+}
+
+void Core::complete_action(std::size_t id, agents::Result result) {
+  const policy::Action a = run_->transition.actions[id];
+  const bool ok = result.ok();
+  if (ok) {
+    log_.info("{} succeeded{}", policy::describe(a), result.reason.empty() ? "" : ": " + result.reason);
+  } else {
+    log_.error("{} failed: {} ({})", policy::describe(a), agents::to_string(result.status), result.reason);
+  }
+  const auto skipped = run_->dispatch.finish(id, ok);
+  action_finished({a, std::move(result), run_->fallback_why[id], false});
+  for (std::size_t j : skipped) {
+    action_finished({run_->transition.actions[j],
+                     {Status::cancelled, fmt::format("not run: {} failed", policy::describe(a))},
+                     std::nullopt,
+                     true});
+  }
+  pump();
+}
+
+void Core::transition_over() {
+  const bool complete = run_->dispatch.complete();
+  run_.reset();
+  acting_.clear();
+  sync_monitors();
+  flush_reports();
+  if (stopping_) {
+    running_ = false;
+    log_.info("stopped; resources are left as they are");
+    notify(Stopped{});
+    return;
+  }
+  const bool aborted_for_news = std::exchange(replan_pending_, false);
+  if (complete || aborted_for_news) {
+    retry_delay_ = Millis{0};
+    plan_wanted_ = true;
+    return;
+  }
+  // Failures: back off before trying again, so a broken agent or fence device is not
+  // hammered in a tight loop.
+  retry_delay_ = std::min(settings_.max_retry_delay, retry_delay_.count() == 0 ? settings_.retry_delay : retry_delay_ * 2);
+  log_.warn("the transition had failures; re-planning in {}ms", retry_delay_.count());
+  arm(retry_delay_, RetryPlan{++retry_generation_});
+}
+
+void Core::action_finished(const executor::ActionResult& r) {
+  notify(ActionFinished{r});
+  if (r.skipped) return;
+  const auto& a = r.action;
+  const model::Resource* resource = a.resource.empty() ? nullptr : config_->find_resource(a.resource);
+  switch (a.kind) {
+    case ActionKind::fence:
+      if (r.result.ok()) {
+        publish(protocol::Fenced{a.node});
+      } else {
+        log_.error("FENCING {} FAILED: {}. Its resources are NOT recovered until it is fenced or confirmed down.",
+                   a.node, r.result.reason);
+      }
+      return;
+    case ActionKind::start:
+      if (r.result.ok()) {
+        record_placement(a.resource, a.node, model::ResourceState::started);
+      } else if (resource != nullptr) {
+        operation_failed(a.resource, a.node, "start", r.result,
+                         resource->operations.start.on_fail.value_or(model::OnFail::restart), true);
+      }
+      return;
+    case ActionKind::stop:
+      if (r.result.ok()) {
+        record_placement(a.resource, a.node, std::nullopt);
+      } else if (resource != nullptr) {
+        const auto fallback = config_->options.stonith_enabled ? model::OnFail::fence : model::OnFail::block;
+        operation_failed(a.resource, a.node, "stop", r.result, resource->operations.stop.on_fail.value_or(fallback),
+                         false);
+      }
+      return;
+    case ActionKind::migrate:
+      if (r.result.ok()) {
+        publish(protocol::Placement{a.resource, *a.target, model::ResourceState::started, a.node});
+        if (r.fallback) log_.warn("{} moved by stop and start after: {}", a.resource, *r.fallback);
+      } else if (resource != nullptr) {
+        // Where it is now is uncertain: mark both sides failed; the policy stops it on both
+        // (a stop of something stopped succeeds) and starts it once.
+        record_placement(a.resource, a.node, model::ResourceState::failed);
+        record_placement(a.resource, *a.target, model::ResourceState::failed);
+        operation_failed(a.resource, a.node, "migrate", r.result,
+                         resource->operations.migrate.on_fail.value_or(model::OnFail::restart), false);
+      }
+      return;
+  }
+}
+
+}  // namespace wholesale_ha::core

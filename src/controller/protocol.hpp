@@ -1,0 +1,124 @@
+#pragma once
+// The messages controllers exchange, typed. Every member applies the same messages in the same
+// total order, so the replicated state is the same everywhere. Decoding checks every field's
+// type and range and every node and resource name against the configuration, and makes text
+// valid UTF-8; what does not decode is rejected with a reason, never guessed and never thrown.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <wholesale_ha/agents/agent.hpp>
+#include <wholesale_ha/executor/operation.hpp>
+#include <wholesale_ha/model/cluster.hpp>
+
+namespace wholesale_ha::protocol {
+
+/// Where a resource runs (state) or that it runs there no more (nullopt).
+struct Placement {
+  std::string resource;
+  std::string node;
+  std::optional<model::ResourceState> state;
+  /// A migration's end: it runs on `node` and no longer on `from`, in one step, so that no
+  /// plan ever sees it nowhere.
+  std::optional<std::string> from;
+};
+struct Failure {
+  std::string resource;
+  std::string node;
+  std::int32_t count = 0;
+  model::Timestamp last_failure = 0;
+};
+struct FailuresCleared {
+  std::string resource;
+  std::optional<std::string> node;  ///< every node when empty
+};
+struct Attribute {
+  std::string node;
+  std::string name;
+  std::optional<std::string> value;  ///< removed when empty
+};
+struct FenceRequest {
+  std::string node;
+};
+struct Fenced {
+  std::string node;
+};
+struct ConfigChange {
+  model::Config config;
+};
+/// A member's monitor saw a resource fail; the coordinator judges.
+struct MonitorFailed {
+  std::string resource;
+  std::string node;
+  agents::Result result;
+};
+/// The coordinator asks `to` to run an operation on one of its resources.
+struct OpRequest {
+  std::uint64_t id = 0;
+  std::string to;
+  executor::Operation op;
+};
+struct OpResult {
+  std::uint64_t id = 0;
+  std::string to;
+  agents::Result result;
+};
+struct SyncRequest {
+  std::uint64_t round = 0;
+};
+/// A member finishes operations before it reports: the coordinator waits for it, however long
+/// that takes (every operation has a deadline), instead of planning without it.
+struct SyncBusy {
+  std::uint64_t round = 0;
+  std::string node;
+};
+/// What a member runs, and the attributes and failcounts it knows of itself.
+struct NodeReport {
+  struct Failcount {
+    std::string resource;
+    std::int32_t count = 0;
+    model::Timestamp last_failure = 0;
+  };
+  std::uint64_t round = 0;
+  std::string coordinator;  ///< whose request this answers
+  std::string node;
+  std::vector<model::ResourcePlacement> placements;
+  model::Attributes attributes;
+  std::vector<Failcount> failcounts;
+};
+/// A node shuts down cleanly: its resources are moved away first.
+struct Leaving {
+  std::string node;
+};
+/// It runs nothing any more and leaves: not a loss, never fenced.
+struct Left {
+  std::string node;
+};
+
+using Message = std::variant<Placement, Failure, FailuresCleared, Attribute, FenceRequest, Fenced, ConfigChange,
+                             MonitorFailed, OpRequest, OpResult, SyncRequest, SyncBusy, NodeReport, Leaving, Left>;
+
+/// The wire name of a message kind ("placement", "op_request", ...).
+[[nodiscard]] std::string_view type_name(const Message& message) noexcept;
+[[nodiscard]] nlohmann::json encode_body(const Message& message);
+
+struct Decoded {
+  std::optional<Message> message;
+  std::string error;  ///< why it was rejected, naming the field
+};
+
+/// Checks `body` as a message of kind `type` against `config` (names must be configured, except
+/// where a message may name what a reload removed).
+[[nodiscard]] Decoded decode(std::string_view type, const nlohmann::json& body, const model::Config& config) noexcept;
+
+/// Limits on what a message may carry.
+inline constexpr std::size_t kMaxTextBytes = 4096;
+inline constexpr std::int64_t kMaxTimeoutMs = 24LL * 3600 * 1000;
+
+}  // namespace wholesale_ha::protocol

@@ -1,0 +1,47 @@
+#pragma once
+// Runs a scenario: one real controller core per node on virtual time, with a simulated
+// membership (Corosync's guarantees: views, one total order of messages within a partition,
+// partitions and merges, crashes, restarts, clean leaves), simulated agents (durations,
+// failures, hangs, live migration paced by memory size and bandwidth), fencing and faults.
+// The invariants (invariants.hpp) are checked as the run goes.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scenario.hpp"
+
+namespace wholesale_ha::sim {
+
+struct Options {
+  Millis token_timeout{1000};   ///< how long before a lost node is noticed
+  Millis message_latency{2};
+  Millis fence_delay{2000};
+  Millis reboot_after{std::chrono::seconds{60}};  ///< a fenced or crashed host boots again
+  Millis back_after_leave{std::chrono::seconds{30}};
+  double bandwidth_mib_per_s = 1000;  ///< per host, shared by its concurrent migrations
+  bool trace = false;                 ///< every core's log lines on stderr, with virtual time
+  std::uint64_t max_events = 200'000'000;
+};
+
+struct Violation {
+  Millis at{0};
+  std::string invariant;  ///< "active-twice", "no-quorum", "fence-first", "exactly-once", "converges", "clean-leave", "core"
+  std::string detail;
+};
+
+struct Outcome {
+  std::vector<Violation> violations;
+  std::uint64_t events = 0;
+  std::uint64_t operations = 0;
+  std::uint64_t messages = 0;
+  std::uint64_t fences = 0;
+  std::uint64_t migrations = 0;
+  Millis end{0};
+  [[nodiscard]] bool ok() const { return violations.empty(); }
+};
+
+[[nodiscard]] Outcome run(const Scenario& scenario, const Options& options = {});
+
+}  // namespace wholesale_ha::sim
