@@ -219,11 +219,13 @@ void Controller::leave(std::function<void()> done) {
 
 std::vector<model::Diagnostic> Controller::reload(model::Config config) {
   // The backends check their parameters here; the core checks the model's rules.
-  auto problems = impl_->registry.validate(config.resources);
-  if (!problems.empty()) {
+  auto backend_problems = impl_->registry.validate(config.resources);
+  if (!backend_problems.empty()) {
+    std::vector<model::Diagnostic> problems;
     for (auto& d : model::validate(model::Cluster{config, {}})) {
       if (d.severity == model::Diagnostic::Severity::error) problems.push_back(std::move(d));
     }
+    problems.insert(problems.end(), backend_problems.begin(), backend_problems.end());
     impl_->log.error("configuration rejected with {} problem(s); the running cluster is unchanged", problems.size());
     return problems;
   }

@@ -145,8 +145,9 @@ void Core::on(const AgentNotice& e) {
 
 void Core::on(const SendFailed& e) {
   log_.error("cannot share a {} change with the cluster: {}", e.type, e.why);
-  // It will not come back: do not wait for it before planning.
+  // It will not come back: do not wait for it before planning, nor to act on it.
   if (unconfirmed_ > 0) --unconfirmed_;
+  fail_intents("could not tell the cluster: " + e.why);
   if (unconfirmed_ == 0 && running_ && !stopping_) plan_wanted_ = true;
 }
 
@@ -190,10 +191,29 @@ void Core::plan_now() {
     maybe_left();
     return;
   }
+  if (settings_.clustered) fence_before_any_start(t);
   is_idle_ = false;
   log_.info("transition with {} action(s)", t.actions.size());
   notify(TransitionPlanned{t});
   run_transition(std::move(t));
+}
+
+void Core::fence_before_any_start(policy::Transition& t) const {
+  // A lost node may have started something just before it was cut off, and the news of it
+  // never reached us (a coordinator acts on itself at once). Until it is fenced, nothing
+  // starts anywhere: a second copy cannot be ruled out otherwise.
+  std::vector<std::size_t> fences;
+  for (const auto& a : t.actions) {
+    if (a.kind == policy::ActionKind::fence) fences.push_back(a.id);
+  }
+  if (fences.empty()) return;
+  for (const auto& a : t.actions) {
+    if (a.kind != policy::ActionKind::start && a.kind != policy::ActionKind::migrate) continue;
+    for (std::size_t f : fences) {
+      const policy::Edge e{f, a.id};
+      if (std::find(t.edges.begin(), t.edges.end(), e) == t.edges.end()) t.edges.push_back(e);
+    }
+  }
 }
 
 // --- membership ----------------------------------------------------------------------------------
@@ -222,6 +242,9 @@ void Core::apply_view(const membership::View& next) {
   }
   view_ = next;
   state_.quorate = view_.quorate;
+  if (settings_.clustered && (rejoined || (was_coordinator && !is_coordinator()))) {
+    fail_intents("no longer coordinating");
+  }
   if (settings_.clustered && was_coordinator && !is_coordinator() && run_) {
     run_->dispatch.abort();
     pump();

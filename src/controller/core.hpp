@@ -273,11 +273,16 @@ class Core {
   std::uint64_t arm(Millis after, TimerPurpose purpose);
   void notify(Effect effect) { out_->push_back(std::move(effect)); }
   [[nodiscard]] model::Config planning_config() const;
+  void fence_before_any_start(policy::Transition& t) const;
 
   // core_transition.cpp: running a transition
   void run_transition(policy::Transition t);
   void pump();
   void dispatch_action(std::size_t id);
+  void issue_action(std::size_t id);
+  /// Our "may be active there" placement came back: the start or migration may go.
+  void intent_recorded(const std::string& resource, const std::string& node);
+  void fail_intents(const std::string& why);
   void action_step_done(std::size_t id, agents::Result result);
   void complete_action(std::size_t id, agents::Result result);
   void transition_over();
@@ -326,6 +331,9 @@ class Core {
   void send_report(std::uint64_t report);
   void report_received(const protocol::NodeReport& report);
   void quorum_lost_locally();
+  void stop_without_quorum();
+  /// Quorate, or a no_quorum_policy that keeps things running without it.
+  [[nodiscard]] bool quorate_enough() const;
   void maybe_left();
 
   // core_commands.cpp
@@ -346,6 +354,8 @@ class Core {
   /// if they had come back at once.
   std::deque<OpDone> immediate_;
   std::optional<RunningTransition> run_;
+  /// Actions waiting for their "may be active there" placement to come back.
+  std::map<std::pair<std::string, std::string>, std::size_t> intents_;
 
   struct Monitor {
     std::uint64_t generation = 0;
@@ -359,6 +369,7 @@ class Core {
   std::set<std::string> left_;
   std::set<std::string> acting_;
   std::multiset<std::string> served_;
+  std::set<std::string> quorum_stopping_;
   std::vector<std::pair<std::uint64_t, std::string>> reports_waiting_;  ///< (round, coordinator)
   std::map<std::uint64_t, ReportBuild> reports_;
   std::set<std::string> seen_online_;

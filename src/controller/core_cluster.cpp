@@ -25,6 +25,10 @@ bool Core::is_coordinator() const {
   return false;
 }
 
+bool Core::quorate_enough() const {
+  return !settings_.clustered || view_.quorate || config_->options.no_quorum_policy != model::NoQuorumPolicy::stop;
+}
+
 bool Core::runs_anywhere(const std::string& resource) const {
   const model::Resource* r = config_->find_resource(resource);
   return r != nullptr && settings_.anywhere_backends.contains(r->backend);
@@ -48,6 +52,7 @@ void Core::serve(const std::string& from, const protocol::OpRequest& request) {
 void Core::served_done(const ForServed& s, const agents::Result& result) {
   if (auto it = served_.find(s.resource); it != served_.end()) served_.erase(it);
   publish(protocol::OpResult{s.request, s.coordinator, result});
+  if (!quorate_enough()) stop_without_quorum();
   flush_reports();
   if (leave_requested_) maybe_left();
 }
@@ -160,6 +165,12 @@ void Core::send_report(std::uint64_t report) {
   // Attributes and failcounts travel along so that a member that joined later (and so
   // missed the messages that set them) learns them before it may coordinate.
   m.attributes = state_.nodes[settings_.local].attributes;
+  for (const auto& p : state_.resources) {
+    if (state_.nodes[p.node].state == model::NodeState::unclean) m.elsewhere.push_back(p);
+  }
+  for (const auto& [node, status] : state_.nodes) {
+    if (status.state == model::NodeState::offline) m.departed.push_back(node);
+  }
   for (const auto& f : state_.failcounts) {
     if (f.node == settings_.local) m.failcounts.push_back({f.resource, f.count, f.last_failure});
   }
@@ -178,6 +189,24 @@ void Core::report_received(const protocol::NodeReport& report) {
     return report.node == view_.coordinator && state_.nodes[p.node].state == model::NodeState::online;
   });
   for (const auto& p : report.placements) set_placement(p.resource, p.node, p.state);
+  // Nodes the reporter saw leave cleanly or fenced are down, not lost.
+  for (const auto& node : report.departed) {
+    auto& status = state_.nodes[node];
+    if (view_.state_of(node) == model::NodeState::online || status.state != model::NodeState::unclean ||
+        fence_requested_.contains(node)) {
+      continue;
+    }
+    log_.info("node {} is offline: {} saw it leave or fenced", node, report.node);
+    left_.insert(node);
+    status.state = model::NodeState::offline;
+    drop_node_placements(node);
+  }
+  // What ran on lost nodes, as the reporter knows it, fills gaps: it stays until they are fenced.
+  for (const auto& p : report.elsewhere) {
+    if (state_.nodes[p.node].state == model::NodeState::unclean && placement(p.resource, p.node) == nullptr) {
+      set_placement(p.resource, p.node, p.state);
+    }
+  }
   // What the reporter knows of itself fills gaps; it never overrides newer news.
   auto& attributes = state_.nodes[report.node].attributes;
   for (const auto& [name, value] : report.attributes) attributes.try_emplace(name, value);
@@ -210,15 +239,23 @@ void Core::quorum_lost_locally() {
     pump();
   }
   log_.error("quorum lost: stopping every resource on {} (no_quorum_policy stop)", settings_.local);
+  stop_without_quorum();
+}
+
+void Core::stop_without_quorum() {
   // Guests on this node's hypervisor too, although the coordinator drives them: the majority
-  // may recover them once this node is fenced or its self-fence deadline has passed.
+  // may recover them once this node is fenced or its self-fence deadline has passed. One
+  // operation at a time per resource: what is busy is stopped when its operation ends.
   std::vector<std::string> mine;
   for (const auto& p : state_.resources) {
-    if (p.node == settings_.local) mine.push_back(p.resource);
+    if (p.node == settings_.local && !busy_with(p.resource) && !quorum_stopping_.contains(p.resource)) {
+      mine.push_back(p.resource);
+    }
   }
   for (const auto& resource : mine) {
     const model::Resource* r = config_->find_resource(resource);
     if (r == nullptr) continue;
+    quorum_stopping_.insert(resource);
     monitors_.erase({resource, settings_.local});
     issue({Operation::Kind::stop, resource, settings_.local, {}, executor::operation_timeout(*r, policy::ActionKind::stop)},
           ForQuorumStop{resource});

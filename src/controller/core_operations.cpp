@@ -64,6 +64,7 @@ void Core::op_done(std::uint64_t id, agents::Result result) {
             log_.error("stopping removed resource {} on {} failed: {}", p.resource, p.node, result.reason);
           }
         } else if constexpr (std::is_same_v<P, ForQuorumStop>) {
+          quorum_stopping_.erase(p.resource);
           if (result.ok()) {
             remove_placement(p.resource, settings_.local);
           } else {

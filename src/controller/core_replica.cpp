@@ -38,7 +38,12 @@ void Core::on(const Delivered& e) {
     log_.warn("rejected a \"{}\" message from {}: {}", valid_utf8(m.type), valid_utf8(m.from), decoded.error);
     return;
   }
+  const auto* intent = std::get_if<protocol::Placement>(&*decoded.message);
+  const bool own_intent = m.from == settings_.local && intent != nullptr &&
+                          intent->state == model::ResourceState::failed && !intent->from;
+  const auto key = own_intent ? std::pair{intent->resource, intent->node} : std::pair<std::string, std::string>{};
   apply(m.from, std::move(*decoded.message));
+  if (own_intent) intent_recorded(key.first, key.second);
 }
 
 void Core::apply(const std::string& from, protocol::Message message) {

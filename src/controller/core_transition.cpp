@@ -53,6 +53,21 @@ void Core::dispatch_action(std::size_t id) {
     immediate_.push_back({op, {Status::not_configured, fmt::format("{} is not in the configuration", a.resource)}});
     return;
   }
+  // A coordinator drives runs-anywhere resources itself. Before one may start on a node, every
+  // replica learns it may be active there (as failed until it is known to run), so that a
+  // coordinator taking over after this one is cut off does not think it runs nowhere.
+  const bool arrives = a.kind == ActionKind::start || a.kind == ActionKind::migrate;
+  if (arrives && settings_.clustered && runs_anywhere(a.resource)) {
+    const std::string& node = a.kind == ActionKind::start ? a.node : *a.target;
+    intents_[{a.resource, node}] = id;
+    publish(protocol::Placement{a.resource, node, model::ResourceState::failed, std::nullopt});
+    return;
+  }
+  issue_action(id);
+}
+
+void Core::issue_action(std::size_t id) {
+  const policy::Action& a = run_->transition.actions[id];
   switch (a.kind) {
     case ActionKind::fence:
       issue_fence(a.node, id);
@@ -69,6 +84,22 @@ void Core::dispatch_action(std::size_t id) {
       issue({Operation::Kind::migrate_to, a.resource, a.node, *a.target, timeout_for(a.resource, ActionKind::migrate)},
             ForAction{id});
       break;
+  }
+}
+
+void Core::intent_recorded(const std::string& resource, const std::string& node) {
+  auto it = intents_.find({resource, node});
+  if (it == intents_.end()) return;
+  const std::size_t id = it->second;
+  intents_.erase(it);
+  if (run_) issue_action(id);
+}
+
+void Core::fail_intents(const std::string& why) {
+  for (const auto& [key, id] : std::exchange(intents_, {})) {
+    const auto op = next_id_++;
+    ops_.emplace(op, Pending{ForAction{id}, {}, false, false});
+    immediate_.push_back({op, {agents::Status::error_generic, why}});
   }
 }
 
@@ -132,6 +163,7 @@ void Core::transition_over() {
   run_.reset();
   acting_.clear();
   sync_monitors();
+  if (!quorate_enough()) stop_without_quorum();
   flush_reports();
   if (stopping_) {
     running_ = false;

@@ -187,9 +187,10 @@ Decoded decode_node_report(Fields& f, const json& body, const model::Config& con
   m.round = f.id("round");
   m.coordinator = f.node("coordinator");
   m.node = f.node("node");
-  const json* placements = f.find("placements");
-  if (placements != nullptr && !placements->is_array()) f.fail("\"placements\" must be an array");
-  if (f.ok()) {
+  for (auto [key, list] : {std::pair{"placements", &m.placements}, std::pair{"elsewhere", &m.elsewhere}}) {
+    const json* placements = f.find(key);
+    if (placements != nullptr && !placements->is_array()) f.fail(fmt::format("\"{}\" must be an array", key));
+    if (!f.ok()) break;
     for (const auto& p : *placements) {
       Fields item(p, config);
       model::ResourcePlacement placement;
@@ -198,8 +199,14 @@ Decoded decode_node_report(Fields& f, const json& body, const model::Config& con
       const auto s = resource_state(item, item.find("state"));
       if (item.ok() && !s) item.fail("\"state\" must name a state");
       placement.state = s.value_or(model::ResourceState::failed);
-      if (!item.ok()) return {std::nullopt, "placements: " + item.error()};
-      m.placements.push_back(std::move(placement));
+      if (!item.ok()) return {std::nullopt, fmt::format("{}: {}", key, item.error())};
+      list->push_back(std::move(placement));
+    }
+  }
+  if (const json* departed = f.find("departed", false); departed != nullptr) {
+    if (!departed->is_array()) f.fail("\"departed\" must be an array");
+    for (std::size_t i = 0; f.ok() && i < departed->size(); ++i) {
+      m.departed.push_back(f.known("departed", f.checked_text((*departed)[i], "departed", 256), true));
     }
   }
   const json* attributes = f.find("attributes", false);
@@ -375,10 +382,13 @@ json encode_body(const Message& message) {
           [](const SyncRequest& m) -> json { return {{"round", m.round}}; },
           [](const SyncBusy& m) -> json { return {{"round", m.round}, {"node", m.node}}; },
           [](const NodeReport& m) -> json {
-            json placements = json::array();
-            for (const auto& p : m.placements) {
-              placements.push_back({{"resource", p.resource}, {"node", p.node}, {"state", model::to_string(p.state)}});
-            }
+            auto list = [](const std::vector<model::ResourcePlacement>& from) {
+              json out = json::array();
+              for (const auto& p : from) {
+                out.push_back({{"resource", p.resource}, {"node", p.node}, {"state", model::to_string(p.state)}});
+              }
+              return out;
+            };
             json failcounts = json::array();
             for (const auto& f : m.failcounts) {
               failcounts.push_back({{"resource", f.resource}, {"count", f.count}, {"last_failure", f.last_failure}});
@@ -386,7 +396,9 @@ json encode_body(const Message& message) {
             return {{"round", m.round},
                     {"coordinator", m.coordinator},
                     {"node", m.node},
-                    {"placements", std::move(placements)},
+                    {"placements", list(m.placements)},
+                    {"elsewhere", list(m.elsewhere)},
+                    {"departed", m.departed},
                     {"attributes", m.attributes},
                     {"failcounts", std::move(failcounts)}};
           },

@@ -89,6 +89,12 @@ struct NodeReport {
   std::string coordinator;  ///< whose request this answers
   std::string node;
   std::vector<model::ResourcePlacement> placements;
+  /// What the reporter's replica says runs on nodes that are not members now (lost, not yet
+  /// fenced): a coordinator that started since must not think it runs nowhere.
+  std::vector<model::ResourcePlacement> elsewhere;
+  /// Nodes the reporter knows are down without being lost (they left cleanly or were fenced):
+  /// a coordinator that started since must not fence them again.
+  std::vector<std::string> departed;
   model::Attributes attributes;
   std::vector<Failcount> failcounts;
 };

@@ -1,5 +1,6 @@
 #include "world.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -343,7 +344,7 @@ class World {
       }
     }
     if (op.kind == Operation::Kind::migrate_to) ++hosts_[exec->second].migrating;
-    if (op.kind != Operation::Kind::monitor) ++in_flight_[{op.resource, op.node}];
+    if (op.kind != Operation::Kind::monitor) in_flight_[{op.resource, op.node}].insert(h);
     after(duration_of(op, exec->second), OpComplete{h, hosts_[h].incarnation, r.id, op, fail});
   }
 
@@ -351,8 +352,10 @@ class World {
     const Operation& op = c.op;
     const std::size_t exec = index_.at(op.node);
     if (op.kind == Operation::Kind::migrate_to) --hosts_[exec].migrating;
-    if (op.kind != Operation::Kind::monitor && --in_flight_[{op.resource, op.node}] == 0) {
-      in_flight_.erase({op.resource, op.node});
+    if (op.kind != Operation::Kind::monitor) {
+      auto& issuers = in_flight_[{op.resource, op.node}];
+      if (auto it = issuers.find(c.host); it != issuers.end()) issuers.erase(it);
+      if (issuers.empty()) in_flight_.erase({op.resource, op.node});
     }
     // An operation whose controller process died is abandoned with it.
     if (!hosts_[c.host].core || hosts_[c.host].incarnation != c.incarnation) return;
@@ -574,6 +577,8 @@ class World {
     }
   }
 
+  [[nodiscard]] bool quorate(std::size_t h) const { return hosts_[h].core && hosts_[h].core->view().quorate; }
+
   /// 2, 3 and 4, when an operation is issued.
   void check_issue(std::size_t h, const Operation& op, std::size_t exec) {
     const bool starts = op.kind == Operation::Kind::start || op.kind == Operation::Kind::migrate_to;
@@ -592,7 +597,13 @@ class World {
       }
     }
     if (op.kind == Operation::Kind::start || op.kind == Operation::Kind::stop) {
-      if (in_flight_.contains({op.resource, op.node})) {
+      // Two operations at once on one instance, from one controller or from two that both
+      // hold quorum, is a conflict; a node that lost quorum stopping its own is deliberate.
+      auto busy = in_flight_.find({op.resource, op.node});
+      const bool conflict = busy != in_flight_.end() && std::any_of(busy->second.begin(), busy->second.end(), [&](std::size_t other) {
+        return other == h || (quorate(other) && quorate(h));
+      });
+      if (conflict) {
         violation("exactly-once", fmt::format("{} issues {} of {} on {} while another operation on it runs",
                                               hosts_[h].id, executor::to_string(op.kind), op.resource, op.node));
       }
@@ -652,7 +663,7 @@ class World {
   std::set<std::string> fence_fails_;
   std::set<std::size_t> booting_;
   std::map<std::size_t, std::set<std::string>> lost_;
-  std::map<std::pair<std::string, std::string>, int> in_flight_;
+  std::map<std::pair<std::string, std::string>, std::multiset<std::size_t>> in_flight_;  ///< who issued them
   std::map<std::pair<std::string, std::string>, std::string> last_ok_;
   Outcome outcome_;
 };
