@@ -283,6 +283,7 @@ class Core {
   /// Our "may be active there" placement came back: the start or migration may go.
   void intent_recorded(const std::string& resource, const std::string& node);
   void fail_intents(const std::string& why);
+  void fail_action_now(std::size_t id, const std::string& why, agents::Status status = agents::Status::error_generic);
   void action_step_done(std::size_t id, agents::Result result);
   void complete_action(std::size_t id, agents::Result result);
   void transition_over();
@@ -334,6 +335,10 @@ class Core {
   void stop_without_quorum();
   /// Quorate, or a no_quorum_policy that keeps things running without it.
   [[nodiscard]] bool quorate_enough() const;
+  /// Operations run here that a report must wait for.
+  [[nodiscard]] bool busy_locally() const;
+  /// Nothing may start: no quorum, or a lost node not yet fenced may still run anything.
+  [[nodiscard]] std::optional<std::string> start_forbidden() const;
   void maybe_left();
 
   // core_commands.cpp

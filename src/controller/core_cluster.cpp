@@ -25,6 +25,8 @@ bool Core::is_coordinator() const {
   return false;
 }
 
+bool Core::busy_locally() const { return !served_.empty() || run_ || !quorum_stopping_.empty(); }
+
 bool Core::quorate_enough() const {
   return !settings_.clustered || view_.quorate || config_->options.no_quorum_policy != model::NoQuorumPolicy::stop;
 }
@@ -58,7 +60,7 @@ void Core::served_done(const ForServed& s, const agents::Result& result) {
 }
 
 void Core::flush_reports() {
-  if (!served_.empty() || run_ || reports_waiting_.empty()) return;
+  if (busy_locally() || reports_waiting_.empty()) return;
   // Only the current coordinator's latest request is still worth answering.
   const auto waiting = std::exchange(reports_waiting_, {});
   for (auto it = waiting.rbegin(); it != waiting.rend(); ++it) {
@@ -113,7 +115,7 @@ void Core::report_local(std::uint64_t round, const std::string& coordinator) {
   if (!running_) return;
   // Operations this node runs — for the previous coordinator, or as that coordinator —
   // finish first: the report must include what they did.
-  if (!served_.empty() || run_) {
+  if (busy_locally()) {
     reports_waiting_.emplace_back(round, coordinator);
     publish(protocol::SyncBusy{round, settings_.local});
     return;
@@ -184,11 +186,17 @@ void Core::report_received(const protocol::NodeReport& report) {
   // The report is the truth about what that node runs itself (and, from the coordinator,
   // about what it drives on the online nodes): it replaces what the replica had. What ran on
   // a lost node stays known until that node is fenced, or it would be started elsewhere first.
+  // A runs-anywhere instance known as failed (or as "may be active there") stays until it is
+  // stopped: an operation of an earlier coordinator may still be bringing it there.
   std::erase_if(state_.resources, [&](const auto& p) {
     if (!runs_anywhere(p.resource)) return p.node == report.node;
-    return report.node == view_.coordinator && state_.nodes[p.node].state == model::NodeState::online;
+    return report.node == view_.coordinator && state_.nodes[p.node].state == model::NodeState::online &&
+           p.state != model::ResourceState::failed;
   });
-  for (const auto& p : report.placements) set_placement(p.resource, p.node, p.state);
+  for (const auto& p : report.placements) {
+    const auto* known = placement(p.resource, p.node);
+    if (known == nullptr || known->state != model::ResourceState::failed) set_placement(p.resource, p.node, p.state);
+  }
   // Nodes the reporter saw leave cleanly or fenced are down, not lost.
   for (const auto& node : report.departed) {
     auto& status = state_.nodes[node];
@@ -268,7 +276,8 @@ void Core::maybe_left() {
   if (!leave_requested_ || left_announced_ || !leaving_.contains(settings_.local)) return;
   const bool runs_something = std::any_of(state_.resources.begin(), state_.resources.end(),
                                           [&](const auto& p) { return p.node == settings_.local; });
-  if (runs_something || !served_.empty() || run_ || unconfirmed_ > 0) return;
+  // Without quorum the others may not hear it: it would be a loss to them, not a leave.
+  if (runs_something || busy_locally() || unconfirmed_ > 0 || !view_.quorate) return;
   left_announced_ = true;
   log_.info("nothing runs here any more: leaving the cluster");
   publish(protocol::Left{settings_.local});

@@ -66,10 +66,11 @@ void Core::op_done(std::uint64_t id, agents::Result result) {
         } else if constexpr (std::is_same_v<P, ForQuorumStop>) {
           quorum_stopping_.erase(p.resource);
           if (result.ok()) {
-            remove_placement(p.resource, settings_.local);
+            record_placement(p.resource, settings_.local, std::nullopt);
           } else {
             log_.error("could not stop {} after losing quorum: {}", p.resource, result.reason);
           }
+          flush_reports();
         }
       },
       pending.purpose);

@@ -48,10 +48,10 @@ void Core::dispatch_action(std::size_t id) {
   log_.info("{} ({})", policy::describe(a), a.reason.text);
   notify(ActionStarted{a});
   if (a.kind != ActionKind::fence && config_->find_resource(a.resource) == nullptr) {
-    const auto op = next_id_++;
-    ops_.emplace(op, Pending{ForAction{id}, {}, false, false});
-    immediate_.push_back({op, {Status::not_configured, fmt::format("{} is not in the configuration", a.resource)}});
-    return;
+    return fail_action_now(id, fmt::format("{} is not in the configuration", a.resource), Status::not_configured);
+  }
+  if (a.kind == ActionKind::start || a.kind == ActionKind::migrate) {
+    if (auto why = start_forbidden()) return fail_action_now(id, *why, Status::cancelled);
   }
   // A coordinator drives runs-anywhere resources itself. Before one may start on a node, every
   // replica learns it may be active there (as failed until it is known to run), so that a
@@ -96,11 +96,25 @@ void Core::intent_recorded(const std::string& resource, const std::string& node)
 }
 
 void Core::fail_intents(const std::string& why) {
-  for (const auto& [key, id] : std::exchange(intents_, {})) {
-    const auto op = next_id_++;
-    ops_.emplace(op, Pending{ForAction{id}, {}, false, false});
-    immediate_.push_back({op, {agents::Status::error_generic, why}});
+  for (const auto& [key, id] : std::exchange(intents_, {})) fail_action_now(id, why, Status::cancelled);
+}
+
+void Core::fail_action_now(std::size_t id, const std::string& why, agents::Status status) {
+  // Answered at the end of the step, as if an operation had failed at once.
+  const auto op = next_id_++;
+  ops_.emplace(op, Pending{ForAction{id}, {}, false, false});
+  immediate_.push_back({op, {status, why}});
+}
+
+std::optional<std::string> Core::start_forbidden() const {
+  if (!quorate_enough()) return "the partition has no quorum";
+  // Without fencing a lost node is never confirmed down: recovery then waits in the policy
+  // (fencing_disabled) for what it ran, and the operator accepted the rest of the risk.
+  if (!settings_.clustered || !config_->options.stonith_enabled) return std::nullopt;
+  for (const auto& [node, status] : state_.nodes) {
+    if (status.state == model::NodeState::unclean) return fmt::format("{} is lost and not yet fenced", node);
   }
+  return std::nullopt;
 }
 
 void Core::action_step_done(std::size_t id, agents::Result result) {
@@ -130,6 +144,7 @@ void Core::action_step_done(std::size_t id, agents::Result result) {
         result.reason = "after a failed migration (" + run_->fallback_why[id].value_or("") + "), stop failed: " + result.reason;
         return complete_action(id, std::move(result));
       }
+      if (auto why = start_forbidden()) return complete_action(id, {Status::cancelled, *why});
       step = Step::fallback_start;
       issue({Operation::Kind::start, a.resource, *a.target, {}, timeout_for(a.resource, ActionKind::start)},
             ForAction{id});
@@ -148,7 +163,10 @@ void Core::complete_action(std::size_t id, agents::Result result) {
     log_.error("{} failed: {} ({})", policy::describe(a), agents::to_string(result.status), result.reason);
   }
   const auto skipped = run_->dispatch.finish(id, ok);
-  action_finished({a, std::move(result), run_->fallback_why[id], false});
+  // Refused before it reached an agent (no quorum, a lost node not yet fenced): nothing
+  // failed, so no failcount; the next plan tries again.
+  const bool refused = result.status == Status::cancelled;
+  action_finished({a, std::move(result), run_->fallback_why[id], refused});
   for (std::size_t j : skipped) {
     action_finished({run_->transition.actions[j],
                      {Status::cancelled, fmt::format("not run: {} failed", policy::describe(a))},
@@ -192,6 +210,11 @@ void Core::action_finished(const executor::ActionResult& r) {
   switch (a.kind) {
     case ActionKind::fence:
       if (r.result.ok()) {
+        // What waits for this fence may go at once, before the news comes round.
+        fenced_.insert(a.node);
+        fence_requested_.erase(a.node);
+        state_.nodes[a.node].state = model::NodeState::offline;
+        drop_node_placements(a.node);
         publish(protocol::Fenced{a.node});
       } else {
         log_.error("FENCING {} FAILED: {}. Its resources are NOT recovered until it is fenced or confirmed down.",

@@ -360,6 +360,11 @@ class World {
     // An operation whose controller process died is abandoned with it.
     if (!hosts_[c.host].core || hosts_[c.host].incarnation != c.incarnation) return;
     agents::Result result = execute(op, exec, c.fail);
+    if (!result.ok()) {
+      // A failure makes the next stop or start there a deliberate retry.
+      last_ok_[{op.resource, op.node}].clear();
+      if (!op.peer.empty()) last_ok_[{op.resource, op.peer}].clear();
+    }
     feed(c.host, core::OpDone{c.id, std::move(result)});
   }
 
@@ -404,7 +409,7 @@ class World {
         if (!target.powered) return {Status::error_generic, fmt::format("{} is unreachable", target.id)};
         host.running.erase(it);
         target.running[op.resource] = Instance{true};
-        last = "stop";
+        last.clear();  // a later stop here follows doubt about where it went, not a repeat
         last_ok_[{op.resource, target.id}] = "start";
         ++outcome_.migrations;
         changed(op.resource);
