@@ -31,8 +31,9 @@ struct CorosyncOptions {
 
 /// The envelope version this library speaks; messages with another version are rejected
 /// (logged once per sender) rather than misread. 2: messages travel in batches,
-/// {"v": 2, "from": NODE, "batch": [{"type", "body"}, ...]}.
-inline constexpr int kMessageFormatVersion = 2;
+/// {"v": 2, "from": NODE, "batch": [{"type", "body"}, ...]}. 3: typed controller messages
+/// (node reports name their coordinator, sync_busy, leaving/left, placements "from").
+inline constexpr int kMessageFormatVersion = 3;
 
 class CorosyncMembership final : public Membership {
  public:

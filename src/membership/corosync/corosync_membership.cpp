@@ -14,6 +14,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
+#include "../envelope.hpp"
+
 namespace wholesale_ha::membership {
 namespace {
 
@@ -273,31 +275,20 @@ struct CorosyncMembership::Impl {
     }
   }
 
-  void deliver(std::uint32_t nodeid, const void* data, std::size_t size) {
-    auto envelope = nlohmann::json::parse(static_cast<const char*>(data), static_cast<const char*>(data) + size,
-                                          nullptr, false);
+  // Runs inside cpg_dispatch: nothing may throw out of it, or every node that received the
+  // same bad message would end at once.
+  void deliver(std::uint32_t nodeid, const void* data, std::size_t size) noexcept {
     const std::string sender = name_of(nodeid);
-    if (envelope.is_discarded() || !envelope.is_object()) {
-      log.error("ignoring a malformed message from {}", sender);
-      return;
-    }
-    const int version = envelope.value("v", 0);
-    if (version != kMessageFormatVersion) {
-      if (version_warned.insert(sender).second) {
-        log.error("node {} speaks message format {}, this node speaks {}: its messages are rejected until "
-                  "both run the same wholesale_ha version",
-                  sender, version, kMessageFormatVersion);
+    try {
+      auto decoded = decode_envelope(std::string_view(static_cast<const char*>(data), size), kMessageFormatVersion);
+      if (!decoded.error.empty()) {
+        if (decoded.version_mismatch && !version_warned.insert(sender).second) return;
+        log.error("ignoring a message from {}: {}", sender, decoded.error);
+        return;
       }
-      return;
-    }
-    const auto batch = envelope.find("batch");
-    if (batch == envelope.end() || !batch->is_array()) {
-      log.error("ignoring a malformed message from {}", sender);
-      return;
-    }
-    for (const auto& item : *batch) {
-      if (!item.is_object()) continue;
-      self.on_message.emit(Message{sender, item.value("type", ""), item.value("body", nlohmann::json{})});
+      for (auto& item : decoded.items) self.on_message.emit(Message{sender, std::move(item.type), std::move(item.body)});
+    } catch (const std::exception& e) {
+      log.error("a message from {} could not be handled: {}", sender, e.what());
     }
   }
 

@@ -1,0 +1,60 @@
+#include "envelope.hpp"
+
+#include <fmt/format.h>
+
+#include <wholesale_ha/utf8.hpp>
+
+namespace wholesale_ha::membership {
+
+Envelope decode_envelope(std::string_view bytes, int expected_version) noexcept {
+  Envelope out;
+  try {
+    if (bytes.size() > kMaxEnvelopeBytes) {
+      out.error = fmt::format("{} bytes, more than the {} allowed", bytes.size(), kMaxEnvelopeBytes);
+      return out;
+    }
+    // Depth is bounded by the parser callback: deep nesting never reaches the recursive copy.
+    auto depth_ok = [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) { return depth <= 64; };
+    auto envelope = nlohmann::json::parse(bytes.begin(), bytes.end(), depth_ok, false);
+    if (envelope.is_discarded() || !envelope.is_object()) {
+      out.error = "not a JSON object (or nested deeper than 64 levels)";
+      return out;
+    }
+    const auto v = envelope.find("v");
+    if (v == envelope.end() || !v->is_number_integer() || v->get<std::int64_t>() != expected_version) {
+      out.version_mismatch = v != envelope.end() && v->is_number_integer();
+      out.error = out.version_mismatch
+                      ? fmt::format("it speaks message format {}, this node speaks {}: its messages are rejected until "
+                                    "both run the same wholesale_ha version",
+                                    v->get<std::int64_t>(), expected_version)
+                      : std::string{"the envelope has no integer version \"v\""};
+      return out;
+    }
+    const auto batch = envelope.find("batch");
+    if (batch == envelope.end() || !batch->is_array()) {
+      out.error = "the envelope has no \"batch\" array";
+      return out;
+    }
+    if (batch->size() > kMaxBatchItems) {
+      out.error = fmt::format("{} messages in one batch, more than the {} allowed", batch->size(), kMaxBatchItems);
+      return out;
+    }
+    for (auto& item : *batch) {
+      const auto type = item.is_object() ? item.find("type") : item.end();
+      if (!item.is_object() || type == item.end() || !type->is_string()) {
+        out.items.clear();
+        out.error = "a message in the batch has no \"type\" string";
+        return out;
+      }
+      auto body = item.find("body");
+      out.items.push_back({valid_utf8(type->get_ref<const std::string&>()),
+                           body == item.end() ? nlohmann::json::object() : std::move(*body)});
+    }
+  } catch (const std::exception& e) {
+    out.items.clear();
+    out.error = fmt::format("cannot decode: {}", e.what());
+  }
+  return out;
+}
+
+}  // namespace wholesale_ha::membership
