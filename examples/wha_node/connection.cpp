@@ -86,15 +86,6 @@ std::string Connection::answer_lines() {
 
 std::string Connection::answer_line(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (access_ == Access::none) {
-    closing_ = true;
-    shared_->log.warn("control socket: refused {} (not root, not the daemon's user, not in the socket's group)",
-                      who_);
-    return reply_line(error_reply(fmt::format(
-        "permission denied: {} may not use this socket (root, the daemon's user and group {} may; "
-        "\"socket_readonly_others\" would allow status)",
-        who_, shared_->policy.group)));
-  }
   auto parsed = parse_request(line);
   if (auto* error = std::get_if<RequestError>(&parsed)) {
     if (!std::exchange(logged_bad_, true)) {  // one line per client: a flood of bad lines is not a flood of logs
@@ -103,7 +94,7 @@ std::string Connection::answer_line(std::string_view line) {
     return reply_line(error_reply(error->message));
   }
   const auto& request = std::get<Request>(parsed);
-  if (access_ == Access::read && is_command(request)) {
+  if (access_ != Access::full && is_command(request)) {
     return reply_line(error_reply(fmt::format(
         "permission denied: {} may only ask for status (commands: root, the daemon's user and group {})", who_,
         shared_->policy.group)));

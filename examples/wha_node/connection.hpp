@@ -23,7 +23,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  /// Serves requests; counts against max_clients until the connection ends.
+  /// Serves requests (commands only with Access::full); counts against max_clients until the
+  /// connection ends.
   void serve();
   /// Sends `message` as an error reply and closes, without reading a request.
   void refuse(const std::string& message);

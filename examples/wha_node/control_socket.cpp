@@ -73,7 +73,16 @@ void ControlSocket::admit(Socket socket) {
   } else {
     shared_->log.warn("control socket: {}; treating the client as unknown", error);
   }
-  auto connection = std::make_shared<Connection>(std::move(socket), shared_, access, std::move(who));
+  auto connection = std::make_shared<Connection>(std::move(socket), shared_, access, who);
+  if (access == Access::none) {
+    // Refused at once, so that peers who may not use the socket never hold a client slot.
+    shared_->log.warn("control socket: refused {} (not root, the daemon's user or in group {})", who,
+                      shared_->policy.group);
+    connection->refuse(fmt::format("permission denied: {} may not use this socket (root, the daemon's user and "
+                                   "group {} may; \"socket_readonly_others\" would allow status)",
+                                   who, shared_->policy.group));
+    return;
+  }
   if (shared_->clients >= max_clients) {
     shared_->log.warn("control socket: refusing a client: {} are connected already", max_clients);
     connection->refuse(fmt::format("too many clients: at most {} at once; try again later", max_clients));
