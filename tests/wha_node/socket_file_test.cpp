@@ -68,7 +68,7 @@ TEST_F(WhaNodeSocketFile, LiveSocketIsLeftAlone) {
   ::close(second->fd);
 }
 
-TEST_F(WhaNodeSocketFile, AnotherProcesssSocketIsNotRemoved) {
+TEST_F(WhaNodeSocketFile, AnotherProcessSocketIsNotRemoved) {
   // A socket that replaced ours (another process listens on it) survives our clean-up.
   int ready[2];
   ASSERT_EQ(::pipe(ready), 0);
