@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include <unistd.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -27,6 +29,8 @@
 
 #include "control_socket.hpp"
 #include "node_config.hpp"
+#include "replies.hpp"
+#include "socket_file.hpp"
 
 using namespace wholesale_ha;
 
@@ -77,6 +81,17 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // Before joining the cluster: a second daemon for this node must stop here, not join too.
+  const wha_node::AccessPolicy access{.owner = ::geteuid(),
+                                      .group = node->socket_group.value_or(::getegid()),
+                                      .readonly_others = node->socket_readonly_others};
+  std::string socket_error;
+  auto socket_file = wha_node::create_socket_file(node->socket, node->socket_mode, access.group, socket_error);
+  if (!socket_file) {
+    std::cerr << config_path << ": /socket: " << socket_error << "\n";
+    return 1;
+  }
+
   auto membership = std::make_shared<membership::CorosyncMembership>(
       io.get_executor(), membership::CorosyncOptions{.group = node->group}, log);
   std::shared_ptr<fencing::Fencer> fencer;
@@ -95,7 +110,13 @@ int main(int argc, char** argv) {
                          .sync_timeout = node->sync_timeout}};
   wha_node::Recent recent;
   ScopedConnection recorded = controller.on_action_finished.subscribe([&](const auto& r) { recent.add(r); });
-  wha_node::ControlSocket control{io, node->socket, controller, *membership, recent};
+  wha_node::ControlSocket control{
+      io,
+      node->socket,
+      *socket_file,
+      access,
+      [&](const wha_node::Request& r) { return wha_node::answer(r, controller, *membership, recent); },
+      log.child("control")};
 
   // The node's own health probes become its #health-* attributes, shared with the cluster.
   health::HealthMonitor health{io.get_executor(), log.child("health")};

@@ -1,11 +1,16 @@
 #include "node_config.hpp"
 
+#include <charconv>
 #include <fstream>
 #include <set>
+
+#include <grp.h>
 
 #include <nlohmann/json.hpp>
 
 #include <wholesale_ha/model/duration.hpp>
+
+#include "socket_file.hpp"
 
 namespace wha_node {
 
@@ -37,6 +42,12 @@ class Reader {
     }
     if (!object_[key].is_string()) return errors_.push_back(path_ + "/" + key + ": expected a string");
     out = object_[key].get<std::string>();
+  }
+  void boolean(const char* key, bool& out) {
+    known_.insert(key);
+    if (!object_.is_object() || !object_.contains(key)) return;
+    if (!object_[key].is_boolean()) return errors_.push_back(path_ + "/" + key + ": expected true or false");
+    out = object_[key].get<bool>();
   }
   void duration(const char* key, std::chrono::milliseconds& out) {
     std::string text;
@@ -83,6 +94,28 @@ class Reader {
   std::set<std::string> known_;
 };
 
+/// "0660" (a string: JSON has no octal numbers) -> 0660.
+std::optional<mode_t> parse_mode(const std::string& text) {
+  unsigned value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value, 8);
+  if (text.empty() || text.size() > 4 || ec != std::errc{} || ptr != end || value > 0777) return std::nullopt;
+  return static_cast<mode_t>(value);
+}
+
+/// A group name or number, looked up now so that a typo stops the daemon at startup.
+std::optional<gid_t> parse_group(const std::string& text) {
+  std::vector<char> scratch(16 * 1024);
+  group g{};
+  group* found = nullptr;
+  if (::getgrnam_r(text.c_str(), &g, scratch.data(), scratch.size(), &found) == 0 && found) return found->gr_gid;
+  unsigned long id = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, id);
+  if (!text.empty() && ec == std::errc{} && ptr == end && id < static_cast<gid_t>(-1)) return static_cast<gid_t>(id);
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<std::string>& errors) {
@@ -101,6 +134,21 @@ std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<
     Reader r{doc, "", errors};
     r.string("cluster", c.cluster_file, true);
     r.string("socket", c.socket, true);
+    std::string mode, group;
+    r.string("socket_mode", mode);
+    r.string("socket_group", group);
+    r.boolean("socket_readonly_others", c.socket_readonly_others);
+    if (!mode.empty()) {
+      if (auto m = parse_mode(mode)) {
+        c.socket_mode = *m;
+      } else {
+        errors.push_back("/socket_mode: expected octal permission bits like \"0660\", got \"" + mode + "\"");
+      }
+    }
+    if (!group.empty()) {
+      c.socket_group = parse_group(group);
+      if (!c.socket_group) errors.push_back("/socket_group: no group named \"" + group + "\"");
+    }
     r.string("log_file", c.log_file);
     r.string("group", c.group);
     r.string("health", c.health_file);
@@ -128,6 +176,9 @@ std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<
   }
   if (c.fencing.type == "command" && c.fencing.program.empty()) {
     errors.push_back("/fencing: type \"command\" needs \"program\"");
+  }
+  if (!c.socket.empty()) {
+    if (auto problem = check_socket_path(c.socket)) errors.push_back("/socket: " + *problem);
   }
   if (!errors.empty()) return std::nullopt;
   return c;

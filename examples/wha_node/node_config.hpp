@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/types.h>
+
 namespace wha_node {
 
 struct FencingConfig {
@@ -27,6 +29,9 @@ struct LibvirtConfig {
 struct NodeConfig {
   std::string cluster_file;  ///< the cluster description every node shares
   std::string socket;        ///< wha-mon's Unix socket
+  mode_t socket_mode = 0660;
+  std::optional<gid_t> socket_group;  ///< may send commands; unset: the daemon's own group
+  bool socket_readonly_others = false;  ///< others may read status (if the mode lets them connect)
   std::string log_file;      ///< empty: stderr
   std::string group = "wholesale_ha";
   std::string health_file;   ///< health probes of this node (docs/health.md); empty: none

@@ -131,8 +131,11 @@ int main(int argc, char** argv) {
       std::cerr << error << "\n";
       return 1;
     }
-    if (command) {
-      for (const auto& e : reply->value("errors", json::array())) std::cerr << "error: " << e.get<std::string>() << "\n";
+    // A refused status (permission, too many clients) is an error too, not a table.
+    if (command || !reply->value("ok", false)) {
+      for (const auto& e : reply->value("errors", json::array())) {
+        std::cerr << "error: " << (e.is_string() ? e.get<std::string>() : e.dump()) << "\n";
+      }
       return reply->value("ok", false) ? 0 : 1;
     }
     if (watch > 0) fmt::print("\033[H\033[2J");

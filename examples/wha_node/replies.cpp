@@ -1,0 +1,107 @@
+#include "replies.hpp"
+
+#include <chrono>
+#include <map>
+
+#include <wholesale_ha/model/enum_names.hpp>
+#include <wholesale_ha/policy/transition.hpp>
+#include <wholesale_ha/utf8.hpp>
+
+namespace wha_node {
+
+using nlohmann::json;
+namespace model = wholesale_ha::model;
+
+void Recent::add(const wholesale_ha::executor::ActionResult& r) {
+  if (r.skipped) return;
+  const std::chrono::duration<double> now = std::chrono::system_clock::now().time_since_epoch();
+  actions.push_back({{"time", now.count()},
+                     {"action", wholesale_ha::valid_utf8(wholesale_ha::policy::describe(r.action))},
+                     {"ok", r.result.ok()},
+                     {"reason", wholesale_ha::valid_utf8(r.result.reason)}});
+  while (actions.size() > 20) actions.pop_front();
+}
+
+namespace {
+
+json status(const wholesale_ha::Controller& c, const wholesale_ha::membership::Membership& membership,
+            const Recent& recent) {
+  const auto& state = c.state();
+  json nodes = json::array();
+  for (const auto& n : c.config().nodes) {
+    json health = json::object();
+    json attributes = json::object();
+    model::NodeState s = model::NodeState::online;
+    if (auto it = state.nodes.find(n.id); it != state.nodes.end()) {
+      s = it->second.state;
+      for (const auto& [k, v] : it->second.attributes) {
+        (k.starts_with("#health-") ? health : attributes)[k] = v;
+      }
+    }
+    nodes.push_back({{"id", n.id},
+                     {"state", model::to_string(s)},
+                     {"standby", n.standby},
+                     {"health", health},
+                     {"attributes", attributes}});
+  }
+  std::map<std::string_view, json> where;  // one pass over the placements, not one per resource
+  for (const auto& p : state.resources) {
+    where[p.resource].push_back({{"node", p.node}, {"state", model::to_string(p.state)}});
+  }
+  json resources = json::array();
+  for (const auto& r : c.config().resources) {
+    auto it = where.find(r.id);
+    resources.push_back({{"id", r.id},
+                         {"backend", r.backend},
+                         {"placements", it == where.end() ? json::array() : std::move(it->second)}});
+  }
+  json failcounts = json::array();
+  for (const auto& f : state.failcounts) {
+    failcounts.push_back({{"resource", f.resource}, {"node", f.node}, {"count", f.count}});
+  }
+  return {{"ok", true},
+          {"quorate", state.quorate},
+          {"local", membership.local_node()},
+          {"coordinator", membership.view().coordinator},
+          {"idle", c.idle()},
+          {"nodes", nodes},
+          {"resources", resources},
+          {"failcounts", failcounts},
+          {"recent", json(recent.actions)}};
+}
+
+json result(const std::vector<model::Diagnostic>& problems) {
+  if (problems.empty()) return {{"ok", true}};
+  json errors = json::array();
+  for (const auto& d : problems) errors.push_back(d.to_string());
+  return {{"ok", false}, {"errors", errors}};
+}
+
+}  // namespace
+
+json answer(const Request& request, wholesale_ha::Controller& controller,
+            const wholesale_ha::membership::Membership& membership, const Recent& recent) {
+  struct Visitor {
+    wholesale_ha::Controller& c;
+    const wholesale_ha::membership::Membership& membership;
+    const Recent& recent;
+    json operator()(const StatusRequest&) const { return status(c, membership, recent); }
+    json operator()(const AttributeRequest& r) const { return result(c.set_attribute(r.node, r.name, r.value)); }
+    json operator()(const MoveRequest& r) const { return result(c.move(r.resource, r.node)); }
+    json operator()(const StandbyRequest& r) const { return result(c.standby(r.node, r.on)); }
+    json operator()(const ClearRequest& r) const { return result(c.clear_failcount(r.resource, r.node)); }
+    json operator()(const RoleRequest& r) const { return result(c.set_target_role(r.resource, r.role)); }
+  };
+  return std::visit(Visitor{controller, membership, recent}, request);
+}
+
+json error_reply(std::string_view message) {
+  const std::string text = wholesale_ha::valid_utf8(message);
+  return {{"ok", false}, {"error", text}, {"errors", json::array({text})}};
+}
+
+std::string reply_line(const json& reply) {
+  return reply.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace wha_node
