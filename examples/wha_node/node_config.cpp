@@ -1,6 +1,8 @@
 #include "node_config.hpp"
 
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -43,8 +45,11 @@ class Reader {
     known_.insert(key);
     if (!object_.is_object() || !object_.contains(key)) return;
     const json& v = object_[key];
-    if (v.is_number_integer()) {
-      out = std::chrono::seconds{v.get<long>()};
+    // Whole seconds that fit in milliseconds: a negative or huge count overflowed (undefined).
+    constexpr std::uint64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1000;
+    if (v.is_number_integer() && (v.is_number_unsigned() || v.get<std::int64_t>() >= 0) &&
+        v.get<std::uint64_t>() <= kMaxSeconds) {
+      out = std::chrono::seconds{v.get<std::int64_t>()};
     } else if (v.is_string() && wholesale_ha::model::parse_duration(v.get<std::string>())) {
       out = *wholesale_ha::model::parse_duration(v.get<std::string>());
     } else {
