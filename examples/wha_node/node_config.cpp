@@ -46,7 +46,7 @@ class Reader {
     if (!object_.is_object() || !object_.contains(key)) return;
     const json& v = object_[key];
     // Whole seconds that fit in milliseconds: a negative or huge count overflowed (undefined).
-    constexpr std::uint64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1000;
+    constexpr auto kMaxSeconds = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() / 1000);
     if (v.is_number_integer() && (v.is_number_unsigned() || v.get<std::int64_t>() >= 0) &&
         v.get<std::uint64_t>() <= kMaxSeconds) {
       out = std::chrono::seconds{v.get<std::int64_t>()};

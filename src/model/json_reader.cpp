@@ -199,7 +199,7 @@ std::optional<Score> read_score(const json& v, const Path& at, Diagnostics& d) {
 
 std::optional<Duration> read_duration(const json& v, const Path& at, Diagnostics& d) {
   // Whole seconds, as many as fit in milliseconds: more would overflow the conversion.
-  constexpr std::uint64_t kMaxSeconds = std::numeric_limits<Duration::rep>::max() / 1000;
+  constexpr auto kMaxSeconds = static_cast<std::uint64_t>(std::numeric_limits<Duration::rep>::max() / 1000);
   const bool whole_seconds = v.is_number_unsigned()  ? v.get<std::uint64_t>() <= kMaxSeconds
                              : v.is_number_integer() ? v.get<std::int64_t>() >= 0 &&
                                                            v.get<std::uint64_t>() <= kMaxSeconds

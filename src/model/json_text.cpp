@@ -89,10 +89,10 @@ class Builder {
   bool end_object() { return close(); }
   bool end_array() { return close(); }
 
-  bool key(string_t& key) {
+  bool key(string_t& name) {
     Level& level = levels_.back();
-    const bool duplicate = level.value->contains(key);
-    level.key = std::move(key);
+    const bool duplicate = level.value->contains(name);
+    level.key = std::move(name);
     if (duplicate) {
       errors_.push_back({Diagnostic::Severity::error, pointer(),
                          fmt::format("duplicate key \"{}\" (its value would replace the one "

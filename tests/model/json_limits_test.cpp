@@ -38,7 +38,7 @@ TEST(JsonLimits, DuplicateKeyIsAnErrorWithItsPointer) {
 }
 
 TEST(JsonLimits, TextAfterANulByteIsRefused) {
-  const std::string text{"{\"nodes\": []}\0{\"resources\": 5}", 31};
+  const std::string text{"{\"nodes\": []}\0{\"resources\": 5}", 30};
   auto result = model::parse_cluster(text);
   EXPECT_FALSE(result.ok());
   EXPECT_EQ(errors_of(result), std::vector<std::string>{
