@@ -10,8 +10,8 @@
 
 namespace wholesale_ha::detail {
 
-/// How deep agent meta-data, fence-agent metadata and a CIB may nest elements. Real
-/// documents stay below 15; the limit leaves room while keeping recursion shallow.
+/// How deep agent meta-data and fence-agent metadata may nest elements. Real documents stay
+/// below 10; the limit leaves room while keeping recursion shallow.
 inline constexpr std::size_t kMaxXmlDepth = 128;
 
 /// The byte offset of the first element nested deeper than `limit`, or nullopt. Comments,
