@@ -1,13 +1,13 @@
 #include "node_config.hpp"
 
 #include <cstdint>
-#include <fstream>
 #include <limits>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include <wholesale_ha/model/duration.hpp>
+#include <wholesale_ha/model/json_document.hpp>
 
 namespace wha_node {
 
@@ -91,16 +91,17 @@ class Reader {
 }  // namespace
 
 std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<std::string>& errors) {
-  std::ifstream in{path};
-  if (!in) {
-    errors.push_back(path + ": cannot be read");
+  // The cluster file's limits: size, nesting, NUL bytes, duplicate keys, located errors.
+  auto loaded = wholesale_ha::model::load_json_document(path);
+  if (!loaded.ok()) {
+    for (const auto& d : loaded.errors()) {
+      std::string text = d.pointer.empty() ? d.message : d.to_string();
+      if (text.starts_with(path + ": ")) text.erase(0, path.size() + 2);  // the caller names it
+      errors.push_back(std::move(text));
+    }
     return std::nullopt;
   }
-  const json doc = json::parse(in, nullptr, false);
-  if (doc.is_discarded()) {
-    errors.push_back(path + ": not valid JSON");
-    return std::nullopt;
-  }
+  const json& doc = *loaded.value;
   NodeConfig c;
   {
     Reader r{doc, "", errors};
