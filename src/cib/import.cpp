@@ -15,7 +15,6 @@
 #include <wholesale_ha/model/validate.hpp>
 #include <wholesale_ha/utf8.hpp>
 
-
 #include "file_buffer.hpp"
 #include "import_steps.hpp"
 #include "limits.hpp"
