@@ -1,7 +1,8 @@
 #include "node_config.hpp"
 
 #include <charconv>
-#include <fstream>
+#include <cstdint>
+#include <limits>
 #include <set>
 
 #include <grp.h>
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <wholesale_ha/model/duration.hpp>
+#include <wholesale_ha/model/json_document.hpp>
 
 #include "socket_file.hpp"
 
@@ -54,8 +56,11 @@ class Reader {
     known_.insert(key);
     if (!object_.is_object() || !object_.contains(key)) return;
     const json& v = object_[key];
-    if (v.is_number_integer()) {
-      out = std::chrono::seconds{v.get<long>()};
+    // Whole seconds that fit in milliseconds: a negative or huge count overflowed (undefined).
+    constexpr auto kMaxSeconds = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() / 1000);
+    if (v.is_number_integer() && (v.is_number_unsigned() || v.get<std::int64_t>() >= 0) &&
+        v.get<std::uint64_t>() <= kMaxSeconds) {
+      out = std::chrono::seconds{v.get<std::int64_t>()};
     } else if (v.is_string() && wholesale_ha::model::parse_duration(v.get<std::string>())) {
       out = *wholesale_ha::model::parse_duration(v.get<std::string>());
     } else {
@@ -119,16 +124,17 @@ std::optional<gid_t> parse_group(const std::string& text) {
 }  // namespace
 
 std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<std::string>& errors) {
-  std::ifstream in{path};
-  if (!in) {
-    errors.push_back(path + ": cannot be read");
+  // The cluster file's limits: size, nesting, NUL bytes, duplicate keys, located errors.
+  auto loaded = wholesale_ha::model::load_json_document(path);
+  if (!loaded.ok()) {
+    for (const auto& d : loaded.errors()) {
+      std::string text = d.pointer.empty() ? d.message : d.to_string();
+      if (text.starts_with(path + ": ")) text.erase(0, path.size() + 2);  // the caller names it
+      errors.push_back(std::move(text));
+    }
     return std::nullopt;
   }
-  const json doc = json::parse(in, nullptr, false);
-  if (doc.is_discarded()) {
-    errors.push_back(path + ": not valid JSON");
-    return std::nullopt;
-  }
+  const json& doc = *loaded.value;
   NodeConfig c;
   {
     Reader r{doc, "", errors};

@@ -1,8 +1,12 @@
 #include "params.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 
 #include <fmt/format.h>
+
+#include <wholesale_ha/utf8.hpp>
 
 #include "../model/json_reader.hpp"
 #include "process/health_checks.hpp"
@@ -50,8 +54,11 @@ std::vector<model::Diagnostic> check_params(const model::Resource& resource, con
         }
         break;
       case ParamKind::integer:
-        if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) {
-          error(at, fmt::format("expected a non-negative integer, got \"{}\"", value));
+        // Within int64, so that converting it later (std::stoull and the like) cannot throw.
+        if (std::int64_t n = 0; value.empty() || value.find_first_not_of("0123456789") != std::string::npos ||
+                                std::from_chars(value.data(), value.data() + value.size(), n).ec != std::errc{}) {
+          error(at, fmt::format("expected a non-negative integer of at most 9223372036854775807, got \"{}\"",
+                                valid_utf8(value.substr(0, 40))));
         }
         break;
       case ParamKind::string:

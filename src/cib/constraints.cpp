@@ -106,9 +106,15 @@ void import_location(ImportContext& context, pugi::xml_node xml) {
     constraints.push_back(model::LocationConstraint{id, *resource, *node, *score, std::nullopt});
     return;
   }
+  const auto rules = xml.children("rule");
+  if (rules.begin() == rules.end()) {
+    // Valid in Pacemaker's schema, and without effect there.
+    left_out(context, xml, "it names neither a node nor a rule, so it has no effect");
+    return;
+  }
   std::vector<model::LocationConstraint> imported;
-  const bool several = std::next(xml.children("rule").begin()) != xml.children("rule").end();
-  for (auto xml_rule : xml.children("rule")) {
+  const bool several = std::next(rules.begin()) != rules.end();
+  for (auto xml_rule : rules) {
     auto rule = read_location_rule(context, xml_rule);
     if (!rule) {
       left_out(context, xml,
@@ -118,10 +124,6 @@ void import_location(ImportContext& context, pugi::xml_node xml) {
     // One model constraint holds one rule; XML ids are unique, so rule ids are free to use.
     std::string constraint_id = several ? xml_rule.attribute("id").value() : id;
     imported.push_back({std::move(constraint_id), *resource, std::nullopt, 0, std::move(rule)});
-  }
-  if (imported.empty()) {
-    context.error(xml, "a location constraint needs a node and a score, or a rule");
-    return;
   }
   constraints.insert(constraints.end(), imported.begin(), imported.end());
 }

@@ -13,9 +13,11 @@
 
 #include <wholesale_ha/model/cib.hpp>
 #include <wholesale_ha/model/validate.hpp>
+#include <wholesale_ha/utf8.hpp>
 
 #include "file_buffer.hpp"
 #include "import_steps.hpp"
+#include "limits.hpp"
 #include "pacemaker_values.hpp"
 #include "rules.hpp"
 #include "status_import.hpp"
@@ -159,11 +161,26 @@ std::optional<LoadResult<Cluster>> import_by_parts(std::string_view xml,
   });
 }
 
-LoadResult<Cluster> import_text(std::string_view xml, const CibImportOptions& options) {
+LoadResult<Cluster> import_valid_text(std::string_view xml, const CibImportOptions& options) {
   if (auto layout = cib::find_status_layout(xml)) {
     if (auto result = import_by_parts(xml, *layout, options)) return std::move(*result);
   }
   return import_whole(xml, options);
+}
+
+/// The size limit of docs/cib-import.md, then the import. pugixml passes bytes through
+/// unchecked: text that is not UTF-8 is repaired first, so names and values can go into JSON.
+/// Nesting is not limited: pugixml builds and frees the DOM without recursion, XPath's
+/// descendant steps iterate, and the import steps descend only into the levels they know (a
+/// depth scan would add a fifth to the parse).
+LoadResult<Cluster> import_text(std::string_view xml, const CibImportOptions& options) {
+  if (xml.size() > cib::kMaxCibSize) return failure(cib::too_large_message(xml.size()));
+  if (is_valid_utf8(xml)) return import_valid_text(xml, options);
+  auto result = import_valid_text(valid_utf8(xml), options);
+  result.diagnostics.push_back({Diagnostic::Severity::warning, "",
+                                "the CIB is not valid UTF-8: each ill-formed byte sequence was "
+                                "replaced with U+FFFD"});
+  return result;
 }
 
 }  // namespace
@@ -180,22 +197,23 @@ LoadResult<Cluster> import_cib_file(const std::filesystem::path& path,
                                     const CibImportOptions& options) noexcept {
   try {
     std::ifstream in{path, std::ios::binary};
-    if (!in) return failure("cannot read " + path.string() + ": " + std::strerror(errno));
+    if (!in) return failure("cannot read " + valid_utf8(path.string()) + ": " + std::strerror(errno));
     // Live-cluster CIBs run to tens of MiB: read once, no copies of the whole text. (Mapping
     // the file would skip even the read, but a file truncated meanwhile would be a SIGBUS.)
     const auto size = static_cast<std::size_t>(std::filesystem::file_size(path));
+    if (size > cib::kMaxCibSize) return failure(valid_utf8(path.string()) + ": " + cib::too_large_message(size));
     const cib::FileBuffer text{size};
     if (!in.read(text.data(), static_cast<std::streamsize>(size))) {
-      return failure("cannot read " + path.string() + ": " + std::strerror(errno));
+      return failure("cannot read " + valid_utf8(path.string()) + ": " + std::strerror(errno));
     }
     auto result = import_text(std::string_view{text.data(), size}, options);
     for (auto& diagnostic : result.diagnostics) {
       if (diagnostic.pointer.empty())
-        diagnostic.message = path.string() + ": " + diagnostic.message;
+        diagnostic.message = valid_utf8(path.string()) + ": " + diagnostic.message;
     }
     return result;
   } catch (const std::exception& e) {
-    return failure(path.string() + ": " + e.what());
+    return failure(valid_utf8(path.string() + ": " + e.what()));
   }
 }
 

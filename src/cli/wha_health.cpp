@@ -135,7 +135,10 @@ void print(const health::HealthMonitor& monitor, const Source& source, const Opt
   const auto readings = monitor.readings();
   if (options.json) {
     // One document per refresh: a single line each while watching, so it can be piped.
-    fmt::print("{}\n", document(readings, source).dump(options.watch ? -1 : 2));
+    // Probe text is repaired by the monitor; replacing here is the last defence.
+    fmt::print("{}\n", document(readings, source)
+                           .dump(options.watch ? -1 : 2, ' ', false,
+                                 nlohmann::json::error_handler_t::replace));
   } else {
     if (options.watch && ::isatty(STDOUT_FILENO) != 0) fmt::print("\x1b[H\x1b[2J");
     fmt::print("{}", table(readings, source));

@@ -133,7 +133,8 @@ int main(int argc, char** argv) {
       }
     }
     if (show_apply) out["after"] = model::to_json(*after)["status"];
-    fmt::print("{}\n", out.dump(2));
+    // Replacing, not throwing, as the last defence should any text have escaped repair.
+    fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     if (!quiet) fmt::print("Current cluster\n{}\n", model::format_summary(cluster));
     fmt::print("{}", policy::format_transition(transition));

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <wholesale_ha/model/json.hpp>
+#include <wholesale_ha/utf8.hpp>
 #include <wholesale_ha/model/summary.hpp>
 #include <wholesale_ha/version.hpp>
 
@@ -52,7 +53,8 @@ int main(int argc, char** argv) {
     const bool failed = !result.ok() || (warnings_are_errors && !result.warnings().empty());
     if (failed) status = 1;
     if (as_json) {
-      report[file] = {{"valid", !failed}, {"diagnostics", diagnostics_json(result.diagnostics)}};
+      // A file name need not be UTF-8; a JSON key must.
+      report[wholesale_ha::valid_utf8(file)] = {{"valid", !failed}, {"diagnostics", diagnostics_json(result.diagnostics)}};
       continue;
     }
     for (const auto& d : result.diagnostics) {
@@ -67,6 +69,7 @@ int main(int argc, char** argv) {
     if (print_normalized) fmt::print("{}\n", wholesale_ha::model::to_json_string(*result.value));
     if (!print_summary && !print_normalized) fmt::print("{}: valid\n", file);
   }
-  if (as_json) fmt::print("{}\n", report.dump(2));
+  // Replacing, not throwing, as the last defence should any text have escaped repair.
+  if (as_json) fmt::print("{}\n", report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   return status;
 }

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <wholesale_ha/utf8.hpp>
+
 namespace wholesale_ha::fencing::detail {
 namespace {
 
@@ -64,7 +66,13 @@ std::string agent_said(const process::Result& result) {
     }
   }
   std::string text{without_timestamp(said)};
-  if (text.size() > kMaxSaid) text = text.substr(0, kMaxSaid) + "...";
+  if (text.size() > kMaxSaid) {
+    std::size_t cut = kMaxSaid;  // not inside a UTF-8 character
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut) + "...";
+  }
+  // Agents' output is repaired as it is captured; a Result built elsewhere may not be.
+  make_valid_utf8(text);
   return text;
 }
 

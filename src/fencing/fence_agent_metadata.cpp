@@ -10,6 +10,8 @@
 #include <wholesale_ha/fencing/fence_agent.hpp>
 #include <wholesale_ha/process/child_process.hpp>
 
+#include "../common/xml_depth.hpp"
+
 namespace wholesale_ha::fencing {
 
 namespace pt = boost::property_tree;
@@ -37,6 +39,11 @@ std::string trimmed(std::string s) {
 }  // namespace
 
 std::optional<FenceAgentMetadata> parse_fence_agent_metadata(const std::string& xml, std::string& error) {
+  // PropertyTree recurses per element: refuse deep nesting before it can overflow the stack.
+  if (auto deep = wholesale_ha::detail::xml_too_deep(xml)) {
+    error = "metadata refused: " + wholesale_ha::detail::xml_depth_message(xml, *deep);
+    return std::nullopt;
+  }
   pt::ptree tree;
   try {
     std::istringstream in{xml};

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <wholesale_ha/health/probes.hpp>
+#include <wholesale_ha/utf8.hpp>
 
 namespace wholesale_ha::health {
 namespace {
@@ -32,6 +33,19 @@ struct Verdict {
 
 std::string seconds_text(model::Timestamp seconds) {
   return model::duration_to_string(std::chrono::seconds{seconds});
+}
+
+/// Probe text comes from tools, sysfs files and applications' callbacks; it goes on to
+/// events, logs and JSON, so it is made valid UTF-8 as it enters the monitor.
+void repair_text(ProbeResult& result) {
+  for (auto& m : result.measurements) {
+    for (auto* text : {&m.subject, &m.subject_detail, &m.metric, &m.unit, &m.text}) {
+      wholesale_ha::make_valid_utf8(*text);
+    }
+  }
+  wholesale_ha::make_valid_utf8(result.evidence);
+  for (auto& note : result.notes) wholesale_ha::make_valid_utf8(note);
+  wholesale_ha::make_valid_utf8(result.reason);
 }
 
 }  // namespace
@@ -149,6 +163,7 @@ void HealthMonitor::Impl::finish(std::size_t index, std::uint64_t run, ProbeResu
   if (!p.running || p.run != run) return;  // given up on, or a second answer
   p.running = false;
   p.deadline.cancel();
+  repair_text(result);
   judge(p, std::move(result), clock());
   checked.emit(reading(p));
   for (auto& waiter : std::exchange(p.waiters, {})) waiter();

@@ -45,7 +45,7 @@ class ValueChecker {
   }
 
   void id(const std::string& value, const Path& at) {
-    if (!is_valid_id(value)) d_.error(at, invalid_id_message(describe(json(value))));
+    if (!is_valid_id(value)) d_.error(at, invalid_id_message(value, describe(json(value))));
   }
 
   void integer(std::int64_t value, IntRange range, const Path& at) {

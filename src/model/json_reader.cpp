@@ -1,7 +1,6 @@
 #include "json_reader.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <iterator>
 #include <limits>
 
@@ -157,7 +156,7 @@ std::optional<std::string> read_id(const json& v, const Path& at, Diagnostics& d
   auto text = read_string(v, at, d);
   if (!text) return std::nullopt;
   if (!is_valid_id(*text)) {
-    d.error(at, invalid_id_message(describe(v)));
+    d.error(at, invalid_id_message(*text, describe(v)));
     return std::nullopt;
   }
   return text;
@@ -199,9 +198,13 @@ std::optional<Score> read_score(const json& v, const Path& at, Diagnostics& d) {
 }
 
 std::optional<Duration> read_duration(const json& v, const Path& at, Diagnostics& d) {
-  if (v.is_number_integer() && v.get<std::int64_t>() >= 0) {
-    return std::chrono::seconds{v.get<std::int64_t>()};
-  }
+  // Whole seconds, as many as fit in milliseconds: more would overflow the conversion.
+  constexpr auto kMaxSeconds = static_cast<std::uint64_t>(std::numeric_limits<Duration::rep>::max() / 1000);
+  const bool whole_seconds = v.is_number_unsigned()  ? v.get<std::uint64_t>() <= kMaxSeconds
+                             : v.is_number_integer() ? v.get<std::int64_t>() >= 0 &&
+                                                           v.get<std::uint64_t>() <= kMaxSeconds
+                                                     : false;
+  if (whole_seconds) return std::chrono::seconds{v.get<std::int64_t>()};
   if (v.is_string()) {
     if (auto duration = parse_duration(v.get_ref<const std::string&>())) return duration;
   }
@@ -263,19 +266,6 @@ std::optional<Utilization> read_utilization(const json& v, const Path& at, Diagn
   }
   if (!ok) return std::nullopt;
   return out;
-}
-
-Diagnostic json_syntax_error(const json::parse_error& e) {
-  std::string message = e.what();  // "[json.exception.parse_error.101] parse error at line 3, ..."
-  if (auto pos = message.find("] "); pos != std::string::npos) message.erase(0, pos + 2);
-  return {Diagnostic::Severity::error, "", "invalid JSON: " + message};
-}
-
-bool read_whole_file(const std::filesystem::path& path, std::string& text) {
-  std::ifstream in{path, std::ios::binary};
-  if (!in) return false;
-  text.assign(std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{});
-  return !in.bad();
 }
 
 }  // namespace wholesale_ha::model::detail

@@ -20,7 +20,10 @@
 #include <wholesale_ha/model/resource.hpp>
 #include <wholesale_ha/model/score.hpp>
 
+#include <wholesale_ha/utf8.hpp>
+
 #include "enum_tables.hpp"
+#include "json_text.hpp"
 
 namespace wholesale_ha::model::detail {
 
@@ -154,44 +157,43 @@ void for_each_element(const json& v, const Path& at, Diagnostics& d, Fn each) {
 
 // --- the text and file front ends every JSON-configured loader shares ----------------------
 
-/// One error for a JSON syntax error, keeping nlohmann's human part ("parse error at line 3,
-/// column 5: ...").
-Diagnostic json_syntax_error(const json::parse_error& e);
-
-/// The whole file into `text`; false (errno says why) when it cannot be read.
-bool read_whole_file(const std::filesystem::path& path, std::string& text);
-
-/// Parses `text` as JSON and hands the document to `parse_document`. Never throws.
+/// Parses `text` as JSON within the limits of json_text.hpp and hands the document to
+/// `parse_document`. Never throws.
 template <class T, class ParseDocument>
 LoadResult<T> parse_json_text(std::string_view text, ParseDocument parse_document) noexcept {
   try {
-    return parse_document(json::parse(text));
-  } catch (const json::parse_error& e) {
-    return {std::nullopt, {json_syntax_error(e)}};
+    std::vector<Diagnostic> errors;
+    auto document = parse_limited(text, errors);
+    if (!document) return {std::nullopt, std::move(errors)};
+    LoadResult<T> result = parse_document(*document);
+    if (!errors.empty()) {  // duplicate keys: the rest of the document is checked all the same
+      result.value.reset();
+      result.diagnostics.insert(result.diagnostics.begin(), errors.begin(), errors.end());
+    }
+    return result;
   } catch (const std::exception& e) {
     return {std::nullopt, {{Diagnostic::Severity::error, "", e.what()}}};
   }
 }
 
-/// Reads `path` and parses it with `parse_text`; a syntax error is prefixed with the file's
-/// name. Never throws.
+/// Reads `path` (within kMaxJsonFileSize) and parses it with `parse_text`; a syntax error is
+/// prefixed with the file's name. Never throws.
 template <class T, class ParseText>
 LoadResult<T> load_json_file(const std::filesystem::path& path, ParseText parse_text) noexcept {
   try {
     std::string text;
-    if (!read_whole_file(path, text)) {
-      return {std::nullopt,
-              {{Diagnostic::Severity::error, "", "cannot read " + path.string() + ": " + std::strerror(errno)}}};
+    if (auto problem = read_limited(path, text)) {
+      return {std::nullopt, {{Diagnostic::Severity::error, "", std::move(*problem)}}};
     }
     LoadResult<T> result = parse_text(std::string_view{text});
     for (auto& diagnostic : result.diagnostics) {
       if (diagnostic.pointer.empty() && diagnostic.message.starts_with("invalid JSON")) {
-        diagnostic.message = path.string() + ": " + diagnostic.message;
+        diagnostic.message = valid_utf8(path.string()) + ": " + diagnostic.message;
       }
     }
     return result;
   } catch (const std::exception& e) {
-    return {std::nullopt, {{Diagnostic::Severity::error, "", path.string() + ": " + e.what()}}};
+    return {std::nullopt, {{Diagnostic::Severity::error, "", valid_utf8(path.string()) + ": " + e.what()}}};
   }
 }
 

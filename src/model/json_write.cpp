@@ -216,7 +216,8 @@ nlohmann::json to_json(const Cluster& cluster) {
 }
 
 std::string to_json_string(const Cluster& cluster, int indent) {
-  return to_json(cluster).dump(indent);
+  // A cluster built in code may hold any bytes; U+FFFD rather than an exception.
+  return to_json(cluster).dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace wholesale_ha::model

@@ -21,10 +21,13 @@ bool is_valid_id(std::string_view id) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            c == '_' || c == '.' || c == ':' || c == '-';
   };
-  return !id.empty() && std::all_of(id.begin(), id.end(), allowed);
+  return !id.empty() && id.size() <= kMaxIdLength && std::all_of(id.begin(), id.end(), allowed);
 }
 
-std::string invalid_id_message(std::string_view got) {
+std::string invalid_id_message(std::string_view id, std::string_view got) {
+  if (id.size() > kMaxIdLength) {
+    return fmt::format("id is {} bytes long; the limit is {} bytes", id.size(), kMaxIdLength);
+  }
   return fmt::format("invalid id {}: use one or more letters, digits, '_', '.', ':' or '-'", got);
 }
 

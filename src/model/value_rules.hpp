@@ -38,10 +38,14 @@ inline constexpr IntRange kAmount{0, kInt64Max};
 /// "expected integer >= 0", "expected integer between 0 and 1000000", "expected integer".
 std::string expected_integer(IntRange range);
 
-/// Ids: letters, digits and _ . : - ; not empty.
+/// Ids name things in logs, events, messages between nodes and the CIB: longer ones are
+/// refused rather than carried everywhere.
+inline constexpr std::size_t kMaxIdLength = 256;
+
+/// Ids: letters, digits and _ . : - ; not empty, at most kMaxIdLength bytes.
 [[nodiscard]] bool is_valid_id(std::string_view id) noexcept;
-/// `got` is the value as the message shows it ("\"n 1\"").
-std::string invalid_id_message(std::string_view got);
+/// Why `id` is not valid; `got` is the value as the message shows it ("\"n 1\"").
+std::string invalid_id_message(std::string_view id, std::string_view got);
 
 inline constexpr std::string_view kZeroInterval = "a monitor interval must be greater than 0";
 inline constexpr std::string_view kZeroTimeout = "a timeout must be greater than 0";

@@ -17,6 +17,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
+#include <wholesale_ha/utf8.hpp>
+
 extern char** environ;
 
 namespace wholesale_ha::process {
@@ -334,6 +336,10 @@ void Child::State::check_finished() {
 }
 
 void Child::State::deliver() {
+  // Whatever the child printed is outside text on its way to reasons, logs and JSON; a cap
+  // may also have cut a character in two.
+  make_valid_utf8(result.out);
+  make_valid_utf8(result.err);
   asio::post(executor, [handler = std::exchange(handler, nullptr), result = result]() mutable {
     handler(std::move(result));
   });

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <wholesale_ha/agents/ocf.hpp>
+#include <wholesale_ha/utf8.hpp>
 
 #include "../support/io_wait.hpp"
 #include "../support/real_processes.hpp"
@@ -113,6 +114,27 @@ TEST_F(OcfAgentTest, UndefinedExitCodesAreClearErrors) {
   auto monitored = call([&](auto h) { a->monitor(5s, h); });
   EXPECT_EQ(monitored.status, agents::Status::error_generic);
   EXPECT_EQ(monitored.reason, "monitor g: undefined OCF exit code 255");
+}
+
+// An agent's words become the result's reason, which reaches JSON (status, events): bytes
+// that are not UTF-8 (Latin-1 "Démarrage") become U+FFFD instead of aborting the output.
+TEST_F(OcfAgentTest, Latin1OutputBecomesValidUtf8) {
+  auto r = resource("l", "test:Latin1");
+  ASSERT_TRUE(backend->validate(*r, "/resources/0").empty());
+  auto a = agent(r);
+  auto started = call([&](auto h) { a->start(5s, h); });
+  EXPECT_EQ(started.status, agents::Status::error_generic);
+  EXPECT_EQ(started.reason, "start l: exit 1 (generic error): D\xEF\xBF\xBDmarrage impossible");
+  EXPECT_TRUE(wholesale_ha::is_valid_utf8(started.reason));
+}
+
+// Meta-data nested 100,000 deep would overflow the stack of a recursive XML parser: it is
+// refused with the limit named, before parsing.
+TEST_F(OcfAgentTest, DeeplyNestedMetaDataIsRefused) {
+  auto problems = backend->validate(*resource("d", "test:Deep"), "/resources/0");
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_NE(problems[0].message.find("nested more than 128 deep (the limit)"), std::string::npos)
+      << problems[0].message;
 }
 
 }  // namespace

@@ -212,6 +212,11 @@ INSTANTIATE_TEST_SUITE_P(
                   R"(<rsc_location id="vm1-prefers-node1" rsc="vm9" node="node1" score="50"/>)",
                   Severity::error, at(kConstraints, "/rsc_location[@id='vm1-prefers-node1']/@rsc"),
                   "unknown resource \"vm9\""},
+        // Issue 22: no node and no rule stepped past the end of the rules (a pugixml assert).
+        Variation{kLocation, R"(<rsc_location id="vm1-prefers-node1" rsc="vm1"/>)",
+                  Severity::warning, at(kConstraints, "/rsc_location[@id='vm1-prefers-node1']"),
+                  "constraint \"vm1-prefers-node1\" is left out: it names neither a node nor a "
+                  "rule, so it has no effect"},
         Variation{
             kLocation,
             R"(<rsc_location id="vm1-prefers-node1" rsc="vm1" node="node1" score="50" resource-discovery="never"/>)",

@@ -38,5 +38,19 @@ TEST(Utf8, InPlaceRepairs) {
   EXPECT_TRUE(is_valid_utf8(s));
 }
 
+// The check reads ASCII eight bytes at a time: a bad byte or a valid sequence at any offset
+// around those words is still seen.
+TEST(Utf8, EveryOffsetAroundTheAsciiFastPath) {
+  for (std::size_t at = 0; at < 20; ++at) {
+    std::string text(24, 'a');
+    text[at] = '\xFF';
+    EXPECT_FALSE(is_valid_utf8(text)) << at;
+    text.replace(at, 1, "\xC3\xA9");
+    EXPECT_TRUE(is_valid_utf8(text)) << at;
+    text.erase(at + 1, 1);  // a lead byte without its continuation
+    EXPECT_FALSE(is_valid_utf8(text)) << at;
+  }
+}
+
 }  // namespace
 }  // namespace wholesale_ha

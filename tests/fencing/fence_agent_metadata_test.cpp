@@ -53,6 +53,23 @@ TEST(FenceAgentMetadataTest, RejectsWhatIsNotMetadata) {
   EXPECT_TRUE(wha_test::contains(error, "action=metadata failed: exited with status 1")) << error;
 }
 
+// 100,000 nested elements would overflow the stack of PropertyTree's recursive parser; the
+// metadata is refused with the limit named. Nesting within the limit still parses.
+TEST(FenceAgentMetadataTest, RefusesDeepNestingBeforeParsing) {
+  std::string deep = "<resource-agent name=\"deep\"><parameters>";
+  for (int i = 0; i < 100000; ++i) deep += "<p>";
+  for (int i = 0; i < 100000; ++i) deep += "</p>";
+  deep += "</parameters></resource-agent>";
+  std::string error;
+  EXPECT_FALSE(fencing::parse_fence_agent_metadata(deep, error));
+  EXPECT_EQ(error, "metadata refused: elements are nested more than 128 deep (the limit) at line 1, column 419");
+  std::string shallow = "<resource-agent name=\"ok\"><!-- <a><a><a> --><actions><action name=\"off\"/>";
+  for (int i = 0; i < 100; ++i) shallow += "<x a=\"/>\">";
+  for (int i = 0; i < 100; ++i) shallow += "</x>";
+  shallow += "</actions></resource-agent>";
+  EXPECT_TRUE(fencing::parse_fence_agent_metadata(shallow, error)) << error;
+}
+
 /// What each real agent must show: a parameter, whether it is required, and an action.
 struct RealAgent {
   const char* agent;

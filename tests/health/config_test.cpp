@@ -134,6 +134,19 @@ TEST(HealthConfig, ReportsEveryErrorWithItsPointer) {
   })) << dump(errors);
 }
 
+// The cluster JSON's limits (issue 22) hold for the health configuration too: one loader.
+TEST(HealthConfig, SharesTheJsonLimits) {
+  EXPECT_EQ(errors_of(R"({"probes": [{"type": "edac", "type": "hwmon"}]})"),
+            (std::vector<std::string>{"/probes/0/type: duplicate key \"type\" (its value would "
+                                      "replace the one before it)"}));
+  EXPECT_EQ(errors_of(R"({"probes": [{"type": "edac", "id": ")" + std::string(300, 'a') + "\"}]}"),
+            (std::vector<std::string>{"/probes/0/id: id is 300 bytes long; the limit is 256 bytes"}));
+  EXPECT_EQ(errors_of(R"({"probes": [{"type": "edac", "interval": 9223372036854775807}]})").size(), 1U);
+  EXPECT_EQ(errors_of(std::string(200, '[')),
+            (std::vector<std::string>{"(document): invalid JSON: arrays and objects nested more "
+                                      "than 128 deep (the limit) at line 1, column 129"}));
+}
+
 TEST(HealthConfig, IdsAndAttributesAreUnique) {
   const auto errors = errors_of(R"({"probes": [
       {"type": "smart"},

@@ -9,6 +9,10 @@
 #include <wholesale_ha/health/rules.hpp>
 
 #include "health_test_support.hpp"
+// The parsers themselves, for values no fixture tool prints.
+#include "../../src/health/probes/nvme_health.hpp"
+#include "../../src/health/probes/smartctl_json.hpp"
+#include "../../src/health/probes/tool.hpp"
 
 namespace {
 
@@ -163,6 +167,37 @@ TEST(NvmeProbe, AMissingDeviceIsNotAvailable) {
   const auto r = run_spec(nvme("healthy", {"/dev/nvme7"}));
   EXPECT_EQ(r.status, ProbeResult::Status::unavailable);
   EXPECT_EQ(r.reason, "nvme7: /dev/nvme7: No such file or directory");
+}
+
+// Numbers a tool should never print (issue 22) are read without an undefined float → int
+// conversion: a critical-warning byte of 1e20 or -1, a smartctl exit status of 1e20.
+TEST(NvmeProbe, CriticalWarningOutOfRangeIsNotABitField) {
+  EXPECT_EQ(detail::critical_warning_words(5), "critical warning 0x05 (available spare below threshold; reliability degraded)");
+  EXPECT_EQ(detail::critical_warning_words(1e20), "critical warning 1e+20 (not a bit field)");
+  EXPECT_EQ(detail::critical_warning_words(-1), "critical warning -1 (not a bit field)");
+  EXPECT_EQ(detail::critical_warning_words(2.5), "critical warning 2.5 (not a bit field)");
+  const auto r = detail::parse_nvme_smart_log("nvme0", R"({"critical_warning": 1e20})");
+  EXPECT_EQ(value_of(r, "nvme0", "critical_warning"), 1e20);
+}
+
+TEST(SmartProbe, AnExitStatusThatIsNoBitmaskReadsAsZero) {
+  const auto r = detail::parse_smartctl_device(
+      "sda", R"({"smartctl": {"exit_status": 1e20}, "smart_status": {"passed": true}})");
+  EXPECT_EQ(r.status, ProbeResult::Status::ok) << r.reason;
+  EXPECT_EQ(value_of(r, "sda", "smart_failed"), 0);
+}
+
+// A tool printing 100,000 nested arrays: what lies past 128 levels is dropped while parsing,
+// so the document can be copied and printed (both recurse per level); the rest is read.
+TEST(ToolJson, NestingPast128LevelsIsDropped) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const auto doc = detail::parse_tool_json(R"({"critical_warning": 0, "x": )" + deep + "}");
+  ASSERT_FALSE(doc.is_discarded());
+  const auto copy = doc;  // overflowed the stack before
+  EXPECT_EQ(copy.dump(), R"({"critical_warning":0,"x":)" + std::string(128, '[') +
+                            std::string(128, ']') + "}");
+  const auto r = detail::parse_nvme_smart_log("nvme0", R"({"critical_warning": 0, "x": )" + deep + "}");
+  EXPECT_EQ(value_of(r, "nvme0", "critical_warning"), 0);
 }
 
 }  // namespace

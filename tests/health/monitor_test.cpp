@@ -137,6 +137,21 @@ TEST_F(Monitor, AProbeThatPrintsGarbageReportsAnErrorAndNeverTurnsRed) {
   })) << (lines.empty() ? "no log lines" : lines.back());
 }
 
+// Probe text is outside text: a callback's (or a sysfs file's) bytes that are not UTF-8
+// reach readings, events and `wha-health --json` as U+FFFD.
+TEST_F(Monitor, ProbeTextIsMadeValidUtf8) {
+  Scripted raid;
+  raid.next = ProbeResult::judged(Colour::yellow, "D\xE9grad\xE9");
+  monitor.add(raid.probe(), settings("#health-raid"));
+  check();
+  ASSERT_EQ(changes.size(), 1U);
+  EXPECT_EQ(changes[0].evidence, "D\xEF\xBF\xBDgrad\xEF\xBF\xBD");
+  raid.next = ProbeResult::failure("\xFF\xFE broken");
+  check();
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_EQ(errors[0].reason, "\xEF\xBF\xBD\xEF\xBF\xBD broken");
+}
+
 TEST_F(Monitor, AFailingProbeKeepsTheLastValue) {
   Scripted memory;
   monitor.add(memory.probe(), settings("#health-memory"));

@@ -120,6 +120,22 @@ TEST(ChildProcess, TruncatesRunawayOutput) {
   EXPECT_TRUE(r.output_truncated);
 }
 
+// Output is outside text: it reaches JSON (status, events), so it arrives as valid UTF-8.
+TEST(ChildProcess, OutputIsMadeValidUtf8) {
+  auto r = process::run(sh(R"(printf 'D\351marrage\n'; printf '\377\376 caf\303\251\n' >&2)"));
+  EXPECT_EQ(r.out, "D\xEF\xBF\xBDmarrage\n");
+  EXPECT_EQ(r.err, "\xEF\xBF\xBD\xEF\xBF\xBD caf\xC3\xA9\n") << "valid UTF-8 is kept as it is";
+}
+
+// A cap that falls inside a multi-byte character leaves no half character behind.
+TEST(ChildProcess, TruncationInsideACharacterStaysValidUtf8) {
+  auto c = sh(R"(printf 'ab\303\251cd')");
+  c.max_output = 3;
+  auto r = process::run(c);
+  EXPECT_TRUE(r.output_truncated);
+  EXPECT_EQ(r.out, "ab\xEF\xBF\xBD");
+}
+
 TEST(ChildProcess, DoesNotLeakDescriptors) {
   int fd = ::open("/dev/null", O_RDONLY);  // deliberately without O_CLOEXEC
   ASSERT_GE(fd, 0);

@@ -47,6 +47,8 @@ struct Result {
   int exit_code = -1;  ///< when it exited normally
   int signal = 0;      ///< when a signal ended it
   bool timed_out = false;
+  /// What the child printed, made valid UTF-8 (ill-formed bytes become U+FFFD): it is
+  /// outside text on its way to reasons, logs and JSON.
   std::string out;
   std::string err;
   bool output_truncated = false;

@@ -7,11 +7,18 @@
 
 #include <wholesale_ha/model/duration.hpp>
 
+#include "../../common/xml_depth.hpp"
+
 namespace wholesale_ha::agents::detail {
 
 namespace pt = boost::property_tree;
 
 std::optional<OcfMetadata> parse_ocf_metadata(const std::string& xml, std::string& error) {
+  // PropertyTree recurses per element: refuse deep nesting before it can overflow the stack.
+  if (auto deep = wholesale_ha::detail::xml_too_deep(xml)) {
+    error = "meta-data refused: " + wholesale_ha::detail::xml_depth_message(xml, *deep);
+    return std::nullopt;
+  }
   pt::ptree tree;
   try {
     std::istringstream in{xml};

@@ -27,7 +27,10 @@ struct Probe : std::enable_shared_from_this<Probe> {
   tcp::socket socket;
   asio::steady_timer timer;
   CheckHandler done;
-  asio::streambuf response;
+  /// A status line is a few dozen bytes; a service sending more without a line break would
+  /// otherwise fill memory until the timeout.
+  static constexpr std::size_t kMaxStatusLine = 8192;
+  asio::streambuf response{kMaxStatusLine};
   std::string request;
   bool finished = false;
 
@@ -125,6 +128,10 @@ void check_http(const asio::any_io_executor& executor, const std::string& url,
       asio::async_read_until(p->socket, p->response, "\r\n",
                              [p, url](const boost::system::error_code& rec, std::size_t) {
                                if (p->finished) return;
+                               if (rec == asio::error::not_found) {
+                                 return p->finish(fmt::format("{}: no HTTP status line in the first {} bytes",
+                                                              url, Probe::kMaxStatusLine));
+                               }
                                if (rec) return p->finish(fmt::format("{}: {}", url, rec.message()));
                                std::istream in{&p->response};
                                std::string version;

@@ -32,7 +32,7 @@ std::optional<HealthValue> json_value(const json& v) {
 }
 
 ProbeResult parse_json(std::string_view output, const std::string& default_subject) {
-  const json doc = json::parse(output, nullptr, false);
+  const json doc = parse_tool_json(output);
   if (doc.is_discarded() || !doc.is_object()) return garbage(output);
   const bool has_value = doc.contains("value");
   const bool has_metrics = doc.contains("metrics");

@@ -47,6 +47,10 @@ std::optional<double> field(const json& doc, std::initializer_list<std::string_v
 }  // namespace
 
 std::string critical_warning_words(double value) {
+  // A byte in the NVMe log page; converting anything else to unsigned would be undefined.
+  if (!(value >= 0 && value <= 255) || value != static_cast<double>(static_cast<unsigned>(value))) {
+    return fmt::format("critical warning {} (not a bit field)", value);
+  }
   const auto bits = static_cast<unsigned>(value);
   if (bits == 0) return "no critical warning";
   std::vector<std::string_view> set;
@@ -58,7 +62,7 @@ std::string critical_warning_words(double value) {
 }
 
 ProbeResult parse_nvme_smart_log(const std::string& subject, std::string_view output) {
-  const json doc = json::parse(output, nullptr, false);
+  const json doc = parse_tool_json(output);
   if (doc.is_discarded() || !doc.is_object()) {
     return ProbeResult::failure("nvme smart-log did not print JSON: \"" + first_line(output) +
                                 "\"");

@@ -38,6 +38,14 @@ std::optional<double> number(const json& doc, std::initializer_list<std::string_
   return v->get<double>();
 }
 
+/// smartctl's exit status bits; what is not a small integer (1e20, -1, 2.5) cannot be its
+/// status and reads as 0 rather than as an undefined conversion.
+int exit_status(const json& doc) {
+  const json* v = find(doc, {"smartctl", "exit_status"});
+  if (v == nullptr || !v->is_number_unsigned() || v->get<std::uint64_t>() > 255) return 0;
+  return static_cast<int>(v->get<std::uint64_t>());
+}
+
 std::string text(const json& doc, std::initializer_list<std::string_view> path) {
   const json* v = find(doc, path);
   return v != nullptr && v->is_string() ? v->get<std::string>() : std::string{};
@@ -170,12 +178,12 @@ std::string device_detail(const json& doc) {
 }  // namespace
 
 ProbeResult parse_smartctl_device(const std::string& subject, std::string_view output) {
-  const json doc = json::parse(output, nullptr, false);
+  const json doc = parse_tool_json(output);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("smartctl")) {
     return ProbeResult::failure("smartctl did not print its JSON report (smartmontools 7.0 or "
                                 "later is needed): \"" + first_line(output) + "\"");
   }
-  const auto status = static_cast<int>(number(doc, {"smartctl", "exit_status"}).value_or(0));
+  const int status = exit_status(doc);
   const std::string said = messages(doc);
   if ((status & kCommandLineError) != 0) {
     return ProbeResult::failure("smartctl rejected its command line: " + said);
@@ -202,7 +210,7 @@ ProbeResult parse_smartctl_device(const std::string& subject, std::string_view o
 }
 
 std::vector<SmartDevice> parse_smartctl_scan(std::string_view output, std::string& error) {
-  const json doc = json::parse(output, nullptr, false);
+  const json doc = parse_tool_json(output);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("smartctl")) {
     error = "smartctl --scan did not print its JSON report: \"" + first_line(output) + "\"";
     return {};

@@ -38,6 +38,16 @@ std::optional<ProbeResult> tool_problem(const process::Result& result, std::stri
   return std::nullopt;
 }
 
+nlohmann::json parse_tool_json(std::string_view output) {
+  constexpr int kMaxDepth = 128;
+  return nlohmann::json::parse(
+      output,
+      [](int depth, nlohmann::json::parse_event_t /*event*/, nlohmann::json& /*parsed*/) {
+        return depth <= kMaxDepth;
+      },
+      /*allow_exceptions=*/false);
+}
+
 std::string first_line(std::string_view text) {
   constexpr std::size_t kMax = 160;
   while (!text.empty()) {

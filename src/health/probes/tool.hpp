@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include <wholesale_ha/health/probe.hpp>
 #include <wholesale_ha/process/child_process.hpp>
 
@@ -20,6 +22,11 @@ process::Command tool_command(std::string program, std::vector<std::string> args
 /// timed out has "failed". nullopt when it exited, whatever its status: read its output.
 std::optional<ProbeResult> tool_problem(const process::Result& result, std::string_view tool,
                                         std::chrono::milliseconds timeout);
+
+/// A tool's JSON output; is_discarded() when it is not JSON. Values nested deeper than 128
+/// levels are dropped while parsing (iteratively): copying, comparing or printing such a tree
+/// recurses once per level and would overflow the stack.
+nlohmann::json parse_tool_json(std::string_view output);
 
 /// The first non-empty line of `text`, trimmed and shortened, for reasons quoting a tool.
 std::string first_line(std::string_view text);
