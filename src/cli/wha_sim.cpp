@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
       std::cerr << "wha-sim: " << file << " is not JSON\n";
       return 2;
     }
-    auto loaded = sim::parse_scenario(document);
+    const auto slash = file.find_last_of('/');
+    auto loaded = sim::parse_scenario(document, slash == std::string::npos ? "." : file.substr(0, slash));
     if (!loaded.scenario) {
       std::cerr << "wha-sim: " << file << ": " << loaded.error << "\n";
       return 2;

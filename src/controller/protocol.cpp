@@ -81,11 +81,10 @@ class Fields {
   std::uint64_t id(const char* key) {
     const json* v = find(key);
     if (v == nullptr) return 0;
-    if (!v->is_number_unsigned()) {
-      fail(fmt::format("\"{}\" must be a non-negative integer", key));
-      return 0;
-    }
-    return v->get<std::uint64_t>();
+    if (v->is_number_unsigned()) return v->get<std::uint64_t>();
+    if (v->is_number_integer() && v->get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(v->get<std::int64_t>());
+    fail(fmt::format("\"{}\" must be a non-negative integer", key));
+    return 0;
   }
 
   agents::Result result() {

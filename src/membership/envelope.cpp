@@ -13,11 +13,21 @@ Envelope decode_envelope(std::string_view bytes, int expected_version) noexcept 
       out.error = fmt::format("{} bytes, more than the {} allowed", bytes.size(), kMaxEnvelopeBytes);
       return out;
     }
-    // Depth is bounded by the parser callback: deep nesting never reaches the recursive copy.
-    auto depth_ok = [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) { return depth <= 64; };
+    // What is nested too deep is dropped while parsing (and reported): it never reaches the
+    // recursive copies and destructors of a DOM.
+    bool too_deep = false;
+    auto depth_ok = [&too_deep](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+      if (depth <= kMaxEnvelopeDepth) return true;
+      too_deep = true;
+      return false;
+    };
     auto envelope = nlohmann::json::parse(bytes.begin(), bytes.end(), depth_ok, false);
+    if (too_deep) {
+      out.error = fmt::format("nested deeper than {} levels", kMaxEnvelopeDepth);
+      return out;
+    }
     if (envelope.is_discarded() || !envelope.is_object()) {
-      out.error = "not a JSON object (or nested deeper than 64 levels)";
+      out.error = "not a JSON object";
       return out;
     }
     const auto v = envelope.find("v");

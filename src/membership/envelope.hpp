@@ -14,6 +14,7 @@ namespace wholesale_ha::membership {
 /// The largest envelope accepted, and the most messages in one.
 inline constexpr std::size_t kMaxEnvelopeBytes = 16 * 1024 * 1024;
 inline constexpr std::size_t kMaxBatchItems = 100'000;
+inline constexpr int kMaxEnvelopeDepth = 64;
 
 struct EnvelopeItem {
   std::string type;

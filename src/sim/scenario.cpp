@@ -195,7 +195,7 @@ json to_json(const Scenario& s) {
           {"faults", std::move(faults)}};
 }
 
-ScenarioLoad parse_scenario(const json& d) {
+ScenarioLoad parse_scenario(const json& d, const std::string& base_dir) {
   auto fail = [](std::string why) { return ScenarioLoad{std::nullopt, std::move(why)}; };
   if (!d.is_object()) return fail("a scenario is a JSON object");
   Scenario s;
@@ -224,6 +224,14 @@ ScenarioLoad parse_scenario(const json& d) {
     if (!loaded.ok()) {
       return fail("cluster: " + (loaded.diagnostics.empty() ? std::string{"does not load"}
                                                              : loaded.diagnostics.front().to_string()));
+    }
+    s.config = std::move(loaded.value->config);
+  } else if (auto file = d.find("cluster_file"); file != d.end() && file->is_string()) {
+    const std::string path = base_dir + "/" + file->get<std::string>();
+    auto loaded = model::load_cluster_file(path);
+    if (!loaded.ok()) {
+      return fail(path + ": " + (loaded.diagnostics.empty() ? std::string{"does not load"}
+                                                          : loaded.diagnostics.front().to_string()));
     }
     s.config = std::move(loaded.value->config);
   } else if (auto g = d.find("generate"); g != d.end() && g->is_object()) {

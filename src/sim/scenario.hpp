@@ -77,8 +77,9 @@ struct ScenarioLoad {
   std::optional<Scenario> scenario;
   std::string error;
 };
-/// Reads a scenario file's document: {"name", "seed", "cluster" | "generate": {nodes,
-/// resources}, "duration", "settle", "faults": [...]}.
-[[nodiscard]] ScenarioLoad parse_scenario(const nlohmann::json& document);
+/// Reads a scenario file's document: {"name", "seed", "cluster" | "cluster_file" | "generate":
+/// {nodes, resources}, "duration_ms", "settle_ms", "faults": [...]}; a cluster_file is read
+/// relative to `base_dir`.
+[[nodiscard]] ScenarioLoad parse_scenario(const nlohmann::json& document, const std::string& base_dir = ".");
 
 }  // namespace wholesale_ha::sim
