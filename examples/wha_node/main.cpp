@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <CLI/CLI.hpp>
 
 #include <wholesale_ha/agents/checkpoint.hpp>
@@ -128,15 +129,34 @@ int main(int argc, char** argv) {
     controller.set_attribute(membership->local_node(), r.attribute, value);
   });
 
+  // SIGTERM (systemd at shutdown or reboot, an update): leave cleanly — the resources move to
+  // other nodes first and the others are told, so this node is not fenced. SIGINT: stop at
+  // once and leave everything as it is (the others then see a lost node).
+  bool started = false;
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
+  boost::asio::steady_timer leave_deadline{io};
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
-    log.info("stopping (resources are left as they are)");
     health.stop();
-    controller.stop([&] { io.stop(); });
+    if (signal == SIGINT || !started) {
+      log.info("stopping (resources are left as they are)");
+      return controller.stop([&] { io.stop(); });
+    }
+    log.info("leaving the cluster: moving this node's resources away (at most {}ms)", node->leave_timeout.count());
+    leave_deadline.expires_after(node->leave_timeout);
+    leave_deadline.async_wait([&](const boost::system::error_code& e) {
+      if (e) return;
+      log.error("could not leave cleanly within {}ms: stopping; the cluster will fence this node",
+                node->leave_timeout.count());
+      controller.stop([&] { io.stop(); });
+    });
+    controller.leave([&] {
+      leave_deadline.cancel();
+      log.info("left the cluster cleanly");
+      io.stop();
+    });
   });
   // The controller starts once corosync has told us who we are.
-  bool started = false;
   ScopedConnection first_view = membership->on_view_changed.subscribe([&](const membership::View&) {
     if (started || !membership->connected()) return;
     started = true;

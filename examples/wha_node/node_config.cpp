@@ -162,6 +162,7 @@ std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<
     r.string("ocf_state_dir", c.ocf_state_dir);
     r.duration("startup_grace", c.startup_grace);
     r.duration("sync_timeout", c.sync_timeout);
+    r.duration("leave_timeout", c.leave_timeout);
     if (const json* f = r.child("fencing")) {
       Reader fr{*f, "/fencing", errors};
       fr.string("type", c.fencing.type);

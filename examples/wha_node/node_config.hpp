@@ -41,6 +41,9 @@ struct NodeConfig {
   std::string ocf_state_dir = "/run/resource-agents";
   std::chrono::milliseconds startup_grace{15'000};
   std::chrono::milliseconds sync_timeout{10'000};
+  /// How long SIGTERM waits for this node's resources to move away before it gives up and
+  /// stops anyway (the others then treat the node as lost and fence it).
+  std::chrono::milliseconds leave_timeout{300'000};
 };
 
 /// Reads and checks the file; on failure, nullopt and `errors` says what and where.

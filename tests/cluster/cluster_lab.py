@@ -295,9 +295,11 @@ nodelist {{
         if self.libvirt:
             subprocess.run([str(self.hosts_sh), "down"], env=self.lv_env, capture_output=True)
         procs = list(self.daemons.values()) + list(self.corosync.values())
+        daemons = set(self.daemons.values())
         for p in procs:
             if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
+                # SIGINT: a daemon stops at once (SIGTERM would first try to leave cleanly).
+                p.send_signal(signal.SIGINT if p in daemons else signal.SIGTERM)
         deadline = now() + 10
         for p in procs:
             try:

@@ -263,6 +263,40 @@ class Test:
         self.timings["corosync restarted everywhere -> all running again"] = now() - t
         log(f"after corosync restarts: {self.c.placements('n1')} ({len(starts)} starts)")
 
+    def scenario_7_clean_leave(self):
+        """n2's daemon gets SIGTERM (a reboot, an update): its resources move to the others
+        first, it says it left and exits 0, and nobody fences it. Then its corosync stops
+        too, and the node comes back."""
+        log("scenario 7: n2 leaves cleanly (SIGTERM), then comes back")
+        victim = "n2"
+        before = self.c.placements("n1")
+        t = now()
+        daemon = self.c.daemons[victim]
+        self.c.doomed.add(victim)
+        daemon.send_signal(signal.SIGTERM)
+        try:
+            code = daemon.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            raise Failure(f"wha-node on {victim} did not leave within 120 s of SIGTERM")
+        if code != 0:
+            raise Failure(f"wha-node on {victim} exited with {code} after SIGTERM")
+        if "left the cluster cleanly" not in (self.c.work / victim / "wha-node.log").read_text():
+            raise Failure(f"wha-node on {victim} exited without leaving cleanly")
+        self.timings["clean leave (SIGTERM -> exited, resources moved)"] = now() - t
+        self.c.daemons.pop(victim)
+        self.c.stop_corosync(victim)
+        self.wait_converged("every resource to run on n1 or n3",
+                            lambda p: all(victim not in nodes for nodes in p.values())
+                            and all(p.get(r) for r, nodes in before.items() if nodes), timeout=60,
+                            node="n1")
+        time.sleep(3)  # longer than the token timeout: a fence would have been decided by now
+        fenced = [p for p in self.c.events_since(t) if p[1].startswith("FENCE")]
+        if fenced:
+            raise Failure(f"a node that left cleanly was fenced: {fenced}")
+        self.c.doomed.discard(victim)
+        self.c.start_node(victim)
+        self.wait_rejoined(victim)
+
     def message_rate(self, count=2000):
         """Attribute updates sent through n2's daemon until n3's replica has the last one: the
         rate at which controllers share state over CPG (every update also makes the coordinator
@@ -317,6 +351,7 @@ class Test:
         self.scenario_4_partition()
         self.scenario_5_coordinator_killed()
         self.scenario_6_corosync_restarts()
+        self.scenario_7_clean_leave()
         self.message_rate()
         problems = check_never_twice(self.c.events_since(0))
         if problems:
