@@ -59,6 +59,23 @@ struct ResourceFailure {
 
 class Controller {
  public:
+  struct Impl;
+  /// The events the controller emits, on its strand (see Controller's threading note).
+  struct Events {
+    Event<const policy::Transition&> transition_planned;
+    Event<const policy::Action&> action_started;
+    Event<const executor::ActionResult&> action_finished;
+    Event<const ResourceFailure&> resource_failed;
+    Event<const std::string&, const model::Attributes&> node_health_changed;
+    Event<const membership::View&> membership_changed;
+    Event<> idle;
+  };
+
+ private:
+  std::unique_ptr<Events> events_;  // first: the subscriptions below refer to it
+  std::unique_ptr<Impl> impl_;
+
+ public:
   Controller(boost::asio::any_io_executor executor, model::Config config,
              std::shared_ptr<membership::Membership> membership, agents::Registry& registry,
              ControllerOptions options = {});
@@ -103,20 +120,16 @@ class Controller {
   /// The strand the controller runs on.
   [[nodiscard]] boost::asio::any_io_executor executor() const;
 
-  Event<const policy::Transition&> on_transition_planned;
-  Event<const policy::Action&> on_action_started;
-  Event<const executor::ActionResult&> on_action_finished;
-  Event<const ResourceFailure&> on_resource_failed;
+  // Subscribe-only: only the controller emits them.
+  Subscription<const policy::Transition&> on_transition_planned{events_->transition_planned};
+  Subscription<const policy::Action&> on_action_started{events_->action_started};
+  Subscription<const executor::ActionResult&> on_action_finished{events_->action_finished};
+  Subscription<const ResourceFailure&> on_resource_failed{events_->resource_failed};
   /// A node's #health-* attributes changed (through set_attribute or a health monitor).
-  Event<const std::string&, const model::Attributes&> on_node_health_changed;
-  Event<const membership::View&> on_membership_changed;
+  Subscription<const std::string&, const model::Attributes&> on_node_health_changed{events_->node_health_changed};
+  Subscription<const membership::View&> on_membership_changed{events_->membership_changed};
   /// The cluster has converged: nothing to do and nothing running.
-  Event<> on_idle;
-
-  struct Impl;
-
- private:
-  std::unique_ptr<Impl> impl_;
+  Subscription<> on_idle{events_->idle};
 };
 
 }  // namespace wholesale_ha

@@ -44,4 +44,20 @@ class Event {
   mutable boost::signals2::signal<void(Args...)> signal_;
 };
 
+/// A subscribe-only handle on an Event its owner keeps private: an embedder can listen, never
+/// emit in the owner's name.
+template <class... Args>
+class Subscription {
+ public:
+  explicit Subscription(Event<Args...>& event) : event_(event) {}
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+
+  Connection subscribe(typename Event<Args...>::Handler handler) { return event_.subscribe(std::move(handler)); }
+  [[nodiscard]] std::size_t subscriber_count() const { return event_.subscriber_count(); }
+
+ private:
+  Event<Args...>& event_;
+};
+
 }  // namespace wholesale_ha

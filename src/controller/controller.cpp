@@ -60,9 +60,9 @@ core::Settings settings_for(const ControllerOptions& o, membership::Membership& 
 
 }  // namespace
 
-Controller::Impl::Impl(Controller& owner, asio::any_io_executor executor, model::Config cfg,
+Controller::Impl::Impl(Controller::Events& e, asio::any_io_executor executor, model::Config cfg,
                        std::shared_ptr<membership::Membership> members, agents::Registry& reg, ControllerOptions opts)
-    : self(owner),
+    : events(e),
       strand(asio::make_strand(executor)),
       log(opts.logger.child("controller")),
       membership(std::move(members)),
@@ -156,13 +156,13 @@ void Controller::Impl::perform(core::Effect& effect) {
               });
             }
           },
-          [&](core::TransitionPlanned& e) { self.on_transition_planned.emit(e.transition); },
-          [&](core::ActionStarted& e) { self.on_action_started.emit(e.action); },
-          [&](core::ActionFinished& e) { self.on_action_finished.emit(e.result); },
-          [&](core::ResourceFailed& e) { self.on_resource_failed.emit(e.failure); },
-          [&](core::HealthChanged& e) { self.on_node_health_changed.emit(e.node, e.health); },
-          [&](core::MembershipChanged& e) { self.on_membership_changed.emit(e.view); },
-          [&](core::Idle&) { self.on_idle.emit(); },
+          [&](core::TransitionPlanned& e) { events.transition_planned.emit(e.transition); },
+          [&](core::ActionStarted& e) { events.action_started.emit(e.action); },
+          [&](core::ActionFinished& e) { events.action_finished.emit(e.result); },
+          [&](core::ResourceFailed& e) { events.resource_failed.emit(e.failure); },
+          [&](core::HealthChanged& e) { events.node_health_changed.emit(e.node, e.health); },
+          [&](core::MembershipChanged& e) { events.membership_changed.emit(e.view); },
+          [&](core::Idle&) { events.idle.emit(); },
           [&](core::Stopped&) {
             end_timers_and_subscriptions();
             if (stop_done) asio::post(strand, std::exchange(stop_done, nullptr));
@@ -187,7 +187,8 @@ void Controller::Impl::end_timers_and_subscriptions() {
 Controller::Controller(asio::any_io_executor executor, model::Config config,
                        std::shared_ptr<membership::Membership> membership, agents::Registry& registry,
                        ControllerOptions options)
-    : impl_(std::make_unique<Impl>(*this, std::move(executor), std::move(config), std::move(membership), registry,
+    : events_(std::make_unique<Events>()),
+      impl_(std::make_unique<Impl>(*events_, std::move(executor), std::move(config), std::move(membership), registry,
                                    std::move(options))) {}
 
 Controller::~Controller() = default;
@@ -204,7 +205,7 @@ void Controller::start() {
       if (auto i = weak.lock(); i && *i) (*i)->step_soon(core::Delivered{m});
     });
   }
-  impl.step(core::Start{impl.membership->view()});
+  impl.step(core::Start{impl.membership->view(), impl.membership->local_node()});
 }
 
 void Controller::stop(std::function<void()> done) {

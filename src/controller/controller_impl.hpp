@@ -18,7 +18,7 @@
 namespace wholesale_ha {
 
 struct Controller::Impl {
-  Impl(Controller& owner, boost::asio::any_io_executor executor, model::Config config,
+  Impl(Controller::Events& events, boost::asio::any_io_executor executor, model::Config config,
        std::shared_ptr<membership::Membership> membership, agents::Registry& registry, ControllerOptions options);
   ~Impl();
 
@@ -31,7 +31,7 @@ struct Controller::Impl {
   void perform(core::Effect& effect);
   void end_timers_and_subscriptions();
 
-  Controller& self;
+  Controller::Events& events;
   boost::asio::strand<boost::asio::any_io_executor> strand;
   Logger log;
   std::shared_ptr<membership::Membership> membership;

@@ -56,6 +56,8 @@ void Core::on(const Start& e) {
   running_ = true;
   stopping_ = false;
   started_at_ = now_.steady;
+  // A membership learns who this node is when it connects, which may be after construction.
+  if (!e.local.empty()) settings_.local = e.local;
   if (settings_.clustered) view_.quorate = false;  // what has not been seen is not a quorum that could be lost
   apply_view(e.view);
   if (settings_.clustered) {
@@ -227,6 +229,7 @@ void Core::on(const ViewChanged& e) {
 }
 
 void Core::apply_view(const membership::View& next) {
+  const bool was_quorate = view_.quorate;
   const bool lost_quorum = settings_.clustered && view_.quorate && !next.quorate;
   const bool was_coordinator = is_coordinator();
   // Back in the cluster after losing our own connection (corosync restarted): what we knew of
@@ -269,7 +272,14 @@ void Core::apply_view(const membership::View& next) {
     status.state = s;
     if (s == model::NodeState::offline) drop_node_placements(node.id);
   }
-  if (rejoined && leave_requested_) publish(protocol::Leaving{settings_.local});
+  // A leave announced where the others could not hear it (no connection, no quorum) is
+  // announced again, and the node leaves only once they have heard it: until then the
+  // coordinator may still place things here.
+  const bool regained_quorum = settings_.clustered && !was_quorate && view_.quorate;
+  if (leave_requested_ && !left_announced_ && (rejoined || regained_quorum)) {
+    leaving_.erase(settings_.local);
+    publish(protocol::Leaving{settings_.local});
+  }
 }
 
 }  // namespace wholesale_ha::core

@@ -53,6 +53,7 @@ struct Settings {
 
 struct Start {
   membership::View view;  ///< the membership's view right now
+  std::string local;      ///< this node's id, as the membership knows it now (empty: keep)
 };
 /// Stop deciding; what runs is left as it is. `Stopped` follows once nothing is in flight.
 struct Stop {};
@@ -320,7 +321,7 @@ class Core {
   // core_cluster.cpp: coordinator, op routing, sync rounds, quorum loss, clean leave
   [[nodiscard]] bool responsible_for(const std::string& resource, const std::string& node) const;
   void serve(const std::string& from, const protocol::OpRequest& request);
-  void served_done(const ForServed& s, const agents::Result& result);
+  void served_done(const ForServed& s, const agents::Result& result, executor::Operation::Kind kind);
   void answered(const protocol::OpResult& answer);
   void monitor_failed_on_member(const protocol::MonitorFailed& report);
   void begin_sync();
@@ -337,6 +338,8 @@ class Core {
   [[nodiscard]] bool quorate_enough() const;
   /// Operations run here that a report must wait for.
   [[nodiscard]] bool busy_locally() const;
+  /// The coordinator still waits for reports from members other than itself.
+  [[nodiscard]] bool others_awaited() const;
   /// Nothing may start: no quorum, or a lost node not yet fenced may still run anything.
   [[nodiscard]] std::optional<std::string> start_forbidden() const;
   void maybe_left();
@@ -385,6 +388,7 @@ class Core {
   bool left_announced_ = false;
   bool plan_wanted_ = false;
   bool replan_pending_ = false;
+  bool resync_after_run_ = false;  ///< a fence succeeded: probe again before planning
   bool is_idle_ = false;
   std::size_t probes_in_flight_ = 0;
   Millis retry_delay_{0};

@@ -25,6 +25,11 @@ bool Core::is_coordinator() const {
   return false;
 }
 
+bool Core::others_awaited() const {
+  return std::any_of(awaiting_reports_.begin(), awaiting_reports_.end(),
+                     [&](const auto& n) { return n != settings_.local; });
+}
+
 bool Core::busy_locally() const { return !served_.empty() || run_ || !quorum_stopping_.empty(); }
 
 bool Core::quorate_enough() const {
@@ -51,8 +56,18 @@ void Core::serve(const std::string& from, const protocol::OpRequest& request) {
   issue(op, ForServed{request.id, from, op.resource});
 }
 
-void Core::served_done(const ForServed& s, const agents::Result& result) {
+void Core::served_done(const ForServed& s, const agents::Result& result, Operation::Kind kind) {
   if (auto it = served_.find(s.resource); it != served_.end()) served_.erase(it);
+  // This node knows at once what it did to its own resources; the coordinator's placement
+  // message says the same later (or never, if the answer cannot reach it, and then a stop
+  // without quorum must not stop again what is already stopped).
+  if (result.ok()) {
+    if (kind == Operation::Kind::start || kind == Operation::Kind::migrate_from) {
+      set_placement(s.resource, settings_.local, model::ResourceState::started);
+    } else if (kind == Operation::Kind::stop || kind == Operation::Kind::migrate_to) {
+      remove_placement(s.resource, settings_.local);
+    }
+  }
   publish(protocol::OpResult{s.request, s.coordinator, result});
   if (!quorate_enough()) stop_without_quorum();
   flush_reports();
@@ -61,6 +76,7 @@ void Core::served_done(const ForServed& s, const agents::Result& result) {
 
 void Core::flush_reports() {
   if (busy_locally() || reports_waiting_.empty()) return;
+  if (is_coordinator() && others_awaited()) return;
   // Only the current coordinator's latest request is still worth answering.
   const auto waiting = std::exchange(reports_waiting_, {});
   for (auto it = waiting.rbegin(); it != waiting.rend(); ++it) {
@@ -120,6 +136,13 @@ void Core::report_local(std::uint64_t round, const std::string& coordinator) {
     publish(protocol::SyncBusy{round, settings_.local});
     return;
   }
+  // The coordinator probes what it drives (runs-anywhere) last, once every other member has
+  // reported: an earlier coordinator still finishing an operation on one of them would
+  // otherwise change it after the probe, unseen.
+  if (coordinator == settings_.local && others_awaited()) {
+    reports_waiting_.emplace_back(round, coordinator);
+    return;
+  }
   const auto report = next_id_++;
   auto& build = reports_[report];
   build.round = round;
@@ -173,24 +196,21 @@ void Core::send_report(std::uint64_t report) {
   for (const auto& [node, status] : state_.nodes) {
     if (status.state == model::NodeState::offline) m.departed.push_back(node);
   }
-  for (const auto& f : state_.failcounts) {
-    if (f.node == settings_.local) m.failcounts.push_back({f.resource, f.count, f.last_failure});
-  }
+  for (const auto& f : state_.failcounts) m.failcounts.push_back({f.resource, f.node, f.count, f.last_failure});
   publish(std::move(m));
 }
 
 void Core::report_received(const protocol::NodeReport& report) {
-  // A report answers one coordinator's round; one meant for a coordinator that has since
-  // changed would describe what that one drives (or not) and is not the truth now.
-  if (report.coordinator != view_.coordinator) return;
   // The report is the truth about what that node runs itself (and, from the coordinator,
   // about what it drives on the online nodes): it replaces what the replica had. What ran on
   // a lost node stays known until that node is fenced, or it would be started elsewhere first.
   // A runs-anywhere instance known as failed (or as "may be active there") stays until it is
   // stopped: an operation of an earlier coordinator may still be bringing it there.
+  // Only a coordinator reporting to itself probed what it drives.
+  const bool drives = report.node == report.coordinator;
   std::erase_if(state_.resources, [&](const auto& p) {
     if (!runs_anywhere(p.resource)) return p.node == report.node;
-    return report.node == view_.coordinator && state_.nodes[p.node].state == model::NodeState::online &&
+    return drives && state_.nodes[p.node].state == model::NodeState::online &&
            p.state != model::ResourceState::failed;
   });
   for (const auto& p : report.placements) {
@@ -220,12 +240,15 @@ void Core::report_received(const protocol::NodeReport& report) {
   for (const auto& [name, value] : report.attributes) attributes.try_emplace(name, value);
   for (const auto& f : report.failcounts) {
     const bool known = std::any_of(state_.failcounts.begin(), state_.failcounts.end(),
-                                   [&](const auto& c) { return c.resource == f.resource && c.node == report.node; });
-    if (!known) state_.failcounts.push_back({f.resource, report.node, f.count, f.last_failure});
+                                   [&](const auto& c) { return c.resource == f.resource && c.node == f.node; });
+    if (!known) state_.failcounts.push_back({f.resource, f.node, f.count, f.last_failure});
   }
   sync_monitors();
-  if (!is_coordinator() || report.round != sync_round_) return;
+  // A report answers one coordinator's round: one meant for an earlier coordinator does not
+  // complete this one's.
+  if (!is_coordinator() || report.coordinator != settings_.local || report.round != sync_round_) return;
   awaiting_reports_.erase(report.node);
+  if (!others_awaited()) flush_reports();
   if (!awaiting_reports_.empty() || synced_) return;
   // Everyone present has reported; right after start also wait for absent configured nodes.
   if (waiting_for_first_join()) return;

@@ -56,7 +56,7 @@ void Core::op_done(std::uint64_t id, agents::Result result) {
         } else if constexpr (std::is_same_v<P, ForReport>) {
           report_probe_done(p, result);
         } else if constexpr (std::is_same_v<P, ForServed>) {
-          served_done(p, result);
+          served_done(p, result, pending.op.kind);
         } else if constexpr (std::is_same_v<P, ForOrphanStop>) {
           if (result.ok() || result.status == Status::not_configured) {
             record_placement(p.resource, p.node, std::nullopt);

@@ -189,7 +189,8 @@ void Core::transition_over() {
     notify(Stopped{});
     return;
   }
-  const bool aborted_for_news = std::exchange(replan_pending_, false);
+  if (std::exchange(resync_after_run_, false) && is_coordinator()) begin_sync();
+  const bool aborted_for_news = std::exchange(replan_pending_, false) || !synced_;
   if (complete || aborted_for_news) {
     retry_delay_ = Millis{0};
     plan_wanted_ = true;
@@ -216,6 +217,13 @@ void Core::action_finished(const executor::ActionResult& r) {
         state_.nodes[a.node].state = model::NodeState::offline;
         drop_node_placements(a.node);
         publish(protocol::Fenced{a.node});
+        // What was probed before the fence may have changed since: an operation the fenced
+        // node drove (a migration, as coordinator) could have ended in between. Ask again
+        // before anything starts.
+        if (settings_.clustered && run_) {
+          resync_after_run_ = true;
+          run_->dispatch.abort();
+        }
       } else {
         log_.error("FENCING {} FAILED: {}. Its resources are NOT recovered until it is fenced or confirmed down.",
                    a.node, r.result.reason);

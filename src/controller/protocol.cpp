@@ -226,6 +226,7 @@ Decoded decode_node_report(Fields& f, const json& body, const model::Config& con
       Fields item(c, config);
       NodeReport::Failcount fc;
       fc.resource = item.resource("resource");
+      fc.node = item.node("node");
       fc.count = static_cast<std::int32_t>(item.integer("count", 0, model::kInfinity));
       fc.last_failure = item.integer("last_failure", 0, kMaxTimestamp);
       if (!item.ok()) return {std::nullopt, "failcounts: " + item.error()};
@@ -390,7 +391,8 @@ json encode_body(const Message& message) {
             };
             json failcounts = json::array();
             for (const auto& f : m.failcounts) {
-              failcounts.push_back({{"resource", f.resource}, {"count", f.count}, {"last_failure", f.last_failure}});
+              failcounts.push_back(
+                  {{"resource", f.resource}, {"node", f.node}, {"count", f.count}, {"last_failure", f.last_failure}});
             }
             return {{"round", m.round},
                     {"coordinator", m.coordinator},

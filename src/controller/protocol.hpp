@@ -82,6 +82,7 @@ struct SyncBusy {
 struct NodeReport {
   struct Failcount {
     std::string resource;
+    std::string node;  ///< where it failed: the reporter passes on what it knows of others too
     std::int32_t count = 0;
     model::Timestamp last_failure = 0;
   };

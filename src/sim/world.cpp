@@ -77,7 +77,10 @@ struct Boot {
 struct CorosyncBack {
   std::size_t host;
 };
-using What = std::variant<ToCore, Deliver, Settle, FaultAt, OpComplete, FenceComplete, Boot, CorosyncBack>;
+/// The faults are over: what is still broken is repaired (an operator, a watchdog), so that
+/// convergence can be judged.
+struct Repair {};
+using What = std::variant<ToCore, Deliver, Settle, FaultAt, OpComplete, FenceComplete, Boot, CorosyncBack, Repair>;
 
 struct Scheduled {
   Millis at;
@@ -106,6 +109,9 @@ class World {
   Outcome run() {
     for (std::size_t i = 0; i < hosts_.size(); ++i) boot(i);
     for (std::size_t i = 0; i < scenario_.faults.size(); ++i) at(scenario_.faults[i].at, FaultAt{i});
+    Millis last_fault{0};
+    for (const auto& f : scenario_.faults) last_fault = std::max(last_fault, f.at + f.duration);
+    at(std::max(scenario_.duration, last_fault), Repair{});
     const Millis end = scenario_.duration + scenario_.settle;
     while (!queue_.empty() && outcome_.violations.empty()) {
       if (queue_.top().at > end) break;
@@ -336,6 +342,7 @@ class World {
     if (auto key = std::pair{op.resource, std::string(fault_op(op.kind))}; !key.second.empty()) {
       if (auto it = hang_next_.find(key); it != hang_next_.end()) {
         hang_next_.erase(it);
+        last_ok_[{op.resource, op.node}].clear();  // its outcome is unknown: what follows is a retry
         return;  // never answers: the core's deadline decides
       }
       if (auto it = fail_next_.find(key); it != fail_next_.end()) {
@@ -451,6 +458,21 @@ class World {
     booting_.erase(b.host);
     if (hosts_[b.host].powered && hosts_[b.host].daemon) return;
     boot(b.host);
+  }
+
+  void handle(Repair&) {
+    for (auto& host : hosts_) host.group = 0;
+    for (std::size_t h = 0; h < hosts_.size(); ++h) {
+      Host& host = hosts_[h];
+      if (!host.powered && !booting_.contains(h)) {
+        boot(h);
+      } else if (host.powered && !host.daemon && !host.left_cleanly) {
+        start_daemon(h);
+      } else if (host.powered && !host.corosync) {
+        host.corosync = true;
+      }
+    }
+    membership_changed(options_.token_timeout);
   }
 
   void handle(CorosyncBack& b) {

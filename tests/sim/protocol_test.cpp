@@ -32,7 +32,7 @@ TEST(Protocol, EveryMessageRoundTrips) {
       OpResult{7, "n1", {agents::Status::timed_out, "slow", std::chrono::milliseconds{9}}},
       SyncRequest{4},
       SyncBusy{4, "n2"},
-      NodeReport{4, "n1", "n2", {{r, "n2", model::ResourceState::failed}}, {{r, "n3", model::ResourceState::started}}, {"n3"}, {{"#health-disk", "green"}}, {{r, 2, 5}}},
+      NodeReport{4, "n1", "n2", {{r, "n2", model::ResourceState::failed}}, {{r, "n3", model::ResourceState::started}}, {"n3"}, {{"#health-disk", "green"}}, {{r, "n3", 2, 5}}},
       Leaving{"n2"},
       Left{"n2"},
   };
