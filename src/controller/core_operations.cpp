@@ -66,6 +66,9 @@ void Core::op_done(std::uint64_t id, agents::Result result) {
         } else if constexpr (std::is_same_v<P, ForQuorumStop>) {
           quorum_stopping_.erase(p.resource);
           if (result.ok()) {
+            // Known here at once: without quorum the news may not get out, and the replica
+            // must not have it stopped a second time.
+            remove_placement(p.resource, settings_.local);
             record_placement(p.resource, settings_.local, std::nullopt);
           } else {
             log_.error("could not stop {} after losing quorum: {}", p.resource, result.reason);
