@@ -5,6 +5,7 @@
 #   corpus_dir  small seeds kept in the tree (tests/fuzz/corpus/<name>); may not exist yet.
 #   SEEDS       existing files (test data, examples) used as seeds too: linked, not copied.
 #   DICT        a libFuzzer dictionary (tests/fuzz/dict/*.dict).
+# Inputs in tests/fuzz/regressions/<name>/ become the test fuzz.<name>.regressions.
 # New inputs libFuzzer finds go to the build tree, crashes to build/fuzz/artifacts/<name>/,
 # so a run never writes into the source tree.
 function(wholesale_ha_add_fuzzer name source corpus_dir)
@@ -47,4 +48,10 @@ exec \"$<TARGET_FILE:${target}>\" -max_total_time=\"$seconds\" -timeout=10 -prin
 " FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
   add_test(NAME fuzz.${name} COMMAND sh "${CMAKE_CURRENT_BINARY_DIR}/run-${name}.sh" 20)
   set_tests_properties(fuzz.${name} PROPERTIES TIMEOUT 120 LABELS fuzz)
+  # Inputs that once crashed it: each runs once, no fuzzing (-runs=0 still runs the corpus).
+  set(regressions "${CMAKE_CURRENT_SOURCE_DIR}/regressions/${name}")
+  if(IS_DIRECTORY "${regressions}")
+    add_test(NAME fuzz.${name}.regressions COMMAND ${target} -runs=0 "${regressions}")
+    set_tests_properties(fuzz.${name}.regressions PROPERTIES TIMEOUT 60 LABELS fuzz)
+  endif()
 endfunction()
