@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::check_diagnostics(imported.diagnostics);
   if (!imported.ok()) return 0;
 
-  const std::string dumped = model::to_json(*imported.value).dump();  // throws on bad UTF-8
+  const std::string dumped = fuzz::dump(model::to_json(*imported.value));
   const auto reparsed = model::parse_cluster(dumped);
   fuzz::check(reparsed.ok(), "an imported cluster fails parse_cluster validation", dumped);
   return 0;

@@ -28,10 +28,21 @@ inline void check(bool ok, std::string_view what, std::string_view detail = {}) 
 }
 
 // Outside text must be valid UTF-8 once parsed (docs/architecture.md, boundaries).
-// WHA_FUZZ_IGNORE_UTF8=1 skips this one check, to fuzz past that known bug class.
-inline void check_utf8(std::string_view text, std::string_view where) {
+// WHA_FUZZ_IGNORE_UTF8=1 skips these checks, to fuzz past that bug class while it is open.
+inline bool utf8_ignored() {
   static const bool ignored = std::getenv("WHA_FUZZ_IGNORE_UTF8") != nullptr;
-  if (!ignored && !is_valid_utf8(text)) fail("text is not valid UTF-8", where);
+  return ignored;
+}
+
+inline void check_utf8(std::string_view text, std::string_view where) {
+  if (!utf8_ignored() && !is_valid_utf8(text)) fail("text is not valid UTF-8", where);
+}
+
+// nlohmann::json::dump, which throws type_error.316 on invalid UTF-8 unless it is ignored.
+template <class Json>
+std::string dump(const Json& json) {
+  return json.dump(-1, ' ', false,
+                   utf8_ignored() ? Json::error_handler_t::replace : Json::error_handler_t::strict);
 }
 
 inline void check_diagnostics(const std::vector<model::Diagnostic>& diagnostics) {
