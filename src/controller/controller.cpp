@@ -125,8 +125,9 @@ void Controller::Impl::perform(core::Effect& effect) {
       Overloaded{
           [&](core::Broadcast& b) {
             if (auto ec = membership->broadcast(b.type, b.body)) {
-              asio::post(strand, [weak = std::weak_ptr<Impl*>(alive), type = b.type, why = ec.message()] {
-                if (auto impl = weak.lock(); impl && *impl) (*impl)->step(core::SendFailed{type, why});
+              asio::post(strand, [weak = std::weak_ptr<Impl*>(alive), type = b.type, why = ec.message(),
+                                  body = std::move(b.body)] {
+                if (auto impl = weak.lock(); impl && *impl) (*impl)->step(core::SendFailed{type, why, body});
               });
             }
           },

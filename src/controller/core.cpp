@@ -150,6 +150,12 @@ void Core::on(const SendFailed& e) {
   // It will not come back: do not wait for it before planning, nor to act on it.
   if (unconfirmed_ > 0) --unconfirmed_;
   fail_intents("could not tell the cluster: " + e.why);
+  // What this node saw its own operations do is still true here; the others learn it from
+  // its next report.
+  if (e.type == "placement" || e.type == "failure" || e.type == "fenced") {
+    auto decoded = protocol::decode(e.type, e.body, *config_);
+    if (decoded.message) apply(settings_.local, std::move(*decoded.message));
+  }
   if (unconfirmed_ == 0 && running_ && !stopping_) plan_wanted_ = true;
 }
 

@@ -82,6 +82,7 @@ struct AgentNotice {
 struct SendFailed {
   std::string type;
   std::string why;
+  nlohmann::json body;  ///< what could not be sent
 };
 using Event = std::variant<Start, Stop, Leave, ViewChanged, Delivered, OpDone, TimerFired, AgentNotice, SendFailed>;
 
@@ -378,6 +379,7 @@ class Core {
   std::set<std::string> acting_;
   std::multiset<std::string> served_;
   std::set<std::string> quorum_stopping_;
+  bool quorum_stop_pending_ = false;  ///< stopping without quorum waits for our own news
   std::vector<std::pair<std::uint64_t, std::string>> reports_waiting_;  ///< (round, coordinator)
   std::map<std::uint64_t, ReportBuild> reports_;
   std::set<std::string> seen_online_;

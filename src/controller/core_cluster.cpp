@@ -274,6 +274,13 @@ void Core::quorum_lost_locally() {
 }
 
 void Core::stop_without_quorum() {
+  // The replica must first catch up with what this node itself changed (a stop that just
+  // ended), or that would be stopped again.
+  if (unconfirmed_ > 0) {
+    quorum_stop_pending_ = true;
+    return;
+  }
+  quorum_stop_pending_ = false;
   // Guests on this node's hypervisor too, although the coordinator drives them: the majority
   // may recover them once this node is fenced or its self-fence deadline has passed. One
   // operation at a time per resource: what is busy is stopped when its operation ends.

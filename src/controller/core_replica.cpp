@@ -30,9 +30,9 @@ void Core::publish(protocol::Message message) {
 void Core::on(const Delivered& e) {
   const auto& m = e.message;
   if (!running_) return;
-  if (m.from == settings_.local && changes_state(m.type) && unconfirmed_ > 0 && --unconfirmed_ == 0) {
-    plan_wanted_ = !stopping_;
-  }
+  const bool caught_up =
+      m.from == settings_.local && changes_state(m.type) && unconfirmed_ > 0 && --unconfirmed_ == 0;
+  if (caught_up) plan_wanted_ = !stopping_;
   auto decoded = protocol::decode(m.type, m.body, *config_);
   if (!decoded.message) {
     log_.warn("rejected a \"{}\" message from {}: {}", valid_utf8(m.type), valid_utf8(m.from), decoded.error);
@@ -44,6 +44,7 @@ void Core::on(const Delivered& e) {
   const auto key = own_intent ? std::pair{intent->resource, intent->node} : std::pair<std::string, std::string>{};
   apply(m.from, std::move(*decoded.message));
   if (own_intent) intent_recorded(key.first, key.second);
+  if (caught_up && quorum_stop_pending_ && !quorate_enough()) stop_without_quorum();
 }
 
 void Core::apply(const std::string& from, protocol::Message message) {

@@ -232,7 +232,8 @@ class World {
 
   void broadcast(std::size_t h, core::Broadcast b) {
     if (!hosts_[h].member()) {  // not connected: corosync refuses at once
-      return after(0ms, ToCore{h, hosts_[h].incarnation, core::SendFailed{b.type, "not connected to corosync"}});
+      return after(0ms, ToCore{h, hosts_[h].incarnation,
+                               core::SendFailed{b.type, "not connected to corosync", std::move(b.body)}});
     }
     const auto id = next_message_++;
     messages_.emplace(id, Message{h, std::move(b.type), std::move(b.body)});
@@ -280,13 +281,18 @@ class World {
     for (std::size_t h = 0; h < hosts_.size(); ++h) {
       const Host& host = hosts_[h];
       if (!host.powered || !host.daemon || host.corosync) continue;
-      membership::View alone;
-      alone.id = ++view_id_;
-      alone.quorate = false;
-      for (const auto& n : hosts_) alone.nodes.push_back({n.id, model::NodeState::unclean});
-      give_view(h, alone);
+      give_view(h, alone_view());
     }
     track_lost(in_quorate);
+  }
+
+  /// What a daemon cut off from corosync sees: nobody, itself included.
+  membership::View alone_view() {
+    membership::View alone;
+    alone.id = ++view_id_;
+    alone.quorate = false;
+    for (const auto& n : hosts_) alone.nodes.push_back({n.id, model::NodeState::unclean});
+    return alone;
   }
 
   void give_view(std::size_t h, membership::View v) {
@@ -520,6 +526,7 @@ class World {
       case Fault::Kind::corosync_restart:
         if (!hosts_[h].corosync || !hosts_[h].powered) return;
         hosts_[h].corosync = false;
+        give_view(h, alone_view());  // the daemon's own connection breaks at once
         membership_changed(options_.token_timeout);
         after(std::max(fault.duration, 1ms), CorosyncBack{h});
         return;
