@@ -258,6 +258,7 @@ class World {
   void membership_changed(Millis delay) { after(delay, Settle{}); }
 
   void handle(Settle&) {
+    const bool force = std::exchange(ring_reformed_, false);
     std::map<int, std::vector<std::size_t>> groups;
     for (std::size_t h = 0; h < hosts_.size(); ++h) {
       if (hosts_[h].member()) groups[hosts_[h].group].push_back(h);
@@ -275,7 +276,7 @@ class World {
         v.coordinator = hosts_[members.front()].id;
         in_quorate.insert(members.begin(), members.end());
       }
-      for (std::size_t h : members) give_view(h, v);
+      for (std::size_t h : members) give_view(h, v, force);
     }
     // A daemon cut off from corosync sees nobody, itself included.
     for (std::size_t h = 0; h < hosts_.size(); ++h) {
@@ -295,9 +296,9 @@ class World {
     return alone;
   }
 
-  void give_view(std::size_t h, membership::View v) {
+  void give_view(std::size_t h, membership::View v, bool force = false) {
     Host& host = hosts_[h];
-    if (host.view && host.view->nodes == v.nodes && host.view->quorate == v.quorate &&
+    if (!force && host.view && host.view->nodes == v.nodes && host.view->quorate == v.quorate &&
         host.view->coordinator == v.coordinator) {
       return;
     }
@@ -483,6 +484,7 @@ class World {
 
   void handle(CorosyncBack& b) {
     hosts_[b.host].corosync = true;
+    ring_reformed_ = true;  // a restarted corosync joins a new ring: every member sees a new view
     membership_changed(options_.token_timeout / 4);
   }
 
@@ -693,6 +695,7 @@ class World {
   std::map<std::uint64_t, Message> messages_;
   std::uint64_t next_message_ = 1;
   std::uint64_t view_id_ = 0;
+  bool ring_reformed_ = false;
   std::set<std::pair<std::string, std::string>> fail_next_, hang_next_;
   std::set<std::string> fence_fails_;
   std::set<std::size_t> booting_;
