@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   app.add_option("--max-nodes", shape.max_nodes)->capture_default_str();
   app.add_option("--min-resources", shape.min_resources)->capture_default_str();
   app.add_option("--max-resources", shape.max_resources)->capture_default_str();
+  app.add_option("--min-faults", shape.min_faults)->capture_default_str();
   app.add_option("--max-faults", shape.max_faults)->capture_default_str();
   app.add_option("--minutes", minutes, "virtual minutes with faults, before 10 to settle")->capture_default_str();
   app.add_flag("--trace", trace, "print every core's log lines with virtual time");

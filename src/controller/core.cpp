@@ -10,9 +10,22 @@
 namespace wholesale_ha::core {
 
 Core::Core(Settings settings, model::Config config, Logger logger)
-    : settings_(std::move(settings)),
-      log_(std::move(logger)),
-      config_(std::make_shared<const model::Config>(std::move(config))) {}
+    : settings_(std::move(settings)), log_(std::move(logger)) {
+  set_config(std::make_shared<const model::Config>(std::move(config)));
+}
+
+void Core::set_config(std::shared_ptr<const model::Config> config) {
+  config_ = std::move(config);
+  resource_index_.clear();
+  resource_index_.reserve(config_->resources.size());
+  for (const auto& r : config_->resources) resource_index_.emplace(r.id, &r);
+  known_.emplace(*config_);
+}
+
+const model::Resource* Core::find_resource(const std::string& id) const {
+  auto it = resource_index_.find(id);
+  return it == resource_index_.end() ? nullptr : it->second;
+}
 
 Effects Core::step(const Event& event, Now now) {
   Effects out;
@@ -153,7 +166,7 @@ void Core::on(const SendFailed& e) {
   // What this node saw its own operations do is still true here; the others learn it from
   // its next report.
   if (e.type == "placement" || e.type == "failure" || e.type == "fenced") {
-    auto decoded = protocol::decode(e.type, e.body, *config_);
+    auto decoded = protocol::decode(e.type, e.body, *known_);
     if (decoded.message) apply(settings_.local, std::move(*decoded.message));
   }
   if (unconfirmed_ == 0 && running_ && !stopping_) plan_wanted_ = true;

@@ -13,6 +13,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -299,6 +301,8 @@ class Core {
   void operation_failed(const std::string& resource, const std::string& node, const std::string& operation,
                         const agents::Result& result, model::OnFail on_fail, bool fatal);
   void sync_monitors();
+  /// sync_monitors() for one instance whose placement changed.
+  void sync_monitor(const std::string& resource, const std::string& node);
   void arm_monitor(const std::string& resource, const std::string& node);
   void run_monitor(const std::string& resource, const std::string& node, std::uint64_t generation);
   void monitor_done(const ForMonitor& m, const agents::Result& result);
@@ -348,9 +352,16 @@ class Core {
   // core_commands.cpp
   std::vector<model::Diagnostic> adopt(model::Config next);
 
+  /// The configuration's resource by id, through an index (a cluster of thousands looks one up
+  /// for every operation); rebuilt whenever the configuration changes.
+  [[nodiscard]] const model::Resource* find_resource(const std::string& id) const;
+  void set_config(std::shared_ptr<const model::Config> config);
+
   Settings settings_;
   Logger log_;
   std::shared_ptr<const model::Config> config_;
+  std::unordered_map<std::string_view, const model::Resource*> resource_index_;
+  std::optional<protocol::Known> known_;  ///< names in config_, for decoding messages
   model::ClusterState state_;
   membership::View view_;
   Now now_;

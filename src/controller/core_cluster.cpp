@@ -37,7 +37,7 @@ bool Core::quorate_enough() const {
 }
 
 bool Core::runs_anywhere(const std::string& resource) const {
-  const model::Resource* r = config_->find_resource(resource);
+  const model::Resource* r = find_resource(resource);
   return r != nullptr && settings_.anywhere_backends.contains(r->backend);
 }
 
@@ -50,6 +50,12 @@ bool Core::responsible_for(const std::string& resource, const std::string& node)
 
 void Core::serve(const std::string& from, const protocol::OpRequest& request) {
   if (request.to != settings_.local || !running_) return;
+  // The request may have been sent before this node lost quorum: it starts nothing then.
+  const bool starts = request.op.kind == Operation::Kind::start || request.op.kind == Operation::Kind::migrate_to;
+  if (starts && !quorate_enough()) {
+    publish(protocol::OpResult{request.id, from, {agents::Status::cancelled, settings_.local + " has no quorum"}});
+    return;
+  }
   served_.insert(request.op.resource);
   Operation op = request.op;
   op.node = settings_.local;
@@ -92,7 +98,7 @@ void Core::answered(const protocol::OpResult& answer) {
 }
 
 void Core::monitor_failed_on_member(const protocol::MonitorFailed& report) {
-  const model::Resource* r = config_->find_resource(report.resource);
+  const model::Resource* r = find_resource(report.resource);
   const model::ResourcePlacement* p = placement(report.resource, report.node);
   // Already handled (a repeat), or an action of ours explains it: the member's monitor runs
   // again after its interval if the resource really is broken.
@@ -161,7 +167,7 @@ void Core::report_local(std::uint64_t round, const std::string& coordinator) {
   build.pending = work.size();
   if (work.empty()) return send_report(report);
   for (const auto& [resource, node] : work) {
-    const model::Resource* r = config_->find_resource(resource);
+    const model::Resource* r = find_resource(resource);
     issue({Operation::Kind::monitor, resource, node, {}, executor::monitor_timeout(*r)},
           ForReport{report, resource, node});
   }
@@ -291,7 +297,7 @@ void Core::stop_without_quorum() {
     }
   }
   for (const auto& resource : mine) {
-    const model::Resource* r = config_->find_resource(resource);
+    const model::Resource* r = find_resource(resource);
     if (r == nullptr) continue;
     quorum_stopping_.insert(resource);
     monitors_.erase({resource, settings_.local});

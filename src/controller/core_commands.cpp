@@ -25,7 +25,7 @@ Diagnostics Core::command(const Command& command, Now now, Effects& out) {
         if constexpr (std::is_same_v<C, Reload>) {
           return adopt(c.config);
         } else if constexpr (std::is_same_v<C, Move>) {
-          if (config_->find_resource(c.resource) == nullptr) {
+          if (find_resource(c.resource) == nullptr) {
             return error(fmt::format("move: unknown resource \"{}\"", c.resource));
           }
           if (!c.node.empty() && config_->find_node(c.node) == nullptr) {
@@ -54,7 +54,7 @@ Diagnostics Core::command(const Command& command, Now now, Effects& out) {
           it->meta.target_role = c.role;
           return adopt(std::move(next));
         } else if constexpr (std::is_same_v<C, ClearFailcount>) {
-          if (config_->find_resource(c.resource) == nullptr) {
+          if (find_resource(c.resource) == nullptr) {
             return error(fmt::format("clear_failcount: unknown resource \"{}\"", c.resource));
           }
           publish(protocol::FailuresCleared{c.resource, c.node});

@@ -129,8 +129,19 @@ void Core::sync_monitors() {
   }
 }
 
+void Core::sync_monitor(const std::string& resource, const std::string& node) {
+  if (!running_ || stopping_) return;
+  const auto* p = placement(resource, node);
+  const bool wanted = p != nullptr && p->state == model::ResourceState::started && responsible_for(resource, node);
+  if (!wanted) {
+    monitors_.erase({resource, node});
+  } else if (!monitors_.contains({resource, node})) {
+    arm_monitor(resource, node);
+  }
+}
+
 void Core::arm_monitor(const std::string& resource, const std::string& node) {
-  const model::Resource* r = config_->find_resource(resource);
+  const model::Resource* r = find_resource(resource);
   if (r == nullptr || !running_ || stopping_) return;
   auto [it, created] = monitors_.try_emplace({resource, node});
   if (created) notify(Watch{resource, node});  // backends with their own failure events
@@ -141,7 +152,7 @@ void Core::arm_monitor(const std::string& resource, const std::string& node) {
 void Core::run_monitor(const std::string& resource, const std::string& node, std::uint64_t generation) {
   auto it = monitors_.find({resource, node});
   if (it == monitors_.end() || it->second.generation != generation) return;  // stale
-  const model::Resource* r = config_->find_resource(resource);
+  const model::Resource* r = find_resource(resource);
   if (r == nullptr) return;
   if (busy_with(resource)) return arm_monitor(resource, node);  // an action decides now
   // A new generation: a second trigger (timer and backend event) while this one runs is stale.
@@ -151,14 +162,14 @@ void Core::run_monitor(const std::string& resource, const std::string& node, std
 }
 
 void Core::monitor_done(const ForMonitor& m, const agents::Result& result) {
+  // A monitor exists only while its instance is started (a placement that ends or fails
+  // removes it), so a current generation means it still is.
   auto current = monitors_.find({m.resource, m.node});
   if (current == monitors_.end() || current->second.generation != m.generation) return;
-  const auto* p = placement(m.resource, m.node);
-  if (p == nullptr || p->state != model::ResourceState::started) return;
   if (result.ok() || result.status == Status::degraded || busy_with(m.resource)) {
     return arm_monitor(m.resource, m.node);
   }
-  const model::Resource* def = config_->find_resource(m.resource);
+  const model::Resource* def = find_resource(m.resource);
   const auto on_fail = def ? def->operations.monitor.on_fail.value_or(model::OnFail::restart) : model::OnFail::restart;
   if (on_fail == model::OnFail::ignore) return arm_monitor(m.resource, m.node);
   // In a cluster the coordinator judges: only it knows whether one of its actions (a migration
@@ -175,7 +186,7 @@ void Core::monitor_done(const ForMonitor& m, const agents::Result& result) {
 // --- probes --------------------------------------------------------------------------------------
 
 void Core::probe(const std::string& resource, const std::string& node) {
-  const model::Resource* r = config_->find_resource(resource);
+  const model::Resource* r = find_resource(resource);
   if (r == nullptr) return;
   ++probes_in_flight_;
   issue({Operation::Kind::monitor, resource, node, {}, executor::monitor_timeout(*r)}, ForProbe{resource, node});
@@ -213,7 +224,7 @@ void Core::probe_all() {
 void Core::stop_orphans() {
   std::vector<std::pair<std::string, std::string>> orphans;
   for (const auto& p : state_.resources) {
-    if (config_->find_resource(p.resource) == nullptr) orphans.push_back({p.resource, p.node});
+    if (find_resource(p.resource) == nullptr) orphans.push_back({p.resource, p.node});
   }
   for (const auto& [resource, node] : orphans) {
     monitors_.erase({resource, node});

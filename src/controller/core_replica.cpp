@@ -33,7 +33,7 @@ void Core::on(const Delivered& e) {
   const bool caught_up =
       m.from == settings_.local && changes_state(m.type) && unconfirmed_ > 0 && --unconfirmed_ == 0;
   if (caught_up) plan_wanted_ = !stopping_;
-  auto decoded = protocol::decode(m.type, m.body, *config_);
+  auto decoded = protocol::decode(m.type, m.body, *known_);
   if (!decoded.message) {
     log_.warn("rejected a \"{}\" message from {}: {}", valid_utf8(m.type), valid_utf8(m.from), decoded.error);
     return;
@@ -62,7 +62,7 @@ void Core::apply(const std::string& from, protocol::Message message) {
             set_placement(m.resource, m.node, *m.state);
             if (*m.state != model::ResourceState::started) monitors_.erase({m.resource, m.node});
           }
-          placements_changed = true;
+          sync_monitor(m.resource, m.node);
         } else if constexpr (std::is_same_v<M, Failure>) {
           auto it = std::find_if(state_.failcounts.begin(), state_.failcounts.end(),
                                  [&](const auto& f) { return f.resource == m.resource && f.node == m.node; });
@@ -93,8 +93,8 @@ void Core::apply(const std::string& from, protocol::Message message) {
           drop_node_placements(m.node);
           placements_changed = true;
         } else if constexpr (std::is_same_v<M, ConfigChange>) {
-          config_ = std::make_shared<const model::Config>(std::move(m.config));
-          std::erase_if(state_.failcounts, [&](const auto& f) { return config_->find_resource(f.resource) == nullptr; });
+          set_config(std::make_shared<const model::Config>(std::move(m.config)));
+          std::erase_if(state_.failcounts, [&](const auto& f) { return find_resource(f.resource) == nullptr; });
           stop_orphans();
           placements_changed = true;
         } else if constexpr (std::is_same_v<M, MonitorFailed>) {

@@ -13,7 +13,7 @@ using executor::Operation;
 using policy::ActionKind;
 
 Millis Core::timeout_for(const std::string& resource, ActionKind kind) const {
-  const model::Resource* r = config_->find_resource(resource);
+  const model::Resource* r = find_resource(resource);
   return r ? executor::operation_timeout(*r, kind) : Millis{20'000};
 }
 
@@ -47,7 +47,7 @@ void Core::dispatch_action(std::size_t id) {
   const policy::Action a = run_->transition.actions[id];
   log_.info("{} ({})", policy::describe(a), a.reason.text);
   notify(ActionStarted{a});
-  if (a.kind != ActionKind::fence && config_->find_resource(a.resource) == nullptr) {
+  if (a.kind != ActionKind::fence && find_resource(a.resource) == nullptr) {
     return fail_action_now(id, fmt::format("{} is not in the configuration", a.resource), Status::not_configured);
   }
   if (a.kind == ActionKind::start || a.kind == ActionKind::migrate) {
@@ -207,7 +207,7 @@ void Core::action_finished(const executor::ActionResult& r) {
   notify(ActionFinished{r});
   if (r.skipped) return;
   const auto& a = r.action;
-  const model::Resource* resource = a.resource.empty() ? nullptr : config_->find_resource(a.resource);
+  const model::Resource* resource = a.resource.empty() ? nullptr : find_resource(a.resource);
   switch (a.kind) {
     case ActionKind::fence:
       if (r.result.ok()) {

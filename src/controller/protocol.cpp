@@ -29,7 +29,7 @@ json encode_result(const agents::Result& r) {
 /// Reads one message's fields; the first problem is kept and every later read returns a default.
 class Fields {
  public:
-  Fields(const json& body, const model::Config& config) : body_(body), config_(config) {
+  Fields(const json& body, const Known& known) : body_(body), known_(known) {
     if (!body.is_object()) error_ = "the body is not an object";
   }
 
@@ -66,7 +66,7 @@ class Fields {
 
   std::string known(const char* key, std::string id, bool is_node) {
     if (!ok()) return id;
-    const bool found = is_node ? config_.find_node(id) != nullptr : config_.find_resource(id) != nullptr;
+    const bool found = is_node ? known_.node(id) : known_.resource(id);
     if (!found) fail(fmt::format("\"{}\" names an unknown {} \"{}\"", key, is_node ? "node" : "resource", id));
     return id;
   }
@@ -136,7 +136,7 @@ class Fields {
   }
 
   const json& body_;
-  const model::Config& config_;
+  const Known& known_;
   std::string error_;
 };
 
@@ -181,7 +181,7 @@ Decoded decode_op_request(Fields& f) {
   return {std::move(m), {}};
 }
 
-Decoded decode_node_report(Fields& f, const json& body, const model::Config& config) {
+Decoded decode_node_report(Fields& f, const json& body, const Known& config) {
   NodeReport m;
   m.round = f.id("round");
   m.coordinator = f.node("coordinator");
@@ -237,7 +237,7 @@ Decoded decode_node_report(Fields& f, const json& body, const model::Config& con
   return {std::move(m), {}};
 }
 
-Decoded decode_checked(std::string_view type, const json& body, const model::Config& config) {
+Decoded decode_checked(std::string_view type, const json& body, const Known& config) {
   Fields f(body, config);
   if (!f.ok()) return {std::nullopt, f.error()};
   Decoded d;
@@ -409,10 +409,25 @@ json encode_body(const Message& message) {
       message);
 }
 
+Known::Known(const model::Config& config) {
+  nodes_.reserve(config.nodes.size());
+  for (const auto& n : config.nodes) nodes_.insert(n.id);
+  resources_.reserve(config.resources.size());
+  for (const auto& r : config.resources) resources_.insert(r.id);
+}
+
+Decoded decode(std::string_view type, const json& body, const Known& known) noexcept {
+  try {
+    return decode_checked(type, body, known);
+  } catch (const std::exception& e) {  // allocation failure; every field access above is checked
+    return {std::nullopt, fmt::format("cannot decode: {}", e.what())};
+  }
+}
+
 Decoded decode(std::string_view type, const json& body, const model::Config& config) noexcept {
   try {
-    return decode_checked(type, body, config);
-  } catch (const std::exception& e) {  // allocation failure; every field access above is checked
+    return decode(type, body, Known(config));
+  } catch (const std::exception& e) {
     return {std::nullopt, fmt::format("cannot decode: {}", e.what())};
   }
 }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -120,8 +121,22 @@ struct Decoded {
   std::string error;  ///< why it was rejected, naming the field
 };
 
-/// Checks `body` as a message of kind `type` against `config` (names must be configured, except
-/// where a message may name what a reload removed).
+/// The node and resource names a configuration has, for checking names in constant time.
+class Known {
+ public:
+  explicit Known(const model::Config& config);
+  [[nodiscard]] bool node(std::string_view id) const { return nodes_.contains(id); }
+  [[nodiscard]] bool resource(std::string_view id) const { return resources_.contains(id); }
+
+ private:
+  std::unordered_set<std::string_view> nodes_;
+  std::unordered_set<std::string_view> resources_;
+};
+
+/// Checks `body` as a message of kind `type` against the configuration `known` was made from
+/// (names must be configured, except where a message may name what a reload removed).
+[[nodiscard]] Decoded decode(std::string_view type, const nlohmann::json& body, const Known& known) noexcept;
+/// The same, for one message (it indexes `config` first).
 [[nodiscard]] Decoded decode(std::string_view type, const nlohmann::json& body, const model::Config& config) noexcept;
 
 /// Limits on what a message may carry.

@@ -39,21 +39,20 @@ TEST(Scenario, BadFilesNameThePlace) {
 }
 
 TEST(Scenario, AViolationIsReportedNotHidden) {
-  // A cluster that cannot converge: the only node is in standby and the resource must run.
+  // A start that never answers outlives the run: the coordinator is still busy at the end.
   Scenario s;
   s.config = generated_config(1, 1, 3);
-  s.config.nodes[0].standby = true;
-  s.config.resources[0].meta.target_role = model::TargetRole::started;
-  s.duration = std::chrono::seconds{30};
-  s.settle = std::chrono::seconds{30};
-  Fault crash;
-  crash.kind = Fault::Kind::crash_daemon;
-  crash.node = "n1";
-  crash.at = std::chrono::seconds{10};
-  s.faults.push_back(crash);
+  s.duration = std::chrono::seconds{10};
+  s.settle = std::chrono::seconds{5};
+  Fault hang;
+  hang.kind = Fault::Kind::hang_next;
+  hang.resource = s.config.resources[0].id;
+  hang.op = "start";
+  s.faults.push_back(hang);
   const auto outcome = run(s);
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.violations.front().invariant, "converges");
+  EXPECT_NE(outcome.violations.front().detail.find("still busy"), std::string::npos);
 }
 
 }  // namespace
