@@ -203,7 +203,7 @@ void Controller::start() {
   });
   if (impl.core.settings().clustered) {
     impl.message_connection = impl.membership->on_message.subscribe([weak](const membership::Message& m) {
-      if (auto i = weak.lock(); i && *i) (*i)->step_soon(core::Delivered{m});
+      if (auto i = weak.lock(); i && *i) (*i)->step_soon(core::Delivered{std::make_shared<const membership::Message>(m)});
     });
   }
   impl.step(core::Start{impl.membership->view(), impl.membership->local_node()});

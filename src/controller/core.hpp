@@ -64,8 +64,9 @@ struct Leave {};
 struct ViewChanged {
   membership::View view;
 };
+/// A message in the total order. Shared: in a simulation every member gets the same one.
 struct Delivered {
-  membership::Message message;
+  std::shared_ptr<const membership::Message> message;
 };
 /// An operation or fence the core asked for has ended.
 struct OpDone {

@@ -28,7 +28,8 @@ void Core::publish(protocol::Message message) {
 }
 
 void Core::on(const Delivered& e) {
-  const auto& m = e.message;
+  if (!e.message) return;
+  const auto& m = *e.message;
   if (!running_) return;
   const bool caught_up =
       m.from == settings_.local && changes_state(m.type) && unconfirmed_ > 0 && --unconfirmed_ == 0;

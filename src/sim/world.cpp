@@ -248,7 +248,7 @@ class World {
     messages_.erase(it);
     const Host& sender = hosts_[m.from];
     if (!sender.powered || !sender.corosync) return;  // never left the sender
-    const membership::Message delivered{sender.id, m.type, m.body};
+    const auto delivered = std::make_shared<const membership::Message>(membership::Message{sender.id, m.type, std::move(m.body)});
     // One total order: every recipient gets message k before message k + 1.
     for (std::size_t h = 0; h < hosts_.size(); ++h) {
       if (hosts_[h].member() && hosts_[h].group == sender.group) feed(h, core::Delivered{delivered});

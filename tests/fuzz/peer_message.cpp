@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fuzz::check(protocol::encode_body(*again.message) == body, "decode/encode changed a message", dumped);
     }
     for (const char* from : {"n1", "n3", "n2"}) {
-      member.step(core::Delivered{{from, item.type, item.body}}, {std::chrono::milliseconds{1000}, 1'800'000'000});
+      member.step(core::Delivered{std::make_shared<const membership::Message>(membership::Message{from, item.type, item.body})}, {std::chrono::milliseconds{1000}, 1'800'000'000});
     }
   }
   return 0;
