@@ -225,6 +225,7 @@ void Core::report_received(const protocol::NodeReport& report) {
   }
   // Nodes the reporter saw leave cleanly or fenced are down, not lost.
   for (const auto& node : report.departed) {
+    if (node == settings_.local) continue;
     auto& status = state_.nodes[node];
     if (view_.state_of(node) == model::NodeState::online || status.state != model::NodeState::unclean ||
         fence_requested_.contains(node)) {
@@ -237,6 +238,7 @@ void Core::report_received(const protocol::NodeReport& report) {
   }
   // What ran on lost nodes, as the reporter knows it, fills gaps: it stays until they are fenced.
   for (const auto& p : report.elsewhere) {
+    if (p.node == settings_.local) continue;  // this node knows best what runs on itself
     if (state_.nodes[p.node].state == model::NodeState::unclean && placement(p.resource, p.node) == nullptr) {
       set_placement(p.resource, p.node, p.state);
     }
