@@ -406,6 +406,7 @@ class World {
         }
         host.running[op.resource] = Instance{true};
         last = "start";
+        check_fenced_first(op.resource, host.id);
         changed(op.resource);
         return {};
       case Operation::Kind::stop:
@@ -424,6 +425,7 @@ class World {
         host.running.erase(it);
         target.running[op.resource] = Instance{true};
         last.clear();  // a later stop here follows doubt about where it went, not a repeat
+        check_fenced_first(op.resource, target.id);
         last_ok_[{op.resource, target.id}] = "start";
         ++outcome_.migrations;
         changed(op.resource);
@@ -596,7 +598,17 @@ class World {
     if (where.size() > 1) violation("active-twice", fmt::format("{} is active on {}", resource, fmt::join(where, " and ")));
   }
 
-  /// 3. What ran on a host that was lost must not start elsewhere before it is fenced.
+  /// 3. What ran on a host that was lost must not start elsewhere before it is fenced: checked
+  /// when it does start (an operation on the lost host itself fails first).
+  void check_fenced_first(const std::string& resource, const std::string& arrives) {
+    for (const auto& [lost_host, resources] : lost_) {
+      if (hosts_[lost_host].id != arrives && resources.contains(resource)) {
+        violation("fence-first", fmt::format("{} starts on {} while {}, where it ran, is lost and not fenced", resource,
+                                             arrives, hosts_[lost_host].id));
+      }
+    }
+  }
+
   void remember_lost(std::size_t h) {
     auto& lost = lost_[h];
     for (const auto& [resource, instance] : hosts_[h].running) lost.insert(resource);
@@ -622,15 +634,6 @@ class World {
     if (starts && !c.view().quorate && c.config().options.no_quorum_policy != model::NoQuorumPolicy::ignore) {
       violation("no-quorum", fmt::format("{} runs {} of {} on {} without quorum", hosts_[h].id,
                                          executor::to_string(op.kind), op.resource, op.node));
-    }
-    const std::string& arrives = op.kind == Operation::Kind::migrate_to ? op.peer : op.node;
-    if (starts) {
-      for (const auto& [lost_host, resources] : lost_) {
-        if (hosts_[lost_host].id != arrives && resources.contains(op.resource)) {
-          violation("fence-first", fmt::format("{} starts {} on {} while {}, where it ran, is lost and not fenced",
-                                               hosts_[h].id, op.resource, arrives, hosts_[lost_host].id));
-        }
-      }
     }
     if (op.kind == Operation::Kind::start || op.kind == Operation::Kind::stop) {
       // Two operations at once on one instance, from one controller or from two that both
