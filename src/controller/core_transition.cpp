@@ -144,7 +144,11 @@ void Core::action_step_done(std::size_t id, agents::Result result) {
         result.reason = "after a failed migration (" + run_->fallback_why[id].value_or("") + "), stop failed: " + result.reason;
         return complete_action(id, std::move(result));
       }
-      if (auto why = start_forbidden()) return complete_action(id, {Status::cancelled, *why});
+      if (auto why = start_forbidden()) {
+        // The stop happened and stays known; only the start waits for the next plan.
+        record_placement(a.resource, a.node, std::nullopt);
+        return complete_action(id, {Status::cancelled, *why});
+      }
       step = Step::fallback_start;
       issue({Operation::Kind::start, a.resource, *a.target, {}, timeout_for(a.resource, ActionKind::start)},
             ForAction{id});
