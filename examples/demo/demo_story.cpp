@@ -133,6 +133,16 @@ void Story::converged() {
   }
 }
 
+namespace {
+
+std::vector<std::string> resource_ids(const model::Config& config) {
+  std::vector<std::string> ids;
+  for (const auto& r : config.resources) ids.push_back(r.id);
+  return ids;
+}
+
+}  // namespace
+
 void Story::next(Act act) {
   act_ = act;
   arm_watchdog();
@@ -152,8 +162,9 @@ void Story::next(Act act) {
       break;
     case Act::cleaning_up:
       banner("Cleaning up: stopping the guests");
-      for (const auto& r : controller_.config().resources) {
-        controller_.set_target_role(r.id, model::TargetRole::stopped);
+      // Each command replaces the configuration config() refers to: take the ids first.
+      for (const auto& id : resource_ids(controller_.config())) {
+        controller_.set_target_role(id, model::TargetRole::stopped);
       }
       break;
     case Act::starting:

@@ -113,6 +113,8 @@ class Controller {
   std::vector<model::Diagnostic> set_attribute(const std::string& node, const std::string& name,
                                                const std::optional<std::string>& value);
 
+  /// The configuration and state now. A command or reload replaces them: the references
+  /// are valid until the next call into the controller or the next event it handles.
   [[nodiscard]] const model::Config& config() const;
   [[nodiscard]] const model::ClusterState& state() const;
   /// True when the last plan was empty and nothing runs.
