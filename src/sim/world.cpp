@@ -373,13 +373,22 @@ class World {
     }
     // An operation whose controller process died is abandoned with it.
     if (!hosts_[c.host].core || hosts_[c.host].incarnation != c.incarnation) return;
-    agents::Result result = execute(op, exec, c.fail);
+    agents::Result result = reachable(c.host, op) ? execute(op, exec, c.fail)
+                                                  : agents::Result{agents::Status::error_generic, "unreachable across the partition"};
     if (!result.ok()) {
       // A failure makes the next stop or start there a deliberate retry.
       last_ok_[{op.resource, op.node}].clear();
       if (!op.peer.empty()) last_ok_[{op.resource, op.peer}].clear();
     }
     feed(c.host, core::OpDone{c.id, std::move(result)});
+  }
+
+  /// One network: a controller reaches a host's agents (libvirt), and a migration its target,
+  /// only within a partition.
+  [[nodiscard]] bool reachable(std::size_t from, const Operation& op) const {
+    const int group = hosts_[from].group;
+    if (hosts_[index_.at(op.node)].group != group) return false;
+    return op.kind != Operation::Kind::migrate_to || hosts_[index_.at(op.peer)].group == group;
   }
 
   agents::Result execute(const Operation& op, std::size_t exec, bool fail) {
@@ -425,7 +434,7 @@ class World {
         host.running.erase(it);
         target.running[op.resource] = Instance{true};
         last.clear();  // a later stop here follows doubt about where it went, not a repeat
-        check_fenced_first(op.resource, target.id);
+        check_fenced_first(op.resource, target.id, host.id);
         last_ok_[{op.resource, target.id}] = "start";
         ++outcome_.migrations;
         changed(op.resource);
@@ -600,9 +609,10 @@ class World {
 
   /// 3. What ran on a host that was lost must not start elsewhere before it is fenced: checked
   /// when it does start (an operation on the lost host itself fails first).
-  void check_fenced_first(const std::string& resource, const std::string& arrives) {
+  /// A live migration out of the lost host itself moves the one copy: `from` is exempt.
+  void check_fenced_first(const std::string& resource, const std::string& arrives, const std::string& from = {}) {
     for (const auto& [lost_host, resources] : lost_) {
-      if (hosts_[lost_host].id != arrives && resources.contains(resource)) {
+      if (hosts_[lost_host].id != arrives && hosts_[lost_host].id != from && resources.contains(resource)) {
         violation("fence-first", fmt::format("{} starts on {} while {}, where it ran, is lost and not fenced", resource,
                                              arrives, hosts_[lost_host].id));
       }
