@@ -192,8 +192,6 @@ class Core {
   [[nodiscard]] bool running() const { return running_; }
   [[nodiscard]] bool is_coordinator() const;
   [[nodiscard]] bool runs_anywhere(const std::string& resource) const;
-  /// Nodes leaving cleanly, and those that have left.
-  [[nodiscard]] const std::set<std::string>& leaving() const { return leaving_; }
 
  private:
   // What an operation in flight is for.
@@ -221,7 +219,6 @@ class Core {
   struct ForQuorumStop {
     std::string resource;
   };
-  struct ForRemote {};  ///< run by another node; its op_result answers
   using Purpose = std::variant<ForAction, ForMonitor, ForProbe, ForReport, ForServed, ForOrphanStop, ForQuorumStop>;
   struct Pending {
     Purpose purpose;

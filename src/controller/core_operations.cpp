@@ -13,13 +13,11 @@ using executor::Operation;
 std::uint64_t Core::issue(Operation op, Purpose purpose) {
   const auto id = next_id_++;
   const bool local = !settings_.clustered || op.node == settings_.local || runs_anywhere(op.resource);
-  Pending pending{std::move(purpose), op, false, !local};
+  ops_.emplace(id, Pending{std::move(purpose), op, false, !local});
   if (!local && view_.state_of(op.node) != model::NodeState::online) {
-    ops_.emplace(id, std::move(pending));
     immediate_.push_back({id, {Status::error_generic, fmt::format("{} is not a member of the cluster", op.node)}});
     return id;
   }
-  ops_.emplace(id, std::move(pending));
   if (local) {
     notify(RunOperation{id, op});
   } else {

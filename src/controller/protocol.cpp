@@ -181,7 +181,7 @@ Decoded decode_op_request(Fields& f) {
   return {std::move(m), {}};
 }
 
-Decoded decode_node_report(Fields& f, const json& body, const Known& config) {
+Decoded decode_node_report(Fields& f, const Known& config) {
   NodeReport m;
   m.round = f.id("round");
   m.coordinator = f.node("coordinator");
@@ -233,7 +233,6 @@ Decoded decode_node_report(Fields& f, const json& body, const Known& config) {
       m.failcounts.push_back(std::move(fc));
     }
   }
-  (void)body;
   return {std::move(m), {}};
 }
 
@@ -307,7 +306,7 @@ Decoded decode_checked(std::string_view type, const json& body, const Known& con
     m.node = f.node("node");
     d.message = std::move(m);
   } else if (type == "node_report") {
-    d = decode_node_report(f, body, config);
+    d = decode_node_report(f, config);
   } else {
     return {std::nullopt, fmt::format("unknown message kind \"{}\"", valid_utf8(type))};
   }
