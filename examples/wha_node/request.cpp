@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <wholesale_ha/json_depth.hpp>
 #include <wholesale_ha/utf8.hpp>
 
 namespace wha_node {
@@ -153,6 +154,11 @@ std::variant<Request, RequestError> parse_request(std::string_view line) {
   if (line.size() >= max_request_bytes) {
     return RequestError{fmt::format("request is {} bytes long, the limit is {} bytes", line.size() + 1,
                                     max_request_bytes)};
+  }
+  // A request is one flat object. Deeper values are refused before parsing: nlohmann's
+  // parser callback below rescans an array each time one of its elements closes.
+  if (wholesale_ha::json_too_deep(line, 2)) {
+    return RequestError{"request nests arrays or objects; it is one object of strings, numbers, booleans or null"};
   }
   // A duplicate key would otherwise silently keep its last value.
   std::set<std::string, std::less<>> keys;

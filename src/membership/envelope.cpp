@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <wholesale_ha/json_depth.hpp>
 #include <wholesale_ha/utf8.hpp>
 
 namespace wholesale_ha::membership {
@@ -13,19 +14,11 @@ Envelope decode_envelope(std::string_view bytes, int expected_version) noexcept 
       out.error = fmt::format("{} bytes, more than the {} allowed", bytes.size(), kMaxEnvelopeBytes);
       return out;
     }
-    // What is nested too deep is dropped while parsing (and reported): it never reaches the
-    // recursive copies and destructors of a DOM.
-    bool too_deep = false;
-    auto depth_ok = [&too_deep](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-      if (depth <= kMaxEnvelopeDepth) return true;
-      too_deep = true;
-      return false;
-    };
-    auto envelope = nlohmann::json::parse(bytes.begin(), bytes.end(), depth_ok, false);
-    if (too_deep) {
+    if (json_too_deep(bytes, kMaxEnvelopeDepth)) {
       out.error = fmt::format("nested deeper than {} levels", kMaxEnvelopeDepth);
       return out;
     }
+    auto envelope = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
     if (envelope.is_discarded() || !envelope.is_object()) {
       out.error = "not a JSON object";
       return out;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <wholesale_ha/json_depth.hpp>
 #include <wholesale_ha/utf8.hpp>
 
 namespace wholesale_ha::model::detail {
@@ -33,34 +34,12 @@ Diagnostic error(std::string message) {
 /// One pass before parsing: a NUL byte (nlohmann takes it for the end of the input and
 /// ignores the rest) and nesting deeper than kMaxJsonDepth, each with its position.
 std::optional<Diagnostic> scan(std::string_view text) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\0') {
-      return error(fmt::format("invalid JSON: a NUL byte at {} (byte offset {})",
-                               line_and_column(text, i), i));
-    }
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) {
-        return error(fmt::format("invalid JSON: arrays and objects nested more than {} deep "
-                                 "(the limit) at {}",
-                                 kMaxJsonDepth, line_and_column(text, i)));
-      }
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return error(fmt::format("invalid JSON: a NUL byte at {} (byte offset {})", line_and_column(text, nul), nul));
+  }
+  if (const auto deep = json_too_deep(text, kMaxJsonDepth)) {
+    return error(fmt::format("invalid JSON: arrays and objects nested more than {} deep (the limit) at {}",
+                             kMaxJsonDepth, line_and_column(text, *deep)));
   }
   return std::nullopt;
 }

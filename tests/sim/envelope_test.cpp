@@ -49,6 +49,17 @@ TEST(Envelope, DeepNestingIsRefusedWithoutRecursingIntoIt) {
   EXPECT_FALSE(e.error.empty());
 }
 
+// 100,001 small messages (1.4 MB): refused by count, after a parse that takes linear time.
+// nlohmann's parser callback, once used here to cut depth, rescanned the batch each time one
+// of its messages closed: minutes for this envelope, on every node at once.
+TEST(Envelope, AWideBatchIsRefusedByCount) {
+  std::string wide = R"({"v":3,"batch":[)";
+  for (std::size_t i = 0; i <= kMaxBatchItems; ++i) wide += i == 0 ? R"({"type":""})" : R"(,{"type":""})";
+  wide += "]}";
+  auto e = decode_envelope(wide, 3);
+  EXPECT_NE(e.error.find("more than the 100000 allowed"), std::string::npos) << e.error;
+}
+
 TEST(Envelope, TextBecomesValidUtf8) {
   auto e = decode_envelope("{\"v\":3,\"batch\":[{\"type\":\"op_\\u00e9\"}]}", 3);
   ASSERT_TRUE(e.error.empty());

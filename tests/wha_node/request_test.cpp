@@ -95,9 +95,16 @@ TEST(WhaNodeRequest, LimitsAreNamed) {
   EXPECT_LT(e.size(), 100u) << "a long key is shortened in the message";
 }
 
-TEST(WhaNodeRequest, DeepNestingIsJustAWrongType) {
+TEST(WhaNodeRequest, NestedValuesAreRefusedBeforeParsing) {
   const std::string deep = "{\"cmd\":\"status\",\"x\":" + std::string(20000, '[') + std::string(20000, ']') + "}";
-  EXPECT_EQ(error_of(deep), "unknown key \"x\"");
+  EXPECT_EQ(error_of(deep), "request nests arrays or objects; it is one object of strings, numbers, booleans or null");
+  // A request as wide as the limit allows: every element closing inside an array made the
+  // parser callback rescan that array (quadratic), before the depth was checked first.
+  std::string wide = "{\"cmd\":\"status\",\"x\":[";
+  while (wide.size() < max_request_bytes - 8) wide += "{},";
+  wide += "{}]}";
+  EXPECT_EQ(error_of(wide), "request nests arrays or objects; it is one object of strings, numbers, booleans or null");
+  EXPECT_EQ(error_of(R"({"cmd":"status","x":[1,2]})"), "unknown key \"x\"");
 }
 
 }  // namespace

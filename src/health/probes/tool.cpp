@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <wholesale_ha/json_depth.hpp>
 #include <wholesale_ha/model/duration.hpp>
 
 namespace wholesale_ha::health::detail {
@@ -39,13 +40,9 @@ std::optional<ProbeResult> tool_problem(const process::Result& result, std::stri
 }
 
 nlohmann::json parse_tool_json(std::string_view output) {
-  constexpr int kMaxDepth = 128;
-  return nlohmann::json::parse(
-      output,
-      [](int depth, nlohmann::json::parse_event_t /*event*/, nlohmann::json& /*parsed*/) {
-        return depth <= kMaxDepth;
-      },
-      /*allow_exceptions=*/false);
+  constexpr std::size_t kMaxDepth = 128;
+  if (json_too_deep(output, kMaxDepth)) return nlohmann::json::value_t::discarded;
+  return nlohmann::json::parse(output, nullptr, /*allow_exceptions=*/false);
 }
 
 std::string first_line(std::string_view text) {

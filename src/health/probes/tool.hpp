@@ -23,9 +23,9 @@ process::Command tool_command(std::string program, std::vector<std::string> args
 std::optional<ProbeResult> tool_problem(const process::Result& result, std::string_view tool,
                                         std::chrono::milliseconds timeout);
 
-/// A tool's JSON output; is_discarded() when it is not JSON. Values nested deeper than 128
-/// levels are dropped while parsing (iteratively): copying, comparing or printing such a tree
-/// recurses once per level and would overflow the stack.
+/// A tool's JSON output; is_discarded() when it is not JSON or nests deeper than 128 levels
+/// (copying, comparing or printing such a tree recurses once per level and would overflow
+/// the stack).
 nlohmann::json parse_tool_json(std::string_view output);
 
 /// The first non-empty line of `text`, trimmed and shortened, for reasons quoting a tool.
