@@ -5,7 +5,9 @@ Scenarios (issue 6): (1) a process resource is killed and restarted in place; (2
 health turns red and its migratable resource moves away without disturbing the others; (3) a
 node's corosync is killed, the node is fenced and its resources start elsewhere once; (4) a
 partition isolates one node: it stops its resources itself, the majority carries on; (5) the
-coordinator's daemon is killed, another node takes over and nothing runs twice.
+coordinator's daemon is killed, another node takes over and nothing runs twice; (6) corosync
+restarts everywhere; (7) a node leaves cleanly and is not fenced; (8) a process on one node
+broadcasts garbage to the cluster's CPG group: every node logs and drops it, nothing restarts.
 
 Every resource writes START/STOP lines to a shared event log and the fence agent writes
 FENCED lines; the log is replayed at the end to prove no resource ever ran twice at once.
@@ -16,6 +18,8 @@ The test ends only the processes it started (by PID) and removes what it created
 import argparse
 import json
 import os
+import random
+import re
 import shutil
 import signal
 import socket
@@ -26,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cluster_lab import NODES, Cluster, Failure, log, now, run, wait_for
+from garbage import garbage_messages
 
 def check_never_twice(events):
     """Replays the event log: a START of a resource that is already active anywhere fails."""
@@ -297,6 +302,64 @@ class Test:
         self.c.start_node(victim)
         self.wait_rejoined(victim)
 
+    def scenario_8_garbage(self):
+        """A process on n2 joins the cluster's CPG group and broadcasts what a broken or hostile
+        member might: random bytes, invalid UTF-8, deep nesting, wrong versions, envelopes of
+        ill-typed or unknown messages. Every daemon logs and drops each one and keeps running;
+        nothing is started, stopped or fenced; state still replicates afterwards."""
+        if not self.c.args.cpg_broadcast:
+            log("scenario 8 skipped: no cpg_broadcast tool")
+            return
+        log("scenario 8: a process on n2 broadcasts garbage over CPG")
+        before = self.c.placements("n1")
+        payloads = garbage_messages(random.Random(8))
+        expected = sum(lines for _, lines in payloads)
+        folder = self.c.work / "garbage"
+        folder.mkdir()
+        files = []
+        for i, (payload, _) in enumerate(payloads):
+            files.append(folder / f"{i:04d}")
+            files[-1].write_bytes(payload)
+        dropped = re.compile(r'ignoring a message from n2:|" message from n2: ')
+
+        def count(node, pattern):
+            return len(pattern.findall((self.c.work / node / "wha-node.log").read_text()))
+        already = {n: count(n, dropped) for n in NODES}
+        t = now()
+        r = subprocess.run(["ip", "netns", "exec", self.c.ns("n2"), self.c.args.cpg_broadcast, "wholesale_ha",
+                            *map(str, files)], capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise Failure(f"cpg_broadcast failed: {r.stderr}")
+
+        def all_dropped():
+            self.c.check_alive()
+            counts = {n: count(n, dropped) - already[n] for n in NODES}
+            return counts if all(c >= expected for c in counts.values()) else False
+        try:
+            counts = wait_for("every node to log every garbage message", all_dropped, 60)
+        except Failure:
+            log(f"rejections logged: { {n: count(n, dropped) - already[n] for n in NODES} }, expected {expected}")
+            raise
+        log(f"garbage: {len(payloads)} messages broadcast, {expected} rejections expected, logged: {counts}")
+        for n in NODES:
+            if count(n, re.compile("could not be handled")):
+                raise Failure(f"handling garbage threw inside wha-node on {n}")
+        after = self.wait_converged("the cluster after the garbage", node="n1", timeout=30)
+        if after != before:
+            raise Failure(f"placements changed after garbage: {before} -> {after}")
+        changed = [p for p in self.c.events_since(t) if p[1] in ("START", "STOP") or p[1].startswith("FENCE")]
+        if changed:
+            raise Failure(f"garbage over CPG started, stopped or fenced something: {changed}")
+        # State still replicates: an attribute set on n1 reaches n3.
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.connect(str(self.c.work / "n1" / "wha.sock"))
+            s.sendall(b'{"cmd":"attribute","node":"n1","name":"after","value":"garbage"}\n')
+            if not json.loads(s.makefile("rb").readline()).get("ok"):
+                raise Failure("an attribute update after the garbage was refused")
+        wait_for("an attribute set after the garbage to reach n3",
+                 lambda: next(n for n in self.c.status("n3")["nodes"] if n["id"] == "n1")["attributes"]
+                 .get("after") == "garbage", 10)
+
     def message_rate(self, count=2000):
         """Attribute updates sent through n2's daemon until n3's replica has the last one: the
         rate at which controllers share state over CPG (every update also makes the coordinator
@@ -345,13 +408,14 @@ class Test:
         if self.c.libvirt:
             self.c.hosts("up", *NODES)
         self.start()
-        self.scenario_1_process_killed()
-        self.scenario_2_health_red()
-        self.scenario_3_corosync_killed()
-        self.scenario_4_partition()
-        self.scenario_5_coordinator_killed()
-        self.scenario_6_corosync_restarts()
-        self.scenario_7_clean_leave()
+        scenarios = [self.scenario_1_process_killed, self.scenario_2_health_red, self.scenario_3_corosync_killed,
+                     self.scenario_4_partition, self.scenario_5_coordinator_killed,
+                     self.scenario_6_corosync_restarts, self.scenario_7_clean_leave, self.scenario_8_garbage]
+        for number, scenario in enumerate(scenarios, start=1):
+            if not self.c.args.only or number in self.c.args.only:
+                scenario()
+        if self.c.args.only:
+            return
         self.message_rate()
         problems = check_never_twice(self.c.events_since(0))
         if problems:
@@ -371,7 +435,10 @@ def main():
     parser.add_argument("--wha-node", required=True)
     parser.add_argument("--counter", required=True, help="the checkpoint_counter example")
     parser.add_argument("--wha-mon", help="the status CLI, checked against the running cluster")
+    parser.add_argument("--cpg-broadcast", help="tests/cluster/cpg_broadcast, for the garbage scenario")
     parser.add_argument("--token", type=int, default=1000, help="corosync token timeout (ms)")
+    parser.add_argument("--only", type=int, action="append",
+                        help="run only this scenario (repeatable), on a freshly started cluster; for debugging")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--libvirt", action="store_true",
                         help="give every node a libvirt hypervisor and the cluster a live-migratable guest")
