@@ -142,10 +142,18 @@ void Core::on(const TimerFired& e) {
       arm(settings_.sync_timeout, SyncTimeout{sync_round_});
       return;
     }
-    if (!awaiting_reports_.empty()) {
-      log_.warn("no report from {} within {}ms; planning without it", fmt::join(awaiting_reports_, ", "),
-                settings_.sync_timeout.count());
+    std::vector<std::string> silent;
+    for (const auto& n : awaiting_reports_) {
+      if (n != settings_.local) silent.push_back(n);
     }
+    if (!silent.empty()) {
+      log_.warn("no report from {} within {}ms; planning without it", fmt::join(silent, ", "),
+                settings_.sync_timeout.count());
+      for (const auto& n : silent) awaiting_reports_.erase(n);
+    }
+    // The coordinator's own report is what it drives on every host: never plan without it.
+    // It probes last, so it may only now start; its probes have deadlines of their own.
+    if (awaiting_reports_.contains(settings_.local)) return flush_reports();
     synced_ = true;
     plan_wanted_ = true;
   }
@@ -163,9 +171,9 @@ void Core::on(const SendFailed& e) {
   // It will not come back: do not wait for it before planning, nor to act on it.
   if (unconfirmed_ > 0) --unconfirmed_;
   fail_intents("could not tell the cluster: " + e.why);
-  // What this node saw its own operations do is still true here; the others learn it from
-  // its next report.
-  if (e.type == "placement" || e.type == "failure" || e.type == "fenced") {
+  // What this node saw its own operations (or probes, for its report) do is still true here;
+  // the others learn it from its next report.
+  if (e.type == "placement" || e.type == "failure" || e.type == "fenced" || e.type == "node_report") {
     auto decoded = protocol::decode(e.type, e.body, *known_);
     if (decoded.message) apply(settings_.local, std::move(*decoded.message));
   }
