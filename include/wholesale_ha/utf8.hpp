@@ -18,4 +18,8 @@ namespace wholesale_ha {
 /// In place: cheap when `text` is already valid (one scan, no copy).
 void make_valid_utf8(std::string& text);
 
+/// The longest prefix of `text` of at most `max_bytes` that does not end inside a character,
+/// for shortening outside text in messages: a byte cut leaves valid text invalid.
+[[nodiscard]] std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept;
+
 }  // namespace wholesale_ha

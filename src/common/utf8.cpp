@@ -86,4 +86,11 @@ void make_valid_utf8(std::string& text) {
   if (!is_valid_utf8(text)) text = valid_utf8(text);
 }
 
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) noexcept {
+  if (text.size() <= max_bytes) return text;
+  std::size_t cut = max_bytes;  // back off continuation bytes to the start of a character
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
+
 }  // namespace wholesale_ha

@@ -66,11 +66,7 @@ std::string agent_said(const process::Result& result) {
     }
   }
   std::string text{without_timestamp(said)};
-  if (text.size() > kMaxSaid) {
-    std::size_t cut = kMaxSaid;  // not inside a UTF-8 character
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text = text.substr(0, cut) + "...";
-  }
+  if (text.size() > kMaxSaid) text = std::string{utf8_prefix(text, kMaxSaid)} + "...";
   // Agents' output is repaired as it is captured; a Result built elsewhere may not be.
   make_valid_utf8(text);
   return text;

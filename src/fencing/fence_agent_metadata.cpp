@@ -9,6 +9,7 @@
 
 #include <wholesale_ha/fencing/fence_agent.hpp>
 #include <wholesale_ha/process/child_process.hpp>
+#include <wholesale_ha/utf8.hpp>
 
 #include "../common/xml_depth.hpp"
 
@@ -57,27 +58,31 @@ std::optional<FenceAgentMetadata> parse_fence_agent_metadata(const std::string& 
     error = "metadata has no <resource-agent> element";
     return std::nullopt;
   }
+  // Character references can name what is no character (&#xD800;): text is repaired as read.
+  const auto text = [](const pt::ptree& node, const char* path, const char* fallback = "") {
+    return valid_utf8(node.get<std::string>(path, fallback));
+  };
   FenceAgentMetadata md;
-  md.name = agent->get<std::string>("<xmlattr>.name", "");
-  md.description = agent->get<std::string>("<xmlattr>.shortdesc", "");
+  md.name = text(*agent, "<xmlattr>.name");
+  md.description = text(*agent, "<xmlattr>.shortdesc");
   if (auto params = agent->get_child_optional("parameters")) {
     for (const auto& [tag, node] : *params) {
       if (tag != "parameter") continue;
       FenceAgentParameter p;
-      p.name = node.get<std::string>("<xmlattr>.name", "");
+      p.name = text(node, "<xmlattr>.name");
       p.required = flag(node, "required");
       p.deprecated = flag(node, "deprecated");
-      p.obsoletes = node.get<std::string>("<xmlattr>.obsoletes", "");
-      p.type = node.get<std::string>("content.<xmlattr>.type", "string");
-      if (auto def = node.get_optional<std::string>("content.<xmlattr>.default")) p.default_value = *def;
-      p.description = trimmed(node.get<std::string>("shortdesc", ""));
+      p.obsoletes = text(node, "<xmlattr>.obsoletes");
+      p.type = text(node, "content.<xmlattr>.type", "string");
+      if (auto def = node.get_optional<std::string>("content.<xmlattr>.default")) p.default_value = valid_utf8(*def);
+      p.description = trimmed(text(node, "shortdesc"));
       if (!p.name.empty()) md.parameters.push_back(std::move(p));
     }
   }
   if (auto actions = agent->get_child_optional("actions")) {
     for (const auto& [tag, node] : *actions) {
       if (tag != "action") continue;
-      auto name = node.get<std::string>("<xmlattr>.name", "");
+      auto name = text(node, "<xmlattr>.name");
       if (!name.empty()) md.actions.insert(std::move(name));
     }
   }

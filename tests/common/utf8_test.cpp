@@ -52,5 +52,15 @@ TEST(Utf8, EveryOffsetAroundTheAsciiFastPath) {
   }
 }
 
+// Shortening outside text for a message keeps whole characters: "é" is two bytes, "€" three.
+TEST(Utf8, PrefixNeverCutsACharacter) {
+  EXPECT_EQ(utf8_prefix("abc", 5), "abc");
+  EXPECT_EQ(utf8_prefix("ab\xC3\xA9", 3), "ab");
+  EXPECT_EQ(utf8_prefix("ab\xC3\xA9", 4), "ab\xC3\xA9");
+  EXPECT_EQ(utf8_prefix("\xE2\x82\xAC\xE2\x82\xAC", 5), "\xE2\x82\xAC");
+  EXPECT_EQ(utf8_prefix("\xE2\x82\xAC", 2), "");
+  EXPECT_EQ(utf8_prefix("\xEF\xBF\xBD\xEF\xBF\xBD", 4), "\xEF\xBF\xBD");
+}
+
 }  // namespace
 }  // namespace wholesale_ha

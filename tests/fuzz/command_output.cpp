@@ -8,6 +8,8 @@
 using namespace wholesale_ha;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  fuzz::check_probe_result(health::detail::parse_command_output(fuzz::as_text(data, size), "cmd"));
+  fuzz::raw_then_captured(fuzz::as_text(data, size), [](std::string_view text) {
+    fuzz::check_probe_result(health::detail::parse_command_output(text, "cmd"));
+  });
   return 0;
 }

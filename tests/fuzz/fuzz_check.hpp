@@ -29,9 +29,25 @@ inline void check(bool ok, std::string_view what, std::string_view detail = {}) 
 
 // Outside text must be valid UTF-8 once parsed (docs/architecture.md, boundaries).
 // WHA_FUZZ_IGNORE_UTF8=1 skips these checks, to fuzz past that bug class while it is open.
+inline bool& raw_pass() {
+  static bool raw = false;
+  return raw;
+}
 inline bool utf8_ignored() {
   static const bool ignored = std::getenv("WHA_FUZZ_IGNORE_UTF8") != nullptr;
-  return ignored;
+  return ignored || raw_pass();
+}
+
+// Process output reaches the internal parsers already valid UTF-8: process::Child repairs it
+// as it is captured. Their harnesses run each input raw (any bytes: no crash, the other
+// invariants) and then as captured (UTF-8 checked too).
+template <class Run>
+void raw_then_captured(std::string_view input, Run run) {
+  raw_pass() = true;
+  run(input);
+  raw_pass() = false;
+  const std::string captured = valid_utf8(input);
+  run(std::string_view{captured});
 }
 
 inline void check_utf8(std::string_view text, std::string_view where) {

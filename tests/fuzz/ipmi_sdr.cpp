@@ -7,10 +7,12 @@
 using namespace wholesale_ha;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const auto result = health::detail::parse_sdr_elist(fuzz::as_text(data, size));
-  fuzz::check_probe_result(result);
-  for (const auto& m : result.measurements) {
-    if (m.metric == "state") fuzz::check(m.value >= 0 && m.value <= 3, "sdr state out of 0..3");
-  }
+  fuzz::raw_then_captured(fuzz::as_text(data, size), [](std::string_view text) {
+    const auto result = health::detail::parse_sdr_elist(text);
+    fuzz::check_probe_result(result);
+    for (const auto& m : result.measurements) {
+      if (m.metric == "state") fuzz::check(m.value >= 0 && m.value <= 3, "sdr state out of 0..3");
+    }
+  });
   return 0;
 }

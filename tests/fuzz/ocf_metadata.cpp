@@ -7,13 +7,15 @@
 
 using namespace wholesale_ha;
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string xml{fuzz::as_text(data, size)};
+namespace {
+
+void check(std::string_view text) {
+  const std::string xml{text};
   std::string error;
   const auto md = agents::detail::parse_ocf_metadata(xml, error);
   fuzz::check(md.has_value() == error.empty(), "a result and an error, or neither", error);
   fuzz::check_utf8(error, "error");
-  if (!md) return 0;
+  if (!md) return;
   fuzz::check_utf8(md->name, "agent name");
   for (const auto& p : md->parameters) {
     fuzz::check(!p.name.empty(), "a parameter without a name was kept");
@@ -24,5 +26,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::check_utf8(action, "action name");
     fuzz::check(timeout.count() >= 0, "negative action timeout", action);
   }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::raw_then_captured(fuzz::as_text(data, size), check);
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <boost/property_tree/xml_parser.hpp>
 
 #include <wholesale_ha/model/duration.hpp>
+#include <wholesale_ha/utf8.hpp>
 
 #include "../../common/xml_depth.hpp"
 
@@ -33,23 +34,25 @@ std::optional<OcfMetadata> parse_ocf_metadata(const std::string& xml, std::strin
     error = "meta-data has no <resource-agent> element";
     return std::nullopt;
   }
+  // Character references can name what is no character (&#xD800;): text is repaired as read.
+  const auto text = [](const pt::ptree& node, const char* path) { return valid_utf8(node.get<std::string>(path, "")); };
   OcfMetadata md;
-  md.name = agent->get<std::string>("<xmlattr>.name", "");
+  md.name = text(*agent, "<xmlattr>.name");
   if (auto params = agent->get_child_optional("parameters")) {
     for (const auto& [tag, node] : *params) {
       if (tag != "parameter") continue;
       OcfParameter p;
-      p.name = node.get<std::string>("<xmlattr>.name", "");
+      p.name = text(node, "<xmlattr>.name");
       const auto required = node.get<std::string>("<xmlattr>.required", "0");
       p.required = required == "1" || required == "true";
-      if (auto def = node.get_optional<std::string>("content.<xmlattr>.default")) p.default_value = *def;
+      if (auto def = node.get_optional<std::string>("content.<xmlattr>.default")) p.default_value = valid_utf8(*def);
       if (!p.name.empty()) md.parameters.push_back(std::move(p));
     }
   }
   if (auto actions = agent->get_child_optional("actions")) {
     for (const auto& [tag, node] : *actions) {
       if (tag != "action") continue;
-      const auto name = node.get<std::string>("<xmlattr>.name", "");
+      const auto name = text(node, "<xmlattr>.name");
       const auto timeout = model::parse_duration(node.get<std::string>("<xmlattr>.timeout", "0"));
       if (!name.empty()) md.actions[name] = timeout.value_or(std::chrono::milliseconds{0});
     }

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <wholesale_ha/process/child_process.hpp>
+#include <wholesale_ha/utf8.hpp>
 
 #include "../../model/json_reader.hpp"
 #include "metadata.hpp"
@@ -56,7 +57,7 @@ std::string last_line(const std::string& text) {
   auto nl = rest.rfind('\n');
   std::string line{nl == std::string_view::npos ? rest : rest.substr(nl + 1)};
   constexpr std::size_t kMax = 300;
-  if (line.size() > kMax) line = line.substr(0, kMax) + "...";
+  if (line.size() > kMax) line = std::string{utf8_prefix(line, kMax)} + "...";
   return line;
 }
 

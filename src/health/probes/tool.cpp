@@ -4,6 +4,7 @@
 
 #include <wholesale_ha/json_depth.hpp>
 #include <wholesale_ha/model/duration.hpp>
+#include <wholesale_ha/utf8.hpp>
 
 namespace wholesale_ha::health::detail {
 
@@ -53,7 +54,7 @@ std::string first_line(std::string_view text) {
     const auto first = line.find_first_not_of(" \t\r");
     if (first != std::string_view::npos) {
       line = line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
-      if (line.size() > kMax) return std::string{line.substr(0, kMax)} + "...";
+      if (line.size() > kMax) return std::string{utf8_prefix(line, kMax)} + "...";
       return std::string{line};
     }
     if (end == std::string_view::npos) break;
