@@ -287,9 +287,12 @@ class Core {
   void fail_intents(const std::string& why);
   void fail_action_now(std::size_t id, const std::string& why, agents::Status status = agents::Status::error_generic);
   void action_step_done(std::size_t id, agents::Result result);
+  /// A migration's fallback once the source is stopped (or gone): the start on the target.
+  void start_after_fallback(std::size_t id);
   void complete_action(std::size_t id, agents::Result result);
   void transition_over();
-  void action_finished(const executor::ActionResult& r);
+  /// `source_stopped`: a migration fell back to stop and start and the stop succeeded.
+  void action_finished(const executor::ActionResult& r, bool source_stopped = false);
   [[nodiscard]] Millis timeout_for(const std::string& resource, policy::ActionKind kind) const;
 
   // core_operations.cpp: operations, monitors, probes

@@ -43,6 +43,12 @@ void Core::on(const Delivered& e) {
   const bool own_intent = m.from == settings_.local && intent != nullptr &&
                           intent->state == model::ResourceState::failed && !intent->from;
   const auto key = own_intent ? std::pair{intent->resource, intent->node} : std::pair<std::string, std::string>{};
+  // Without quorum nothing may run here: news that something started here (an operation the
+  // coordinator issued before quorum was lost, ending now) is stopped too.
+  if (intent != nullptr && intent->node == settings_.local && intent->state == model::ResourceState::started &&
+      !quorate_enough()) {
+    quorum_stop_pending_ = true;
+  }
   apply(m.from, std::move(*decoded.message));
   if (own_intent) intent_recorded(key.first, key.second);
   if (caught_up && quorum_stop_pending_ && !quorate_enough()) stop_without_quorum();

@@ -123,9 +123,21 @@ void Core::action_step_done(std::size_t id, agents::Result result) {
   Step& step = run_->steps[id];
   if (a.kind != ActionKind::migrate) return complete_action(id, std::move(result));
   auto fall_back = [&](std::string why) {
+    // A source lost meanwhile (the migration hung across a partition) is fenced, not stopped:
+    // an operation there cannot be trusted to happen, nor its answer to come back.
+    const auto source = state_.nodes[a.node].state;
+    if (source == model::NodeState::unclean) {
+      return complete_action(id, {Status::error_generic, fmt::format("{}; {} is lost", why, a.node)});
+    }
+    run_->fallback_why[id] = why;
+    if (source == model::NodeState::offline) {
+      // It left cleanly, so nothing runs there any more: only the start remains.
+      log_.warn("migration of {} from {} to {} failed ({}); {} has left: starting it on {}", a.resource, a.node,
+                *a.target, why, a.node, *a.target);
+      return start_after_fallback(id);
+    }
     log_.warn("migration of {} from {} to {} failed ({}); falling back to stop and start", a.resource, a.node,
               *a.target, why);
-    run_->fallback_why[id] = std::move(why);
     step = Step::fallback_stop;
     issue({Operation::Kind::stop, a.resource, a.node, {}, timeout_for(a.resource, ActionKind::stop)}, ForAction{id});
   };
@@ -144,18 +156,20 @@ void Core::action_step_done(std::size_t id, agents::Result result) {
         result.reason = "after a failed migration (" + run_->fallback_why[id].value_or("") + "), stop failed: " + result.reason;
         return complete_action(id, std::move(result));
       }
-      if (auto why = start_forbidden()) {
-        // The stop happened and stays known; only the start waits for the next plan.
-        record_placement(a.resource, a.node, std::nullopt);
-        return complete_action(id, {Status::cancelled, *why});
-      }
-      step = Step::fallback_start;
-      issue({Operation::Kind::start, a.resource, *a.target, {}, timeout_for(a.resource, ActionKind::start)},
-            ForAction{id});
-      return;
+      // Told at once: if the start never comes, the source must not be stopped again.
+      record_placement(a.resource, a.node, std::nullopt);
+      return start_after_fallback(id);
     case Step::fallback_start:
       return complete_action(id, std::move(result));
   }
+}
+
+void Core::start_after_fallback(std::size_t id) {
+  const policy::Action& a = run_->transition.actions[id];
+  // The source is stopped and stays known; without quorum the start waits for the next plan.
+  if (auto why = start_forbidden()) return complete_action(id, {Status::cancelled, *why});
+  run_->steps[id] = Step::fallback_start;
+  issue({Operation::Kind::start, a.resource, *a.target, {}, timeout_for(a.resource, ActionKind::start)}, ForAction{id});
 }
 
 void Core::complete_action(std::size_t id, agents::Result result) {
@@ -170,7 +184,8 @@ void Core::complete_action(std::size_t id, agents::Result result) {
   // Refused before it reached an agent (no quorum, a lost node not yet fenced): nothing
   // failed, so no failcount; the next plan tries again.
   const bool refused = result.status == Status::cancelled;
-  action_finished({a, std::move(result), run_->fallback_why[id], refused});
+  const bool source_stopped = run_->steps[id] == Step::fallback_start;
+  action_finished({a, std::move(result), run_->fallback_why[id], refused}, source_stopped);
   for (std::size_t j : skipped) {
     action_finished({run_->transition.actions[j],
                      {Status::cancelled, fmt::format("not run: {} failed", policy::describe(a))},
@@ -207,7 +222,7 @@ void Core::transition_over() {
   arm(retry_delay_, RetryPlan{++retry_generation_});
 }
 
-void Core::action_finished(const executor::ActionResult& r) {
+void Core::action_finished(const executor::ActionResult& r, bool source_stopped) {
   notify(ActionFinished{r});
   if (r.skipped) return;
   const auto& a = r.action;
@@ -254,6 +269,11 @@ void Core::action_finished(const executor::ActionResult& r) {
       if (r.result.ok()) {
         publish(protocol::Placement{a.resource, *a.target, model::ResourceState::started, a.node});
         if (r.fallback) log_.warn("{} moved by stop and start after: {}", a.resource, *r.fallback);
+      } else if (resource != nullptr && source_stopped) {
+        // The fallback stopped it at the source; only its start on the target failed.
+        record_placement(a.resource, *a.target, model::ResourceState::failed);
+        operation_failed(a.resource, *a.target, "start", r.result,
+                         resource->operations.start.on_fail.value_or(model::OnFail::restart), true);
       } else if (resource != nullptr) {
         // Where it is now is uncertain: mark both sides failed; the policy stops it on both
         // (a stop of something stopped succeeds) and starts it once.

@@ -349,7 +349,9 @@ class World {
     if (auto key = std::pair{op.resource, std::string(fault_op(op.kind))}; !key.second.empty()) {
       if (auto it = hang_next_.find(key); it != hang_next_.end()) {
         hang_next_.erase(it);
-        last_ok_[{op.resource, op.node}].clear();  // its outcome is unknown: what follows is a retry
+        // Its outcome is unknown to its controller: what that one does there next is a retry.
+        in_doubt_[{op.resource, op.node}].insert(h);
+        if (!op.peer.empty()) in_doubt_[{op.resource, op.peer}].insert(h);
         return;  // never answers: the core's deadline decides
       }
       if (auto it = fail_next_.find(key); it != fail_next_.end()) {
@@ -373,7 +375,7 @@ class World {
     }
     // An operation whose controller process died is abandoned with it.
     if (!hosts_[c.host].core || hosts_[c.host].incarnation != c.incarnation) return;
-    agents::Result result = reachable(c.host, op) ? execute(op, exec, c.fail)
+    agents::Result result = reachable(c.host, op) ? execute(op, exec, c.fail, c.host)
                                                   : agents::Result{agents::Status::error_generic, "unreachable across the partition"};
     if (!result.ok()) {
       // A failure makes the next stop or start there a deliberate retry.
@@ -391,7 +393,7 @@ class World {
     return op.kind != Operation::Kind::migrate_to || hosts_[index_.at(op.peer)].group == group;
   }
 
-  agents::Result execute(const Operation& op, std::size_t exec, bool fail) {
+  agents::Result execute(const Operation& op, std::size_t exec, bool fail, std::size_t by) {
     using agents::Status;
     Host& host = hosts_[exec];
     if (!host.powered) return {Status::error_generic, fmt::format("{} is unreachable", host.id)};
@@ -425,6 +427,7 @@ class World {
         }
         host.running.erase(op.resource);
         last = "stop";
+        last_stop_[{op.resource, host.id}] = {by, quorate(by)};
         return {};
       case Operation::Kind::migrate_to: {
         Host& target = hosts_[index_.at(op.peer)];
@@ -656,10 +659,21 @@ class World {
         violation("exactly-once", fmt::format("{} issues {} of {} on {} while another operation on it runs",
                                               hosts_[h].id, executor::to_string(op.kind), op.resource, op.node));
       }
+      // With another operation on it still running (from a controller that lost quorum since),
+      // the instance's state is in doubt: acting on it again is no repeat.
+      const bool settled = busy == in_flight_.end() || busy->second.empty();
       const auto last = last_ok_.find({op.resource, op.node});
       const bool running = hosts_[exec].running.contains(op.resource);
       const std::string_view kind = op.kind == Operation::Kind::start ? "start" : "stop";
-      if (last != last_ok_.end() && last->second == kind && running == (kind == "start")) {
+      // Another controller's stop may not have reached this one, when one of the two had no
+      // quorum: stopping again on stale news is no repeat.
+      const auto stop = last_stop_.find({op.resource, op.node});
+      const bool news_cut_off = kind == "stop" && stop != last_stop_.end() && stop->second.by != h &&
+                                (!stop->second.quorate || !quorate(h));
+      auto doubt = in_doubt_.find({op.resource, op.node});
+      const bool retry = doubt != in_doubt_.end() && doubt->second.erase(h) > 0;
+      if (settled && !news_cut_off && !retry && last != last_ok_.end() && last->second == kind &&
+          running == (kind == "start")) {
         violation("exactly-once", fmt::format("{} repeats a successful {} of {} on {}", hosts_[h].id, kind,
                                               op.resource, op.node));
       }
@@ -715,6 +729,13 @@ class World {
   std::map<std::size_t, std::set<std::string>> lost_;
   std::map<std::pair<std::string, std::string>, std::multiset<std::size_t>> in_flight_;  ///< who issued them
   std::map<std::pair<std::string, std::string>, std::string> last_ok_;
+  struct Stop {
+    std::size_t by;  ///< the controller that issued it
+    bool quorate;    ///< whether it had quorum when the stop was done
+  };
+  std::map<std::pair<std::string, std::string>, Stop> last_stop_;  ///< the last successful stop there
+  /// Controllers with an operation there that never answered (it hung).
+  std::map<std::pair<std::string, std::string>, std::set<std::size_t>> in_doubt_;
   Outcome outcome_;
 };
 
