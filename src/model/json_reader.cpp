@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <wholesale_ha/utf8.hpp>
+
 #include "value_rules.hpp"
 
 namespace wholesale_ha::model::detail {
@@ -54,7 +56,7 @@ std::string describe(const json& value) {
       // Replacing invalid UTF-8 (possible in a cluster built in code) instead of throwing.
       std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
       constexpr std::size_t kMax = 60;
-      if (text.size() > kMax) text = text.substr(0, kMax) + "...";
+      if (text.size() > kMax) text = std::string{utf8_prefix(text, kMax)} + "...";
       return text;
     }
   }

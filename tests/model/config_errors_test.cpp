@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <wholesale_ha/model/json.hpp>
+#include <wholesale_ha/utf8.hpp>
 
 namespace {
 
@@ -242,6 +243,19 @@ INSTANTIATE_TEST_SUITE_P(BadInputs, ConfigErrors, ::testing::ValuesIn(kCases),
                          [](const auto& param_info) { return std::string{param_info.param.name}; });
 
 TEST(ConfigErrors, CorpusIsLargeEnough) { EXPECT_GE(std::size(kCases), 30U); }
+
+// A long wrong value is shortened in the message without cutting a character in two (the
+// cut left invalid UTF-8, which JSON output of the diagnostics cannot carry).
+TEST(ConfigErrors, ALongValueIsShortenedOnACharacterBoundary) {
+  std::string type;
+  for (int i = 0; i < 40; ++i) type += "\xC3\xA9";  // "é"
+  auto result = parse_cluster(
+      std::string_view{R"({"resources": [{"id": "a", "backend": "ocf"}], "constraints": [{"type": ")" + type +
+                       R"(", "id": "c"}]})"});
+  ASSERT_FALSE(result.ok());
+  ASSERT_FALSE(result.errors().empty());
+  for (const auto& d : result.diagnostics) EXPECT_TRUE(wholesale_ha::is_valid_utf8(d.message)) << d.message;
+}
 
 TEST(ConfigWarnings, UtilizationWithoutPlacementStrategyWarnsButLoads) {
   auto result = parse_cluster(std::string_view{
