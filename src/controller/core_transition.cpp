@@ -92,7 +92,14 @@ void Core::intent_recorded(const std::string& resource, const std::string& node)
   if (it == intents_.end()) return;
   const std::size_t id = it->second;
   intents_.erase(it);
-  if (run_) issue_action(id);
+  if (!run_) return;
+  // Planned before that node said it is leaving: it may leave before anything arrives, so
+  // nothing goes there. The intent is withdrawn; the next plan places it elsewhere.
+  if (leaving_.contains(node) || left_.contains(node)) {
+    record_placement(resource, node, std::nullopt);
+    return fail_action_now(id, fmt::format("{} is leaving the cluster", node), Status::cancelled);
+  }
+  issue_action(id);
 }
 
 void Core::fail_intents(const std::string& why) {
@@ -143,6 +150,7 @@ void Core::action_step_done(std::size_t id, agents::Result result) {
   };
   switch (step) {
     case Step::primary:
+      if (result.status == Status::cancelled) return complete_action(id, std::move(result));  // never began
       if (!result.ok()) return fall_back("migrate_to: " + result.reason);
       step = Step::migrate_from;
       issue({Operation::Kind::migrate_from, a.resource, *a.target, a.node, timeout_for(a.resource, ActionKind::migrate)},
@@ -166,8 +174,12 @@ void Core::action_step_done(std::size_t id, agents::Result result) {
 
 void Core::start_after_fallback(std::size_t id) {
   const policy::Action& a = run_->transition.actions[id];
-  // The source is stopped and stays known; without quorum the start waits for the next plan.
+  // The source is stopped and stays known; without quorum, or with the target leaving, the
+  // start waits for the next plan.
   if (auto why = start_forbidden()) return complete_action(id, {Status::cancelled, *why});
+  if (leaving_.contains(*a.target) || left_.contains(*a.target)) {
+    return complete_action(id, {Status::cancelled, fmt::format("{} is leaving the cluster", *a.target)});
+  }
   run_->steps[id] = Step::fallback_start;
   issue({Operation::Kind::start, a.resource, *a.target, {}, timeout_for(a.resource, ActionKind::start)}, ForAction{id});
 }
@@ -258,6 +270,11 @@ void Core::action_finished(const executor::ActionResult& r, bool source_stopped)
       return;
     case ActionKind::stop:
       if (r.result.ok()) {
+        record_placement(a.resource, a.node, std::nullopt);
+      } else if (left_.contains(a.node)) {
+        // The node left cleanly, which it does only once nothing runs there: the request or
+        // its answer was lost on the way (a partition), not the stop. No fencing.
+        log_.info("{} left the cluster cleanly since: {} is stopped there", a.node, a.resource);
         record_placement(a.resource, a.node, std::nullopt);
       } else if (resource != nullptr) {
         const auto fallback = config_->options.stonith_enabled ? model::OnFail::fence : model::OnFail::block;
