@@ -43,6 +43,8 @@ bool Core::runs_anywhere(const std::string& resource) const {
 
 bool Core::responsible_for(const std::string& resource, const std::string& node) const {
   if (!settings_.clustered) return true;
+  // The cheap test first: a member is responsible for nothing on the other nodes.
+  if (node != settings_.local && !is_coordinator()) return false;
   return runs_anywhere(resource) ? is_coordinator() : node == settings_.local;
 }
 
@@ -215,6 +217,8 @@ void Core::report_received(const protocol::NodeReport& report) {
   // Only a coordinator reporting to itself probed what it drives.
   const bool drives = report.node == report.coordinator;
   std::erase_if(state_.resources, [&](const auto& p) {
+    // The cheap test first: most reports are a member's, about its own node only.
+    if (!drives && p.node != report.node) return false;
     if (!runs_anywhere(p.resource)) return p.node == report.node;
     return drives && state_.nodes[p.node].state == model::NodeState::online &&
            p.state != model::ResourceState::failed;
