@@ -275,7 +275,8 @@ void Core::apply_view(const membership::View& next) {
   if (settings_.clustered && (rejoined || (was_coordinator && !is_coordinator()))) {
     fail_intents("no longer coordinating");
   }
-  if (settings_.clustered && was_coordinator && !is_coordinator() && run_) {
+  if (settings_.clustered && run_ && (rejoined || (was_coordinator && !is_coordinator()))) {
+    run_->superseded = true;
     run_->dispatch.abort();
     pump();
   }

@@ -250,6 +250,8 @@ class Core {
     executor::Dispatch dispatch;
     std::vector<Step> steps;
     std::vector<std::optional<std::string>> fallback_why;
+    /// This node stopped coordinating while it ran: what is in flight ends, nothing follows.
+    bool superseded = false;
   };
 
   struct ReportBuild {

@@ -130,6 +130,11 @@ void Core::action_step_done(std::size_t id, agents::Result result) {
   Step& step = run_->steps[id];
   if (a.kind != ActionKind::migrate) return complete_action(id, std::move(result));
   auto fall_back = [&](std::string why) {
+    // Another coordinator may have acted meanwhile: no stop and start from an old plan. Where
+    // it is stays in doubt (both sides failed) until the next plan, made on fresh reports.
+    if (run_->superseded) {
+      return complete_action(id, {Status::error_generic, why + "; no fallback: this node stopped coordinating"});
+    }
     // A source lost meanwhile (the migration hung across a partition) is fenced, not stopped:
     // an operation there cannot be trusted to happen, nor its answer to come back.
     const auto source = state_.nodes[a.node].state;
@@ -177,6 +182,7 @@ void Core::start_after_fallback(std::size_t id) {
   // The source is stopped and stays known; without quorum, or with the target leaving, the
   // start waits for the next plan.
   if (auto why = start_forbidden()) return complete_action(id, {Status::cancelled, *why});
+  if (run_->superseded) return complete_action(id, {Status::cancelled, "this node stopped coordinating"});
   if (leaving_.contains(*a.target) || left_.contains(*a.target)) {
     return complete_action(id, {Status::cancelled, fmt::format("{} is leaving the cluster", *a.target)});
   }

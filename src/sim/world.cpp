@@ -150,6 +150,7 @@ class World {
     host.running.clear();
     host.left_cleanly = false;
     host.migrating = 0;
+    for (auto& [listener, heard] : heard_left_) heard.erase(host.id);
     start_daemon(h);
   }
 
@@ -251,7 +252,9 @@ class World {
     const auto delivered = std::make_shared<const membership::Message>(membership::Message{sender.id, m.type, std::move(m.body)});
     // One total order: every recipient gets message k before message k + 1.
     for (std::size_t h = 0; h < hosts_.size(); ++h) {
-      if (hosts_[h].member() && hosts_[h].group == sender.group) feed(h, core::Delivered{delivered});
+      if (!hosts_[h].member() || hosts_[h].group != sender.group) continue;
+      if (delivered->type == "left") heard_left_[h].insert(sender.id);
+      feed(h, core::Delivered{delivered});
     }
   }
 
@@ -453,7 +456,9 @@ class World {
     ++outcome_.fences;
     auto target = index_.find(f.node);
     if (target == index_.end()) return;
-    if (hosts_[target->second].left_cleanly && !hosts_[target->second].daemon) {
+    // Only a leave the fencing node heard of: a partition may cut the notice off, and then the
+    // node is lost to the majority, which must fence it.
+    if (hosts_[target->second].left_cleanly && !hosts_[target->second].daemon && heard_left_[h].contains(f.node)) {
       violation("clean-leave", fmt::format("{} fences {}, which left the cluster cleanly", hosts_[h].id, f.node));
     }
     const bool ok = !fence_fails_.erase(f.node);
@@ -734,6 +739,7 @@ class World {
     bool quorate;    ///< whether it had quorum when the stop was done
   };
   std::map<std::pair<std::string, std::string>, Stop> last_stop_;  ///< the last successful stop there
+  std::map<std::size_t, std::set<std::string>> heard_left_;  ///< whose clean leave each controller heard
   /// Controllers with an operation there that never answered (it hung).
   std::map<std::pair<std::string, std::string>, std::set<std::size_t>> in_doubt_;
   Outcome outcome_;
