@@ -45,7 +45,8 @@ struct FenceAgentMetadata {
   [[nodiscard]] bool supports(std::string_view action) const { return actions.contains(action); }
 };
 
-/// Parses fence-agents metadata XML; on failure, nullopt and `error` says why.
+/// Parses fence-agents metadata XML (any bytes: the text it returns is valid UTF-8); on
+/// failure, nullopt and `error` says why.
 std::optional<FenceAgentMetadata> parse_fence_agent_metadata(const std::string& xml, std::string& error);
 
 /// Runs `program` with action=metadata on stdin (blocking, at most `timeout`) and parses
