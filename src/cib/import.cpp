@@ -15,6 +15,7 @@
 #include <wholesale_ha/model/validate.hpp>
 #include <wholesale_ha/utf8.hpp>
 
+#include "../common/xml_references.hpp"
 #include "file_buffer.hpp"
 #include "import_steps.hpp"
 #include "limits.hpp"
@@ -175,6 +176,11 @@ LoadResult<Cluster> import_valid_text(std::string_view xml, const CibImportOptio
 /// depth scan would add a fifth to the parse).
 LoadResult<Cluster> import_text(std::string_view xml, const CibImportOptions& options) {
   if (xml.size() > cib::kMaxCibSize) return failure(cib::too_large_message(xml.size()));
+  // pugixml decodes "&#xD800;" into bytes that are no UTF-8: such references go first.
+  if (xml.find("&#") != std::string_view::npos) {
+    const std::string repaired = detail::replace_bad_character_references(std::string{xml});
+    if (repaired != xml) return import_text(repaired, options);
+  }
   if (is_valid_utf8(xml)) return import_valid_text(xml, options);
   auto result = import_valid_text(valid_utf8(xml), options);
   result.diagnostics.push_back({Diagnostic::Severity::warning, "",
