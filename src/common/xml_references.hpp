@@ -1,8 +1,8 @@
 #pragma once
-// XML parsers decode numeric character references into UTF-8 without asking whether they
-// name a character: "&#xD800;" (a surrogate) or "&#x110000;" became invalid UTF-8 in
-// imported names and in the messages quoting them. Such references are replaced before
-// parsing; everything else is left as it is.
+// XML parsers (pugixml, PropertyTree's) decode numeric character references into UTF-8
+// without asking whether they name a character: "&#xD800;" (a surrogate) or "&#x110000;"
+// became invalid UTF-8 in imported names, agent meta-data and the messages quoting them.
+// Such references are replaced before parsing; everything else is left as it is.
 
 #include <string>
 #include <string_view>

@@ -12,6 +12,7 @@
 #include <wholesale_ha/utf8.hpp>
 
 #include "../common/xml_depth.hpp"
+#include "../common/xml_references.hpp"
 
 namespace wholesale_ha::fencing {
 
@@ -47,7 +48,9 @@ std::optional<FenceAgentMetadata> parse_fence_agent_metadata(const std::string& 
   }
   pt::ptree tree;
   try {
-    std::istringstream in{xml};
+    // Character references can name what is no character (&#xD800;): replaced, like bytes
+    // that are not UTF-8, before the parser decodes them into the text we return.
+    std::istringstream in{wholesale_ha::detail::replace_bad_character_references(valid_utf8(xml))};
     pt::read_xml(in, tree, pt::xml_parser::no_comments);
   } catch (const pt::xml_parser_error& e) {
     error = fmt::format("metadata is not valid XML: {} (line {})", e.message(), e.line());
@@ -58,31 +61,27 @@ std::optional<FenceAgentMetadata> parse_fence_agent_metadata(const std::string& 
     error = "metadata has no <resource-agent> element";
     return std::nullopt;
   }
-  // Character references can name what is no character (&#xD800;): text is repaired as read.
-  const auto text = [](const pt::ptree& node, const char* path, const char* fallback = "") {
-    return valid_utf8(node.get<std::string>(path, fallback));
-  };
   FenceAgentMetadata md;
-  md.name = text(*agent, "<xmlattr>.name");
-  md.description = text(*agent, "<xmlattr>.shortdesc");
+  md.name = agent->get<std::string>("<xmlattr>.name", "");
+  md.description = agent->get<std::string>("<xmlattr>.shortdesc", "");
   if (auto params = agent->get_child_optional("parameters")) {
     for (const auto& [tag, node] : *params) {
       if (tag != "parameter") continue;
       FenceAgentParameter p;
-      p.name = text(node, "<xmlattr>.name");
+      p.name = node.get<std::string>("<xmlattr>.name", "");
       p.required = flag(node, "required");
       p.deprecated = flag(node, "deprecated");
-      p.obsoletes = text(node, "<xmlattr>.obsoletes");
-      p.type = text(node, "content.<xmlattr>.type", "string");
-      if (auto def = node.get_optional<std::string>("content.<xmlattr>.default")) p.default_value = valid_utf8(*def);
-      p.description = trimmed(text(node, "shortdesc"));
+      p.obsoletes = node.get<std::string>("<xmlattr>.obsoletes", "");
+      p.type = node.get<std::string>("content.<xmlattr>.type", "string");
+      if (auto def = node.get_optional<std::string>("content.<xmlattr>.default")) p.default_value = *def;
+      p.description = trimmed(node.get<std::string>("shortdesc", ""));
       if (!p.name.empty()) md.parameters.push_back(std::move(p));
     }
   }
   if (auto actions = agent->get_child_optional("actions")) {
     for (const auto& [tag, node] : *actions) {
       if (tag != "action") continue;
-      auto name = text(node, "<xmlattr>.name");
+      auto name = node.get<std::string>("<xmlattr>.name", "");
       if (!name.empty()) md.actions.insert(std::move(name));
     }
   }

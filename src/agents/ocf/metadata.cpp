@@ -9,6 +9,7 @@
 #include <wholesale_ha/utf8.hpp>
 
 #include "../../common/xml_depth.hpp"
+#include "../../common/xml_references.hpp"
 
 namespace wholesale_ha::agents::detail {
 
@@ -22,7 +23,9 @@ std::optional<OcfMetadata> parse_ocf_metadata(const std::string& xml, std::strin
   }
   pt::ptree tree;
   try {
-    std::istringstream in{xml};
+    // Character references can name what is no character (&#xD800;): replaced, like bytes
+    // that are not UTF-8, before the parser decodes them into the text we return.
+    std::istringstream in{wholesale_ha::detail::replace_bad_character_references(valid_utf8(xml))};
     pt::read_xml(in, tree, pt::xml_parser::no_comments);
   } catch (const pt::xml_parser_error& e) {
     error = "meta-data is not valid XML: " + std::string{e.message()} + " (line " +
@@ -34,25 +37,23 @@ std::optional<OcfMetadata> parse_ocf_metadata(const std::string& xml, std::strin
     error = "meta-data has no <resource-agent> element";
     return std::nullopt;
   }
-  // Character references can name what is no character (&#xD800;): text is repaired as read.
-  const auto text = [](const pt::ptree& node, const char* path) { return valid_utf8(node.get<std::string>(path, "")); };
   OcfMetadata md;
-  md.name = text(*agent, "<xmlattr>.name");
+  md.name = agent->get<std::string>("<xmlattr>.name", "");
   if (auto params = agent->get_child_optional("parameters")) {
     for (const auto& [tag, node] : *params) {
       if (tag != "parameter") continue;
       OcfParameter p;
-      p.name = text(node, "<xmlattr>.name");
+      p.name = node.get<std::string>("<xmlattr>.name", "");
       const auto required = node.get<std::string>("<xmlattr>.required", "0");
       p.required = required == "1" || required == "true";
-      if (auto def = node.get_optional<std::string>("content.<xmlattr>.default")) p.default_value = valid_utf8(*def);
+      if (auto def = node.get_optional<std::string>("content.<xmlattr>.default")) p.default_value = *def;
       if (!p.name.empty()) md.parameters.push_back(std::move(p));
     }
   }
   if (auto actions = agent->get_child_optional("actions")) {
     for (const auto& [tag, node] : *actions) {
       if (tag != "action") continue;
-      const auto name = text(node, "<xmlattr>.name");
+      const auto name = node.get<std::string>("<xmlattr>.name", "");
       const auto timeout = model::parse_duration(node.get<std::string>("<xmlattr>.timeout", "0"));
       if (!name.empty()) md.actions[name] = timeout.value_or(std::chrono::milliseconds{0});
     }
