@@ -26,11 +26,13 @@
 #include <wholesale_ha/fencing/self_fence.hpp>
 #include <wholesale_ha/health/monitor.hpp>
 #include <wholesale_ha/membership/corosync.hpp>
+#include <wholesale_ha/model/enum_names.hpp>
 #include <wholesale_ha/model/json.hpp>
 
 #include "control_socket.hpp"
 #include "node_config.hpp"
 #include "replies.hpp"
+#include "shutdown_kind.hpp"
 #include "socket_file.hpp"
 
 using namespace wholesale_ha;
@@ -129,8 +131,8 @@ int main(int argc, char** argv) {
     controller.set_attribute(membership->local_node(), r.attribute, value);
   });
 
-  // SIGTERM (systemd at shutdown or reboot, an update): leave cleanly — the resources move to
-  // other nodes first and the others are told, so this node is not fenced. SIGINT: stop at
+  // SIGTERM (systemd at shutdown or reboot, an update): leave cleanly — the resources follow
+  // their shutdown policy first and the others are told, so this node is not fenced. SIGINT: stop at
   // once and leave everything as it is (the others then see a lost node).
   bool started = false;
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
@@ -142,7 +144,11 @@ int main(int argc, char** argv) {
       log.info("stopping (resources are left as they are)");
       return controller.stop([&] { io.stop(); });
     }
-    log.info("leaving the cluster: moving this node's resources away (at most {}ms)", node->leave_timeout.count());
+    const auto kind = node->shutdown_kind == "reboot"     ? model::ShutdownKind::reboot
+                      : node->shutdown_kind == "poweroff" ? model::ShutdownKind::poweroff
+                                                          : wha_node::detect_shutdown_kind();
+    log.info("leaving the cluster for a {}: resources follow their shutdown policy (at most {}ms)",
+             model::to_string(kind), node->leave_timeout.count());
     leave_deadline.expires_after(node->leave_timeout);
     leave_deadline.async_wait([&](const boost::system::error_code& e) {
       if (e) return;
@@ -150,7 +156,7 @@ int main(int argc, char** argv) {
                 node->leave_timeout.count());
       controller.stop([&] { io.stop(); });
     });
-    controller.leave([&] {
+    controller.leave(kind, [&] {
       leave_deadline.cancel();
       log.info("left the cluster cleanly");
       io.stop();

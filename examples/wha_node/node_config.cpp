@@ -163,6 +163,7 @@ std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<
     r.duration("startup_grace", c.startup_grace);
     r.duration("sync_timeout", c.sync_timeout);
     r.duration("leave_timeout", c.leave_timeout);
+    r.string("shutdown_kind", c.shutdown_kind);
     if (const json* f = r.child("fencing")) {
       Reader fr{*f, "/fencing", errors};
       fr.string("type", c.fencing.type);
@@ -176,6 +177,9 @@ std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<
       lr.string_map("node_uris", c.libvirt.node_uris);
       lr.string_map("peer_uris", c.libvirt.peer_uris);
     }
+  }
+  if (c.shutdown_kind != "auto" && c.shutdown_kind != "poweroff" && c.shutdown_kind != "reboot") {
+    errors.push_back("/shutdown_kind: expected \"auto\", \"poweroff\" or \"reboot\", got \"" + c.shutdown_kind + "\"");
   }
   const std::set<std::string> types = {"command", "self", "none"};
   if (!types.contains(c.fencing.type)) {

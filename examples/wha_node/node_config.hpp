@@ -44,6 +44,9 @@ struct NodeConfig {
   /// How long SIGTERM waits for this node's resources to move away before it gives up and
   /// stops anyway (the others then treat the node as lost and fence it).
   std::chrono::milliseconds leave_timeout{300'000};
+  /// What SIGTERM means for the shutdown policies: "poweroff", "reboot", or "auto" (ask
+  /// systemd whether a reboot is queued).
+  std::string shutdown_kind = "auto";
 };
 
 /// Reads and checks the file; on failure, nullopt and `errors` says what and where.

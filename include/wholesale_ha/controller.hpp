@@ -89,11 +89,14 @@ class Controller {
   /// Resources are left as they are (stopping the library is not stopping the cluster).
   void stop(std::function<void()> done = {});
 
-  /// Shuts this node down cleanly (a daemon stopping for an update or a reboot): in a cluster
-  /// its resources are moved to other nodes first (migrated where they can be), then it tells
-  /// the others it left, so it is not fenced; `done` runs then. In-process this is stop().
-  /// Resources that cannot go anywhere are stopped.
-  void leave(std::function<void()> done = {});
+  /// Shuts this node down cleanly (a daemon stopping for an update, a power-off or a reboot):
+  /// in a cluster its resources first follow their shutdown_policy (docs/policy.md §9: moved
+  /// away, migrated where they can be, by default; or stopped to fail over or to wait for this
+  /// node), then it tells the others it left, so it is not fenced; `done` runs then.
+  /// In-process this is stop(). Resources that cannot go anywhere are stopped.
+  void leave(model::ShutdownKind kind, std::function<void()> done = {});
+  /// leave() for a power-off.
+  void leave(std::function<void()> done = {}) { leave(model::ShutdownKind::poweroff, std::move(done)); }
 
   /// Validates `config` (model and backends) and, only if it has no errors, switches to it
   /// and re-plans. Returns every problem found; on any error nothing changes. Resources

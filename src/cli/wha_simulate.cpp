@@ -30,7 +30,7 @@ namespace simulate = wholesale_ha::policy::simulate;
 
 struct Events {
   std::optional<model::Timestamp> now;
-  std::vector<std::string> down, offline, up, standby, unstandby, health, fail;
+  std::vector<std::string> down, offline, up, shutdown, reboot, standby, unstandby, health, fail;
   bool no_quorum = false;
 };
 
@@ -45,6 +45,8 @@ bool apply_events(model::Cluster& cluster, const Events& e) {
   for (const auto& n : e.down) check(simulate::node_down(cluster, n));
   for (const auto& n : e.offline) check(simulate::node_offline(cluster, n));
   for (const auto& n : e.up) check(simulate::node_up(cluster, n));
+  for (const auto& n : e.shutdown) check(simulate::shutdown(cluster, n, model::ShutdownKind::poweroff));
+  for (const auto& n : e.reboot) check(simulate::shutdown(cluster, n, model::ShutdownKind::reboot));
   for (const auto& n : e.standby) check(simulate::standby(cluster, n, true));
   for (const auto& n : e.unstandby) check(simulate::standby(cluster, n, false));
   for (const auto& h : e.health) check(simulate::health(cluster, h));
@@ -86,6 +88,9 @@ int main(int argc, char** argv) {
   app.add_option("--node-down", events.down, "Node is lost (unclean: it must be fenced)");
   app.add_option("--node-offline", events.offline, "Node left cleanly or was fenced");
   app.add_option("--node-up", events.up, "Node is back online");
+  app.add_option("--shutdown", events.shutdown,
+                 "Node announces a clean power-off: its resources follow their shutdown_policy");
+  app.add_option("--reboot", events.reboot, "Node announces a clean reboot (conditional policy: freeze)");
   app.add_option("--standby", events.standby, "Put a node in standby");
   app.add_option("--unstandby", events.unstandby, "Take a node out of standby");
   app.add_option("--health", events.health, "Set a health attribute, e.g. n3:#health-disk=red");
@@ -100,7 +105,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string{wholesale_ha::kVersion});
   app.footer(
       "Events are applied in this order: --now, --node-down/--node-offline/--node-up, "
-      "--standby/--unstandby, --health, --fail, --no-quorum.\nThe cluster is a JSON file or, "
+      "--shutdown/--reboot, --standby/--unstandby, --health, --fail, --no-quorum.\nThe cluster is a JSON file or, "
       "with --cib, a Pacemaker CIB (import warnings go to stderr).\nExit status: 0 planned, 1 invalid "
       "input, 2 usage error.");
   CLI11_PARSE(app, argc, argv);

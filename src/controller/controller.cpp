@@ -214,9 +214,9 @@ void Controller::stop(std::function<void()> done) {
   impl_->step(core::Stop{});
 }
 
-void Controller::leave(std::function<void()> done) {
+void Controller::leave(model::ShutdownKind kind, std::function<void()> done) {
   impl_->leave_done = std::move(done);
-  impl_->step(core::Leave{});
+  impl_->step(core::Leave{kind});
 }
 
 std::vector<model::Diagnostic> Controller::reload(model::Config config) {

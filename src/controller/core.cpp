@@ -101,16 +101,18 @@ void Core::on(const Stop&) {
   notify(Stopped{});
 }
 
-void Core::on(const Leave&) {
+void Core::on(const Leave& e) {
   if (!running_ || stopping_) return;
   if (!settings_.clustered) {
     on(Stop{});
     notify(LeftCluster{});
     return;
   }
-  log_.info("leaving the cluster: moving this node's resources away first");
+  log_.info("leaving the cluster ({}): this node's resources follow their shutdown policy first",
+            model::to_string(e.kind));
   leave_requested_ = true;
-  publish(protocol::Leaving{settings_.local});
+  leave_kind_ = e.kind;
+  publish(protocol::Leaving{settings_.local, e.kind});
 }
 
 void Core::on(const TimerFired& e) {
@@ -182,15 +184,6 @@ void Core::on(const SendFailed& e) {
 
 // --- the converge loop ---------------------------------------------------------------------------
 
-model::Config Core::planning_config() const {
-  // A node that is leaving cleanly is planned as if in standby, so its resources move away.
-  model::Config c = *config_;
-  for (auto& n : c.nodes) {
-    if (leaving_.contains(n.id)) n.standby = true;
-  }
-  return c;
-}
-
 void Core::plan_now() {
   if (!running_ || stopping_) return;
   // In a cluster only the coordinator plans, and only once every member has reported.
@@ -205,8 +198,8 @@ void Core::plan_now() {
     return;
   }
   state_.now = now_.wall;
-  policy::Transition t =
-      leaving_.empty() ? policy::plan(state_, *config_) : policy::plan(state_, planning_config());
+  // A node leaving cleanly is marked in the state (shutdown): the policy empties it.
+  policy::Transition t = policy::plan(state_, *config_);
   for (const auto& notice : t.notices) {
     log_.warn("{}{}", notice.resource.empty() ? "" : notice.resource + ": ", notice.reason.text);
   }
@@ -288,7 +281,10 @@ void Core::apply_view(const membership::View& next) {
       if (status.state != model::NodeState::online) {
         // Back after being away: whatever it announced before is over.
         left_.erase(node.id);
-        if (node.id != settings_.local) leaving_.erase(node.id);
+        if (node.id != settings_.local) {
+          leaving_.erase(node.id);
+          status.shutdown.reset();
+        }
       }
       seen_online_.insert(node.id);
       fenced_.erase(node.id);
@@ -306,7 +302,7 @@ void Core::apply_view(const membership::View& next) {
   const bool regained_quorum = settings_.clustered && !was_quorate && view_.quorate;
   if (leave_requested_ && !left_announced_ && (rejoined || regained_quorum)) {
     leaving_.erase(settings_.local);
-    publish(protocol::Leaving{settings_.local});
+    publish(protocol::Leaving{settings_.local, leave_kind_});
   }
 }
 

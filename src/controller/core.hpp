@@ -59,8 +59,11 @@ struct Start {
 };
 /// Stop deciding; what runs is left as it is. `Stopped` follows once nothing is in flight.
 struct Stop {};
-/// Shut this node down cleanly: its resources move away, then it says it left (`LeftCluster`).
-struct Leave {};
+/// Shut this node down cleanly: its resources follow their shutdown policy, then it says it
+/// left (`LeftCluster`).
+struct Leave {
+  model::ShutdownKind kind = model::ShutdownKind::poweroff;
+};
 struct ViewChanged {
   membership::View view;
 };
@@ -276,7 +279,6 @@ class Core {
   void finish_deferred();
   std::uint64_t arm(Millis after, TimerPurpose purpose);
   void notify(Effect effect) { out_->push_back(std::move(effect)); }
-  [[nodiscard]] model::Config planning_config() const;
   void fence_before_any_start(policy::Transition& t) const;
 
   // core_transition.cpp: running a transition
@@ -401,6 +403,7 @@ class Core {
   bool running_ = false;
   bool stopping_ = false;
   bool leave_requested_ = false;
+  model::ShutdownKind leave_kind_ = model::ShutdownKind::poweroff;
   bool left_announced_ = false;
   bool plan_wanted_ = false;
   bool replan_pending_ = false;

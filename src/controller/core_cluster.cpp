@@ -205,6 +205,10 @@ void Core::send_report(std::uint64_t report) {
     if (status.state == model::NodeState::offline) m.departed.push_back(node);
   }
   for (const auto& f : state_.failcounts) m.failcounts.push_back({f.resource, f.node, f.count, f.last_failure});
+  for (const auto& [node, status] : state_.nodes) {
+    if (status.shutdown && status.state == model::NodeState::online) m.shutting_down.emplace_back(node, *status.shutdown);
+  }
+  m.frozen = state_.frozen;
   publish(std::move(m));
 }
 
@@ -246,6 +250,20 @@ void Core::report_received(const protocol::NodeReport& report) {
     if (state_.nodes[p.node].state == model::NodeState::unclean && placement(p.resource, p.node) == nullptr) {
       set_placement(p.resource, p.node, p.state);
     }
+  }
+  // Shutdowns and freezes announced before this node joined fill gaps too.
+  for (const auto& [node, kind] : report.shutting_down) {
+    auto& status = state_.nodes[node];
+    if (view_.state_of(node) != model::NodeState::online || status.shutdown) continue;
+    leaving_.insert(node);
+    status.shutdown = kind;
+  }
+  for (const auto& f : report.frozen) {
+    const bool known = std::any_of(state_.frozen.begin(), state_.frozen.end(),
+                                   [&](const auto& g) { return g.resource == f.resource; });
+    const bool runs_elsewhere = std::any_of(state_.resources.begin(), state_.resources.end(),
+                                            [&](const auto& p) { return p.resource == f.resource && p.node != f.node; });
+    if (!known && !runs_elsewhere) state_.frozen.push_back(f);
   }
   // What the reporter knows of itself fills gaps; it never overrides newer news.
   auto& attributes = state_.nodes[report.node].attributes;

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include <wholesale_ha/model/enum_names.hpp>
+#include <wholesale_ha/policy/shutdown.hpp>
 #include <wholesale_ha/utf8.hpp>
 
 namespace wholesale_ha::core {
@@ -79,6 +80,9 @@ void Core::apply(const std::string& from, protocol::Message message) {
         } else if constexpr (std::is_same_v<M, FailuresCleared>) {
           std::erase_if(state_.failcounts,
                         [&](const auto& f) { return f.resource == m.resource && (!m.node || f.node == *m.node); });
+          // A cleanup also releases a resource waiting for its node (shutdown_policy freeze).
+          std::erase_if(state_.frozen,
+                        [&](const auto& f) { return f.resource == m.resource && (!m.node || f.node == *m.node); });
         } else if constexpr (std::is_same_v<M, Attribute>) {
           auto& attributes = state_.nodes[m.node].attributes;
           if (m.value) {
@@ -98,10 +102,15 @@ void Core::apply(const std::string& from, protocol::Message message) {
           fenced_.insert(m.node);
           state_.nodes[m.node].state = model::NodeState::offline;
           drop_node_placements(m.node);
+          // Lost rather than shut down: what waited for it is recovered elsewhere.
+          std::erase_if(state_.frozen, [&](const auto& f) { return f.node == m.node; });
           placements_changed = true;
         } else if constexpr (std::is_same_v<M, ConfigChange>) {
           set_config(std::make_shared<const model::Config>(std::move(m.config)));
           std::erase_if(state_.failcounts, [&](const auto& f) { return find_resource(f.resource) == nullptr; });
+          std::erase_if(state_.frozen, [&](const auto& f) {
+            return find_resource(f.resource) == nullptr || config_->find_node(f.node) == nullptr;
+          });
           stop_orphans();
           placements_changed = true;
         } else if constexpr (std::is_same_v<M, MonitorFailed>) {
@@ -123,7 +132,11 @@ void Core::apply(const std::string& from, protocol::Message message) {
           replan = false;
           report_received(m);
         } else if constexpr (std::is_same_v<M, Leaving>) {
-          if (leaving_.insert(m.node).second) log_.info("node {} is leaving the cluster", m.node);
+          if (leaving_.insert(m.node).second) {
+            log_.info("node {} is leaving the cluster ({})", m.node, model::to_string(m.kind));
+          }
+          policy::begin_shutdown(state_, *config_, m.node, m.kind);
+          placements_changed = true;
         } else if constexpr (std::is_same_v<M, Left>) {
           left_.insert(m.node);
           log_.info("node {} left the cluster cleanly", m.node);
@@ -173,6 +186,10 @@ void Core::set_placement(const std::string& resource, const std::string& node, m
     p->state = s;
   } else {
     state_.resources.push_back({resource, node, s});
+  }
+  // Started on a node that stays: it no longer waits for the node it was frozen with.
+  if (s == model::ResourceState::started && !state_.frozen.empty() && !state_.nodes[node].shutdown) {
+    policy::forget_frozen(state_, resource);
   }
 }
 

@@ -181,6 +181,16 @@ Decoded decode_op_request(Fields& f) {
   return {std::move(m), {}};
 }
 
+/// "kind": "poweroff" or "reboot"; absent means poweroff (the only kind before it existed).
+model::ShutdownKind shutdown_kind(Fields& f) {
+  const json* v = f.find("kind", false);
+  if (v == nullptr) return model::ShutdownKind::poweroff;
+  const auto kind = v->is_string() ? model::enum_from_string<model::ShutdownKind>(v->get_ref<const std::string&>())
+                                   : std::nullopt;
+  if (!kind) f.fail("\"kind\" must be \"poweroff\" or \"reboot\"");
+  return kind.value_or(model::ShutdownKind::poweroff);
+}
+
 Decoded decode_node_report(Fields& f, const Known& config) {
   NodeReport m;
   m.round = f.id("round");
@@ -217,6 +227,25 @@ Decoded decode_node_report(Fields& f, const Known& config) {
                                           kMaxTextBytes)};
       }
       m.attributes[valid_utf8(name)] = valid_utf8(value.get_ref<const std::string&>());
+    }
+  }
+  if (const json* shutting = f.find("shutting_down", false); shutting != nullptr) {
+    if (!shutting->is_array()) f.fail("\"shutting_down\" must be an array");
+    for (std::size_t i = 0; f.ok() && i < shutting->size(); ++i) {
+      Fields item((*shutting)[i], config);
+      auto node = item.node("node");
+      const auto kind = shutdown_kind(item);
+      if (!item.ok()) return {std::nullopt, "shutting_down: " + item.error()};
+      m.shutting_down.emplace_back(std::move(node), kind);
+    }
+  }
+  if (const json* frozen = f.find("frozen", false); frozen != nullptr) {
+    if (!frozen->is_array()) f.fail("\"frozen\" must be an array");
+    for (std::size_t i = 0; f.ok() && i < frozen->size(); ++i) {
+      Fields item((*frozen)[i], config);
+      model::FrozenResource record{item.resource("resource"), item.node("node")};
+      if (!item.ok()) return {std::nullopt, "frozen: " + item.error()};
+      m.frozen.push_back(std::move(record));
     }
   }
   const json* failcounts = f.find("failcounts", false);
@@ -274,7 +303,10 @@ Decoded decode_checked(std::string_view type, const json& body, const Known& con
   } else if (type == "fenced") {
     d.message = Fenced{f.node("node")};
   } else if (type == "leaving") {
-    d.message = Leaving{f.node("node")};
+    Leaving m;
+    m.node = f.node("node");
+    m.kind = shutdown_kind(f);
+    d.message = std::move(m);
   } else if (type == "left") {
     d.message = Left{f.node("node")};
   } else if (type == "config") {
@@ -393,6 +425,12 @@ json encode_body(const Message& message) {
               failcounts.push_back(
                   {{"resource", f.resource}, {"node", f.node}, {"count", f.count}, {"last_failure", f.last_failure}});
             }
+            json shutting = json::array();
+            for (const auto& [node, kind] : m.shutting_down) {
+              shutting.push_back({{"node", node}, {"kind", model::to_string(kind)}});
+            }
+            json frozen = json::array();
+            for (const auto& r : m.frozen) frozen.push_back({{"resource", r.resource}, {"node", r.node}});
             return {{"round", m.round},
                     {"coordinator", m.coordinator},
                     {"node", m.node},
@@ -400,9 +438,11 @@ json encode_body(const Message& message) {
                     {"elsewhere", list(m.elsewhere)},
                     {"departed", m.departed},
                     {"attributes", m.attributes},
-                    {"failcounts", std::move(failcounts)}};
+                    {"failcounts", std::move(failcounts)},
+                    {"shutting_down", std::move(shutting)},
+                    {"frozen", std::move(frozen)}};
           },
-          [](const Leaving& m) -> json { return {{"node", m.node}}; },
+          [](const Leaving& m) -> json { return {{"node", m.node}, {"kind", model::to_string(m.kind)}}; },
           [](const Left& m) -> json { return {{"node", m.node}}; },
       },
       message);

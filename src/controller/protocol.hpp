@@ -99,10 +99,16 @@ struct NodeReport {
   std::vector<std::string> departed;
   model::Attributes attributes;
   std::vector<Failcount> failcounts;
+  /// Members the reporter knows are emptying themselves to shut down, and resources it knows
+  /// wait for their node (shutdown_policy freeze): a coordinator that joined since must not
+  /// place anything there, nor start those elsewhere.
+  std::vector<std::pair<std::string, model::ShutdownKind>> shutting_down;
+  std::vector<model::FrozenResource> frozen;
 };
-/// A node shuts down cleanly: its resources are moved away first.
+/// A node shuts down or reboots cleanly: its resources follow their shutdown policy first.
 struct Leaving {
   std::string node;
+  model::ShutdownKind kind = model::ShutdownKind::poweroff;
 };
 /// It runs nothing any more and leaves: not a loss, never fenced.
 struct Left {

@@ -162,6 +162,10 @@ class ValueChecker {
       if (op.target) id(*op.target, Path{op_at, "target"});
       integer(op.since, kTimestamp, Path{op_at, "since"});
     });
+    each(state.frozen, Path{at, "frozen"}, [&](const FrozenResource& f, const Path& f_at) {
+      id(f.resource, Path{f_at, "resource"});
+      id(f.node, Path{f_at, "node"});
+    });
   }
 
   Diagnostics& d_;

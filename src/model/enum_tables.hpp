@@ -26,6 +26,16 @@ using TR = TargetRole;
 WHA_ENUM_TABLE(TargetRole, std::pair{TR::started, std::string_view{"started"}},
                std::pair{TR::stopped, std::string_view{"stopped"}});
 
+using SP = ShutdownPolicy;
+WHA_ENUM_TABLE(ShutdownPolicy, std::pair{SP::migrate, std::string_view{"migrate"}},
+               std::pair{SP::failover, std::string_view{"failover"}},
+               std::pair{SP::freeze, std::string_view{"freeze"}},
+               std::pair{SP::conditional, std::string_view{"conditional"}});
+
+using SK = ShutdownKind;
+WHA_ENUM_TABLE(ShutdownKind, std::pair{SK::poweroff, std::string_view{"poweroff"}},
+               std::pair{SK::reboot, std::string_view{"reboot"}});
+
 using HS = HealthStrategy;
 WHA_ENUM_TABLE(HealthStrategy, std::pair{HS::none, std::string_view{"none"}},
                std::pair{HS::migrate_on_red, std::string_view{"migrate-on-red"}},

@@ -39,6 +39,7 @@ void parse_meta(const json& v, const Path& at, Diagnostics& d, ResourceMeta& met
   read_field(r, "priority", meta.priority, int_in(kPriority));
   read_field(r, "target_role", meta.target_role, enum_reader<TargetRole>());
   read_field(r, "allow_unhealthy_nodes", meta.allow_unhealthy_nodes, read_bool);
+  read_field(r, "shutdown_policy", meta.shutdown_policy, enum_reader<ShutdownPolicy>());
   r.finish();
 }
 
@@ -64,6 +65,7 @@ void parse_options(const json& v, const Path& at, Diagnostics& d, ClusterOptions
   read_field(r, "stonith_enabled", options.stonith_enabled, read_bool);
   read_field(r, "no_quorum_policy", options.no_quorum_policy, enum_reader<NoQuorumPolicy>());
   read_field(r, "symmetric_cluster", options.symmetric_cluster, read_bool);
+  read_field(r, "shutdown_policy", options.shutdown_policy, enum_reader<ShutdownPolicy>());
   if (const json* defaults = r.optional("resource_defaults")) {
     parse_meta(*defaults, Path{at, "resource_defaults"}, d, options.resource_defaults);
   }
@@ -242,6 +244,7 @@ void parse_status(const json& v, const Path& at, Diagnostics& d, ClusterState& s
         ObjectReader nr{node, node_at, d};
         read_field(nr, "state", status.state, enum_reader<NodeState>());
         read_field(nr, "attributes", status.attributes, read_string_map);
+        read_field(nr, "shutdown", status.shutdown, enum_reader<ShutdownKind>());
         nr.finish();
         state.nodes.emplace(id, std::move(status));
       }
@@ -281,6 +284,16 @@ void parse_status(const json& v, const Path& at, Diagnostics& d, ClusterState& s
       read_field(er, "since", op.since, read_timestamp);
       er.finish();
       state.pending.push_back(std::move(op));
+    });
+  }
+  if (const json* frozen = r.optional("frozen")) {
+    for_each_element(*frozen, Path{at, "frozen"}, d, [&](const json& e, const Path& e_at) {
+      FrozenResource f;
+      ObjectReader er{e, e_at, d};
+      read_required(er, "resource", f.resource, read_id);
+      read_required(er, "node", f.node, read_id);
+      er.finish();
+      state.frozen.push_back(std::move(f));
     });
   }
   r.finish();

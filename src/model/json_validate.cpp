@@ -210,6 +210,13 @@ class Validator {
       nodes_.check(op.node, Path{at, "node"});
       if (op.target) nodes_.check(*op.target, Path{at, "target"});
     }
+    Path frozen{status, "frozen"};
+    for (std::size_t i = 0; i < cluster_.state.frozen.size(); ++i) {
+      const auto& f = cluster_.state.frozen[i];
+      Path at{frozen, i};
+      resources_.check(f.resource, Path{at, "resource"});
+      nodes_.check(f.node, Path{at, "node"});
+    }
   }
 
   void check_options() {

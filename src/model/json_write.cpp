@@ -43,6 +43,7 @@ json meta_json(const ResourceMeta& meta) {
   put_optional(out, "priority", meta.priority, same);
   put_optional(out, "target_role", meta.target_role, name);
   put_optional(out, "allow_unhealthy_nodes", meta.allow_unhealthy_nodes, same);
+  put_optional(out, "shutdown_policy", meta.shutdown_policy, name);
   return out;
 }
 
@@ -62,6 +63,7 @@ json options_json(const ClusterOptions& options) {
   out["stonith_enabled"] = options.stonith_enabled;
   out["no_quorum_policy"] = to_string(options.no_quorum_policy);
   out["symmetric_cluster"] = options.symmetric_cluster;
+  out["shutdown_policy"] = to_string(options.shutdown_policy);
   if (auto meta = meta_json(options.resource_defaults); !meta.empty()) {
     out["resource_defaults"] = std::move(meta);
   }
@@ -155,6 +157,7 @@ json status_json(const ClusterState& state) {
     for (const auto& [id, node] : state.nodes) {
       json entry = {{"state", to_string(node.state)}};
       put_map(entry, "attributes", node.attributes);
+      if (node.shutdown) entry["shutdown"] = to_string(*node.shutdown);
       nodes[id] = std::move(entry);
     }
     out["nodes"] = std::move(nodes);
@@ -184,6 +187,10 @@ json status_json(const ClusterState& state) {
       if (op.target) entry["target"] = *op.target;
       list.push_back(std::move(entry));
     }
+  }
+  if (!state.frozen.empty()) {
+    json& list = out["frozen"] = json::array();
+    for (const auto& f : state.frozen) list.push_back({{"resource", f.resource}, {"node", f.node}});
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include <wholesale_ha/policy/planner.hpp>
+#include <wholesale_ha/policy/shutdown.hpp>
 
 namespace wholesale_ha::policy {
 
@@ -18,6 +19,8 @@ model::ClusterState apply(const model::ClusterState& state, const Transition& tr
       case ActionKind::fence: {
         out.nodes[action.node].state = model::NodeState::offline;
         std::erase_if(placements, [&](const auto& p) { return p.node == action.node; });
+        // Lost rather than shut down: what waited for it is recovered elsewhere.
+        std::erase_if(out.frozen, [&](const auto& f) { return f.node == action.node; });
         break;
       }
       case ActionKind::stop:
@@ -27,6 +30,7 @@ model::ClusterState apply(const model::ClusterState& state, const Transition& tr
         break;
       case ActionKind::start:
         placements.push_back({action.resource, action.node, model::ResourceState::started});
+        forget_frozen(out, action.resource);
         break;
       case ActionKind::migrate:
         if (auto it = find(action.resource, action.node); it != placements.end()) {

@@ -82,9 +82,10 @@ class Compiler {
       if (auto it = state().nodes.find(nodes[n].id); it != state().nodes.end()) {
         info.state = it->second.state;
         for (const auto& [k, v] : it->second.attributes) info.attributes[k] = v;
+        if (info.state == model::NodeState::online) info.shutdown = it->second.shutdown;
       }
       info.can_host = info.state == model::NodeState::online && !nodes[n].standby &&
-                      !nodes[n].maintenance;
+                      !nodes[n].maintenance && !info.shutdown;
       auto health = node_health(info.attributes, config().options.health);
       info.health = health.score;
       if (info.health != 0) c_.scored_health_nodes.push_back(n);
@@ -252,6 +253,7 @@ class Compiler {
       if (end > start) c_.resources[r].active = std::span{c_.instances}.subspan(start, end - start);
       start = end;
     }
+    compile_frozen();
     // Failcounts: summed per resource and node, expired ones skipped.
     std::vector<std::pair<std::pair<Index, Index>, std::int64_t>> counts;
     for (const auto& f : state().failcounts) {
@@ -271,6 +273,24 @@ class Compiler {
       info.failcounts.push_back({key.second, total});
       const auto threshold = info.meta.migration_threshold;
       if (threshold > 0 && total >= threshold) info.banned_by_failures.push_back(key.second);
+    }
+  }
+
+  /// Resources waiting for their node (shutdown_policy freeze). A record no longer holds
+  /// once the resource runs on another node, or once its node was lost instead of shut down
+  /// (then it is recovered elsewhere after the fence, like anything else there).
+  void compile_frozen() {
+    for (const auto& f : state().frozen) {
+      const Index r = c_.resource(f.resource);
+      const Index n = c_.node(f.node);
+      if (r == kNone || n == kNone || c_.resources[r].is_clone) continue;
+      if (c_.nodes[n].state == model::NodeState::unclean) continue;
+      auto& info = c_.resources[r];
+      const bool elsewhere = std::any_of(info.active.begin(), info.active.end(),
+                                         [&](const Instance& i) { return i.node != n; });
+      if (elsewhere || !info.lost_on.empty()) continue;
+      info.waits_for = n;
+      c_.any_waiting = true;
     }
   }
 

@@ -3,6 +3,7 @@
 // scheduling passes work on integers and vectors instead of strings and maps.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,8 +22,10 @@ struct NodeInfo {
   model::NodeState state = model::NodeState::online;
   /// Config attributes overlaid with status attributes.
   model::Attributes attributes;
-  /// May take new resources: online, not standby, not in maintenance.
+  /// May take new resources: online, not standby, not in maintenance, not shutting down.
   bool can_host = false;
+  /// Set while the node empties itself before a clean shutdown or reboot.
+  std::optional<model::ShutdownKind> shutdown;
   Score health = 0;
   /// "#health-disk=red #health-memory=yellow" (only the non-green ones), for reasons.
   std::string health_evidence;
@@ -66,6 +69,8 @@ struct ResourceInfo {
   std::vector<Index> lost_on;    ///< unclean nodes it may still run on
   /// Left exactly as it is: on a maintenance node, or blocked after a failure.
   bool frozen = false;
+  /// Stopped with this node under shutdown_policy freeze: may run nowhere else.
+  Index waits_for = kNone;
   std::vector<std::int64_t> demand;  ///< per utilization key
   std::vector<NodeScoreTerm> locations;
   std::vector<Index> allowed_nodes;  ///< asymmetric clusters: nodes a constraint names
@@ -108,6 +113,8 @@ struct Compiled {
   bool utilization_enabled = false;
   /// Some resource has a ColocationTerm: passes that only act on colocations skip otherwise.
   bool any_colocation = false;
+  /// Some resource waits for a node under shutdown_policy freeze.
+  bool any_waiting = false;
   /// Some resource is frozen or has an instance on a lost node: placement pins nothing
   /// otherwise.
   bool any_frozen_or_lost = false;

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <wholesale_ha/policy/shutdown.hpp>
+
 namespace wholesale_ha::policy::detail {
 namespace {
 
@@ -81,6 +83,12 @@ class Decider {
     return info.meta.allow_migrate && !info.is_clone && c_.config->options.migration_limit != 0;
   }
 
+  /// Leaving a node that shuts down, under a policy other than migrate: stop and start.
+  [[nodiscard]] bool shutdown_forbids_migration(Index r, Index from) const {
+    const auto& kind = c_.nodes[from].shutdown;
+    return kind && shutdown_policy(*c_.resources[r].config, c_.config->options, *kind) != model::ShutdownPolicy::migrate;
+  }
+
   void decide_primitive(Index r) {
     if (p_.pinned[r]) return;
     const ResourceInfo& info = c_.resources[r];
@@ -118,7 +126,7 @@ class Decider {
     const Instance& inst = active.front();
     if (inst.node == target && !inst.failed) return;
     Reason why = reasons_.leave(r, inst.node, inst.failed);
-    if (!inst.failed && may_migrate(r)) {
+    if (!inst.failed && may_migrate(r) && !shutdown_forbids_migration(r, inst.node)) {
       add(r, ActionKind::migrate, inst.node, target, std::move(why));
     } else {
       add(r, ActionKind::stop, inst.node, kNone, why);

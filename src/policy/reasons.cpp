@@ -6,12 +6,20 @@
 
 #include <wholesale_ha/model/enum_names.hpp>
 
+#include <wholesale_ha/policy/shutdown.hpp>
+
 #include "node_health.hpp"
 
 namespace wholesale_ha::policy::detail {
 namespace {
 
 std::string score_text(Score s) { return model::score_to_string(s); }
+
+std::string shutting_down(const NodeInfo& node) {
+  return fmt::format("shutting down ({})", model::to_string(*node.shutdown));
+}
+
+std::string shutdown_text(const NodeInfo& node) { return node.config->id + " is " + shutting_down(node); }
 
 }  // namespace
 
@@ -35,6 +43,7 @@ std::string ReasonWriter::node_blocker(Index n) const {
   }
   if (node.config->maintenance) return node.config->id + " is in maintenance";
   if (node.config->standby) return node.config->id + " is in standby";
+  if (node.shutdown) return shutdown_text(node);
   return {};
 }
 
@@ -65,6 +74,8 @@ std::string ReasonWriter::describe(Index r, const Term& term) const {
     case TermKind::colocation:
       return fmt::format("colocation {} with {}", model::constraint_id(constraints[term.constraint]),
                          c_.resource_id(term.other));
+    case TermKind::frozen:
+      return fmt::format("frozen with {} (shutdown_policy freeze)", c_.node_id(c_.resources[r].waits_for));
   }
   return "?";
 }
@@ -111,6 +122,11 @@ Reason ReasonWriter::leave(Index r, Index from, bool failed_there) const {
   }
   if (failed_there) {
     return {ReasonCode::failed, fmt::format("{} failed on {}", id, node.config->id)};
+  }
+  if (node.shutdown) {
+    return {ReasonCode::node_shutdown,
+            fmt::format("node {} (shutdown_policy {})", shutdown_text(node),
+                        model::to_string(shutdown_policy(*info.config, c_.config->options, *node.shutdown)))};
   }
   if (std::find(info.banned_by_failures.begin(), info.banned_by_failures.end(), from) !=
       info.banned_by_failures.end()) {
@@ -185,6 +201,14 @@ Reason ReasonWriter::unplaced(Index r) const {
               fmt::format("{} may still run on a lost node and fencing is disabled", id)};
     case Unplaced::placed:
     case Unplaced::no_node: break;
+  }
+  if (const Index n = c_.resources[r].waits_for; n != kNone) {
+    const NodeInfo& node = c_.nodes[n];
+    return {ReasonCode::node_shutdown,
+            fmt::format("{} waits for {} ({}): frozen with it under shutdown_policy freeze, it starts "
+                        "there again when the node is back",
+                        id, node.config->id,
+                        node.shutdown ? shutting_down(node) : std::string{model::to_string(node.state)})};
   }
   std::vector<std::string> why;
   bool room_is_the_problem = false;  // some node would take it but for capacity

@@ -16,6 +16,7 @@ enum class TermKind {
   failcount,    ///< failcount reached migration_threshold
   stickiness,   ///< the resource is active and healthy there
   colocation,   ///< relative to an already placed resource
+  frozen,       ///< waits for another node (shutdown_policy freeze)
 };
 
 struct Term {
@@ -46,6 +47,11 @@ void for_each_base_term(const Compiled& c, Index r, bool with_stickiness, Sink&&
     }
   }
   for (Index n : info.banned_by_failures) sink(Term{TermKind::failcount, n, model::kMinusInfinity});
+  if (info.waits_for != kNone) {
+    for (Index n = 0; n < c.nodes.size(); ++n) {
+      if (n != info.waits_for) sink(Term{TermKind::frozen, n, model::kMinusInfinity});
+    }
+  }
   if (with_stickiness && info.meta.stickiness != 0) {
     for (const auto& instance : info.active) {
       if (!instance.failed) {

@@ -1,5 +1,7 @@
 #include <wholesale_ha/policy/simulation.hpp>
 
+#include <wholesale_ha/policy/shutdown.hpp>
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -25,11 +27,28 @@ Error node_down(model::Cluster& cluster, std::string_view node) {
 }
 
 Error node_offline(model::Cluster& cluster, std::string_view node) {
-  return set_state(cluster, node, model::NodeState::offline);
+  if (auto error = set_state(cluster, node, model::NodeState::offline)) return error;
+  // An offline node runs nothing: keeping its entries would show its resources twice once
+  // they start elsewhere, and restart them when it comes back.
+  std::erase_if(cluster.state.resources, [&](const auto& p) { return p.node == node; });
+  std::erase_if(cluster.state.pending, [&](const auto& op) { return op.node == node; });
+  cluster.state.nodes[std::string{node}].shutdown.reset();
+  return std::nullopt;
 }
 
 Error node_up(model::Cluster& cluster, std::string_view node) {
-  return set_state(cluster, node, model::NodeState::online);
+  if (auto error = set_state(cluster, node, model::NodeState::online)) return error;
+  cluster.state.nodes[std::string{node}].shutdown.reset();
+  return std::nullopt;
+}
+
+Error shutdown(model::Cluster& cluster, std::string_view node, model::ShutdownKind kind) {
+  if (auto error = unknown_node(cluster, node)) return error;
+  if (cluster.state.nodes[std::string{node}].state != model::NodeState::online) {
+    return fmt::format("node \"{}\" is not online: only a running node can shut down cleanly", node);
+  }
+  policy::begin_shutdown(cluster.state, cluster.config, node, kind);
+  return std::nullopt;
 }
 
 Error standby(model::Cluster& cluster, std::string_view node, bool on) {

@@ -73,6 +73,13 @@ Scenario random_scenario(std::uint64_t seed, const Shape& shape) {
   const int nodes = static_cast<int>(rng.between(shape.min_nodes, shape.max_nodes));
   const int resources = static_cast<int>(rng.between(shape.min_resources, shape.max_resources));
   s.config = generated_config(nodes, resources, seed);
+  // Every shutdown policy, cluster-wide and now and then per resource.
+  static constexpr model::ShutdownPolicy kPolicies[] = {model::ShutdownPolicy::migrate, model::ShutdownPolicy::failover,
+                                                        model::ShutdownPolicy::freeze, model::ShutdownPolicy::conditional};
+  s.config.options.shutdown_policy = kPolicies[rng.below(4)];
+  for (auto& r : s.config.resources) {
+    if (rng.chance(15)) r.meta.shutdown_policy = kPolicies[rng.below(4)];
+  }
   s.duration = shape.duration;
   s.settle = shape.settle;
   const int faults = static_cast<int>(rng.between(shape.min_faults, shape.max_faults));
@@ -110,6 +117,7 @@ Scenario random_scenario(std::uint64_t seed, const Shape& shape) {
     } else if (pick < 46) {
       f.kind = Fault::Kind::leave;
       f.node = any_node();
+      f.value = rng.chance(50) ? "reboot" : "poweroff";
     } else if (pick < 60) {
       f.kind = Fault::Kind::crash_resource;
       f.resource = any_resource();

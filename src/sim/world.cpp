@@ -10,7 +10,9 @@
 
 #include <fmt/format.h>
 
+#include <wholesale_ha/model/enum_names.hpp>
 #include <wholesale_ha/policy/planner.hpp>
+#include <wholesale_ha/policy/shutdown.hpp>
 
 #include "../controller/core.hpp"
 #include "rng.hpp"
@@ -127,6 +129,11 @@ class World {
     now_ = end;
     if (outcome_.violations.empty()) check_converged();
     outcome_.end = now_;
+    if (options_.record) {
+      for (const auto& host : hosts_) {
+        for (const auto& [resource, instance] : host.running) outcome_.running[resource].push_back(host.id);
+      }
+    }
     return std::move(outcome_);
   }
 
@@ -348,6 +355,9 @@ class World {
     auto exec = index_.find(op.node);
     if (exec == index_.end()) return after(1ms, ToCore{h, hosts_[h].incarnation, core::OpDone{r.id, {agents::Status::not_configured, "unknown node"}}});
     check_issue(h, op, exec->second);
+    if (options_.record && op.kind != Operation::Kind::monitor) {
+      outcome_.issued.push_back({now_, hosts_[h].id, std::string{executor::to_string(op.kind)}, op.resource, op.node, op.peer});
+    }
     bool fail = false;
     if (auto key = std::pair{op.resource, std::string(fault_op(op.kind))}; !key.second.empty()) {
       if (auto it = hang_next_.find(key); it != hang_next_.end()) {
@@ -565,7 +575,7 @@ class World {
         membership_changed(options_.token_timeout);
         return;
       case Fault::Kind::leave:
-        return feed(h, core::Leave{});
+        return feed(h, core::Leave{fault.value == "reboot" ? model::ShutdownKind::reboot : model::ShutdownKind::poweroff});
       case Fault::Kind::crash_resource:
         for (auto& host : hosts_) {
           if (auto it = host.running.find(fault.resource); it != host.running.end()) {
@@ -653,6 +663,7 @@ class World {
       violation("no-quorum", fmt::format("{} runs {} of {} on {} without quorum", hosts_[h].id,
                                          executor::to_string(op.kind), op.resource, op.node));
     }
+    check_shutdown_policy(h, op);
     if (op.kind == Operation::Kind::start || op.kind == Operation::Kind::stop) {
       // Two operations at once on one instance, from one controller or from two that both
       // hold quorum, is a conflict; a node that lost quorum stopping its own is deliberate.
@@ -681,6 +692,37 @@ class World {
           running == (kind == "start")) {
         violation("exactly-once", fmt::format("{} repeats a successful {} of {} on {}", hosts_[h].id, kind,
                                               op.resource, op.node));
+      }
+    }
+  }
+
+  /// 6. Off a node shutting down on purpose, only shutdown_policy migrate live-migrates; a
+  /// resource frozen with a node that left cleanly starts nowhere else.
+  void check_shutdown_policy(std::size_t h, const Operation& op) {
+    const core::Core& c = *hosts_[h].core;
+    const auto& state = c.state();
+    const model::Resource* r = c.config().find_resource(op.resource);
+    if (r == nullptr) return;
+    if (op.kind == Operation::Kind::migrate_to) {
+      auto it = state.nodes.find(op.node);
+      if (it != state.nodes.end() && it->second.shutdown &&
+          policy::shutdown_policy(*r, c.config().options, *it->second.shutdown) != model::ShutdownPolicy::migrate) {
+        violation("shutdown-policy", fmt::format("{} live-migrates {} off {}, which shuts down under shutdown_policy {}",
+                                                 hosts_[h].id, op.resource, op.node,
+                                                 model::to_string(policy::shutdown_policy(*r, c.config().options, *it->second.shutdown))));
+      }
+    }
+    if (op.kind != Operation::Kind::start && op.kind != Operation::Kind::migrate_to) return;
+    const std::string& arrives = op.kind == Operation::Kind::start ? op.node : op.peer;
+    for (const auto& f : state.frozen) {
+      if (f.resource != op.resource || f.node == arrives) continue;
+      auto node = state.nodes.find(f.node);
+      const bool lost = node != state.nodes.end() && node->second.state == model::NodeState::unclean;
+      const bool runs_elsewhere = std::any_of(state.resources.begin(), state.resources.end(),
+                                              [&](const auto& p) { return p.resource == f.resource && p.node != f.node; });
+      if (!lost && !runs_elsewhere) {
+        violation("shutdown-policy", fmt::format("{} starts {} on {} while it is frozen with {}", hosts_[h].id,
+                                                 op.resource, arrives, f.node));
       }
     }
   }

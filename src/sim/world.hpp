@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,13 +23,28 @@ struct Options {
   Millis back_after_leave{std::chrono::seconds{30}};
   double bandwidth_mib_per_s = 1000;  ///< per host, shared by its concurrent migrations
   bool trace = false;                 ///< every core's log lines on stderr, with virtual time
+  bool record = false;                ///< fill Outcome::issued and Outcome::running
   std::uint64_t max_events = 200'000'000;
 };
 
 struct Violation {
   Millis at{0};
-  std::string invariant;  ///< "active-twice", "no-quorum", "fence-first", "exactly-once", "converges", "clean-leave", "core"
+  /// "active-twice", "no-quorum", "fence-first", "exactly-once", "converges", "clean-leave",
+  /// "shutdown-policy", "core"
+  std::string invariant;
   std::string detail;
+};
+
+/// An operation a controller issued (monitors aside), for tests that check what happened.
+struct Issued {
+  Millis at{0};
+  std::string by;    ///< the issuing node
+  std::string kind;  ///< start, stop, migrate_to, migrate_from
+  std::string resource;
+  std::string node;
+  std::string peer;  ///< a migration's other end
+
+  friend bool operator==(const Issued&, const Issued&) = default;
 };
 
 struct Outcome {
@@ -39,6 +55,9 @@ struct Outcome {
   std::uint64_t fences = 0;
   std::uint64_t migrations = 0;
   Millis end{0};
+  /// With Options::record: every operation issued, and what runs where at the end.
+  std::vector<Issued> issued;
+  std::map<std::string, std::vector<std::string>> running;  ///< resource -> nodes
   [[nodiscard]] bool ok() const { return violations.empty(); }
 };
 

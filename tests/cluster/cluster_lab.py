@@ -107,6 +107,10 @@ class Cluster:
                 "params": {"command": f"{service} {self.events} svc{i}", "stop_grace": "5s"},
                 "operations": {"monitor": {"interval": "1s", "timeout": "5s"}},
             })
+        # Shutdown policies (three_nodes.py scenarios 7 and 9): n2 powers off, n3 reboots;
+        # conditional fails svc2 over and freezes svc3; the counter keeps the default, migrate.
+        for r in resources[1:3]:
+            r["meta"] = {"shutdown_policy": "conditional"}
         (self.work / "ckpt").mkdir()
         counter_log = self.work / "counter.log"
         resources.append({
@@ -173,6 +177,7 @@ class Cluster:
                 "ocf_state_dir": str(d / "ocf"),
                 "startup_grace": "20s",
                 "sync_timeout": "5s",
+                "shutdown_kind": "reboot" if n == "n3" else "poweroff",
                 "fencing": {"type": "command", "program": str(HERE / "fence_netns.sh"),
                             "args": [str(self.work), "{node}"]},
             }, indent=2))

@@ -6,8 +6,10 @@ health turns red and its migratable resource moves away without disturbing the o
 node's corosync is killed, the node is fenced and its resources start elsewhere once; (4) a
 partition isolates one node: it stops its resources itself, the majority carries on; (5) the
 coordinator's daemon is killed, another node takes over and nothing runs twice; (6) corosync
-restarts everywhere; (7) a node leaves cleanly and is not fenced; (8) a process on one node
-broadcasts garbage to the cluster's CPG group: every node logs and drops it, nothing restarts.
+restarts everywhere; (7) a node powers off cleanly and is not fenced, its resources following
+their shutdown policies (migrate, conditional → failover); (8) a process on one node broadcasts
+garbage to the cluster's CPG group: every node logs and drops it, nothing restarts; (9) a node
+reboots cleanly: a resource under conditional → freeze waits for it and comes back with it.
 
 Every resource writes START/STOP lines to a shared event log and the fence agent writes
 FENCED lines; the log is replayed at the end to prove no resource ever ran twice at once.
@@ -70,12 +72,17 @@ def check_counter(path, restarts):
     return None
 
 
+def log_time_of(line):
+    """Time (epoch s) a wha-node log line was written."""
+    t = datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=None)
+    return (t - datetime(1970, 1, 1)).total_seconds()
+
+
 def log_time(path, needle, after):
     """Time (epoch s) of the first line of a wha-node log containing `needle` after `after`."""
     for line in Path(path).read_text().splitlines():
         if needle in line:
-            t = datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=None)
-            epoch = (t - datetime(1970, 1, 1)).total_seconds()
+            epoch = log_time_of(line)
             if epoch >= after - 0.002:
                 return epoch
     return None
@@ -268,14 +275,8 @@ class Test:
         self.timings["corosync restarted everywhere -> all running again"] = now() - t
         log(f"after corosync restarts: {self.c.placements('n1')} ({len(starts)} starts)")
 
-    def scenario_7_clean_leave(self):
-        """n2's daemon gets SIGTERM (a reboot, an update): its resources move to the others
-        first, it says it left and exits 0, and nobody fences it. Then its corosync stops
-        too, and the node comes back."""
-        log("scenario 7: n2 leaves cleanly (SIGTERM), then comes back")
-        victim = "n2"
-        before = self.c.placements("n1")
-        t = now()
+    def leave_cleanly(self, victim):
+        """SIGTERM to `victim`'s wha-node: it must say it left and exit 0."""
         daemon = self.c.daemons[victim]
         self.c.doomed.add(victim)
         daemon.send_signal(signal.SIGTERM)
@@ -287,9 +288,40 @@ class Test:
             raise Failure(f"wha-node on {victim} exited with {code} after SIGTERM")
         if "left the cluster cleanly" not in (self.c.work / victim / "wha-node.log").read_text():
             raise Failure(f"wha-node on {victim} exited without leaving cleanly")
-        self.timings["clean leave (SIGTERM -> exited, resources moved)"] = now() - t
         self.c.daemons.pop(victim)
         self.c.stop_corosync(victim)
+
+    def logged_anywhere(self, pattern, since):
+        """Lines of any node's wha-node log written after `since` that match `pattern`."""
+        found = []
+        for n in NODES:
+            for line in (self.c.work / n / "wha-node.log").read_text().splitlines():
+                try:
+                    recent = log_time_of(line) >= since - 0.002
+                except ValueError:  # not a log line's start
+                    continue
+                if recent and re.search(pattern, line):
+                    found.append(f"{n}: {line}")
+        return found
+
+    def scenario_7_clean_leave(self):
+        """n2's daemon gets SIGTERM (a power-off, an update): its resources follow their shutdown
+        policy first — the counter (migrate) is live-migrated, svc2 (conditional on a power-off
+        = failover) is stopped and started elsewhere — then it says it left and exits 0, and
+        nobody fences it. Then its corosync stops too, and the node comes back."""
+        log("scenario 7: n2 powers off cleanly (SIGTERM), then comes back")
+        victim = "n2"
+        before = self.c.placements("n1")
+        t = now()
+        self.leave_cleanly(victim)
+        self.timings["clean leave (SIGTERM -> exited, resources moved)"] = now() - t
+        expected = {
+            "counter": r"migrate counter n2->n[13] \(node n2 is shutting down \(poweroff\) \(shutdown_policy migrate\)\)",
+            "svc2": r"stop svc2 n2 \(node n2 is shutting down \(poweroff\) \(shutdown_policy failover\)\)",
+        }
+        for resource, pattern in expected.items():
+            if before.get(resource) == [victim] and not self.logged_anywhere(pattern, t):
+                raise Failure(f"no node logged /{pattern}/ after n2's SIGTERM")
         self.wait_converged("every resource to run on n1 or n3",
                             lambda p: all(victim not in nodes for nodes in p.values())
                             and all(p.get(r) for r, nodes in before.items() if nodes), timeout=60,
@@ -301,6 +333,41 @@ class Test:
         self.c.doomed.discard(victim)
         self.c.start_node(victim)
         self.wait_rejoined(victim)
+
+    def scenario_9_reboot_freezes(self):
+        """n3's daemon gets SIGTERM for a reboot: svc3 (conditional on a reboot = freeze) is
+        stopped there and started nowhere else while n3 is away; when n3 is back, svc3 starts
+        there again. Nobody fences n3."""
+        log("scenario 9: n3 reboots cleanly (SIGTERM); svc3 waits for it")
+        victim = "n3"
+        if self.c.placements("n1").get("svc3") != [victim]:
+            raise Failure(f"svc3 does not run on {victim} before the reboot: {self.c.placements('n1')}")
+        t = now()
+        self.leave_cleanly(victim)
+        if not self.logged_anywhere(r"stop svc3 n3 \(svc3 waits for n3 \(shutting down \(reboot\)\): frozen", t):
+            raise Failure("svc3 was not stopped as frozen with n3")
+
+        def frozen_and_idle():
+            self.c.check_alive()
+            s = self.c.status("n1")
+            if s is None or not s["quorate"] or not s["coordinator"]:
+                return False
+            coordinator = s if s["coordinator"] == "n1" else self.c.status(s["coordinator"])
+            placed = self.c.placements("n1")
+            return (coordinator is not None and coordinator["idle"] and placed is not None and
+                    placed.get("svc3") == [] and all(len(v) == 1 for r, v in placed.items() if r != "svc3"))
+        wait_for("the others to settle with svc3 stopped", frozen_and_idle, 60)
+        time.sleep(3)  # longer than the token timeout: a fence or a restart would show by now
+        events = self.c.events_since(t)
+        elsewhere = [p for p in events if p[1] == "START" and p[2] == "svc3"]
+        fenced = [p for p in events if p[1].startswith("FENCE")]
+        if elsewhere or fenced:
+            raise Failure(f"while n3 rebooted: svc3 started {elsewhere}, fenced {fenced}")
+        self.c.doomed.discard(victim)
+        self.c.start_node(victim)
+        self.wait_rejoined(victim)
+        self.wait_converged("svc3 to start again on n3", lambda p: p.get("svc3") == ["n3"], timeout=60)
+        self.timings["clean reboot (SIGTERM -> svc3 back on n3)"] = now() - t
 
     def scenario_8_garbage(self):
         """A process on n2 joins the cluster's CPG group and broadcasts what a broken or hostile
@@ -410,7 +477,8 @@ class Test:
         self.start()
         scenarios = [self.scenario_1_process_killed, self.scenario_2_health_red, self.scenario_3_corosync_killed,
                      self.scenario_4_partition, self.scenario_5_coordinator_killed,
-                     self.scenario_6_corosync_restarts, self.scenario_7_clean_leave, self.scenario_8_garbage]
+                     self.scenario_6_corosync_restarts, self.scenario_7_clean_leave, self.scenario_8_garbage,
+                     self.scenario_9_reboot_freezes]
         for number, scenario in enumerate(scenarios, start=1):
             if not self.c.args.only or number in self.c.args.only:
                 scenario()

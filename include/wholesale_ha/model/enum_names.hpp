@@ -21,6 +21,8 @@ std::string_view to_string(RuleOperator value) noexcept;
 std::string_view to_string(BooleanOperator value) noexcept;
 std::string_view to_string(OrderKind value) noexcept;
 std::string_view to_string(OnFail value) noexcept;
+std::string_view to_string(ShutdownPolicy value) noexcept;
+std::string_view to_string(ShutdownKind value) noexcept;
 
 /// Parses the spelling to_string() produces; nullopt otherwise.
 template <class Enum>
@@ -46,5 +48,9 @@ template <>
 std::optional<OrderKind> enum_from_string<OrderKind>(std::string_view text) noexcept;
 template <>
 std::optional<OnFail> enum_from_string<OnFail>(std::string_view text) noexcept;
+template <>
+std::optional<ShutdownPolicy> enum_from_string<ShutdownPolicy>(std::string_view text) noexcept;
+template <>
+std::optional<ShutdownKind> enum_from_string<ShutdownKind>(std::string_view text) noexcept;
 
 }  // namespace wholesale_ha::model

@@ -52,6 +52,8 @@ struct ClusterOptions {
   NoQuorumPolicy no_quorum_policy = NoQuorumPolicy::stop;
   /// When false, resources run only on nodes a location constraint allows (opt-in cluster).
   bool symmetric_cluster = true;
+  /// For resources whose meta (or resource_defaults) sets none.
+  ShutdownPolicy shutdown_policy = ShutdownPolicy::migrate;
   ResourceMeta resource_defaults;
 
   friend bool operator==(const ClusterOptions&, const ClusterOptions&) = default;

@@ -18,6 +18,15 @@ using Params = std::map<std::string, std::string, std::less<>>;
 
 enum class TargetRole { started, stopped };
 
+/// What happens to a node's resources when the node is shut down or rebooted on purpose
+/// (Proxmox VE's shutdown_policy; docs/policy.md §9).
+enum class ShutdownPolicy {
+  migrate,      ///< moved away (live-migrated where allowed) before the node may go
+  failover,     ///< stopped as the node goes and started elsewhere (never live-migrated)
+  freeze,       ///< stopped as the node goes; started again on it when it is back
+  conditional,  ///< freeze when the node reboots, failover when it powers off
+};
+
 /// Meta attributes. Unset fields fall back to ClusterOptions::resource_defaults and then to
 /// the built-in defaults below (see effective_meta()).
 struct ResourceMeta {
@@ -28,6 +37,8 @@ struct ResourceMeta {
   std::optional<std::int32_t> priority;       ///< default 0; higher is placed first
   std::optional<TargetRole> target_role;      ///< default started
   std::optional<bool> allow_unhealthy_nodes;  ///< default false: node health applies
+  /// default: ClusterOptions::shutdown_policy
+  std::optional<ShutdownPolicy> shutdown_policy;
 
   friend bool operator==(const ResourceMeta&, const ResourceMeta&) = default;
 };

@@ -21,11 +21,17 @@ enum class NodeState {
   unclean,  ///< lost without a clean leave; may still run resources until fenced
 };
 
+/// Why a node goes down on purpose: `conditional` shutdown policies tell the two apart.
+enum class ShutdownKind { poweroff, reboot };
+
 struct NodeStatus {
   NodeState state = NodeState::online;
   /// Transient attributes (health probes write #health-*); they override same-named
   /// attributes from the node's configuration.
   Attributes attributes;
+  /// Set while an online node empties itself before a clean shutdown or reboot: it takes
+  /// nothing new, and each resource on it follows its shutdown policy.
+  std::optional<ShutdownKind> shutdown;
 
   friend bool operator==(const NodeStatus&, const NodeStatus&) = default;
 };
@@ -56,6 +62,15 @@ struct FailureRecord {
   friend bool operator==(const FailureRecord&, const FailureRecord&) = default;
 };
 
+/// A resource stopped together with its node under shutdown_policy freeze: it runs nowhere
+/// else and starts there again once the node is back (then the record goes).
+struct FrozenResource {
+  std::string resource;
+  std::string node;
+
+  friend bool operator==(const FrozenResource&, const FrozenResource&) = default;
+};
+
 /// An operation the executor has started and not yet finished.
 struct PendingOperation {
   std::string resource;
@@ -75,6 +90,7 @@ struct ClusterState {
   std::vector<ResourcePlacement> resources;
   std::vector<FailureRecord> failcounts;
   std::vector<PendingOperation> pending;
+  std::vector<FrozenResource> frozen;
 
   friend bool operator==(const ClusterState&, const ClusterState&) = default;
 };

@@ -15,9 +15,13 @@ using Error = std::optional<std::string>;
 
 /// The node is lost without a clean leave (unclean: it must be fenced).
 Error node_down(model::Cluster& cluster, std::string_view node);
-/// The node left cleanly or was fenced (offline: it runs nothing).
+/// The node left cleanly or was fenced (offline): what the status placed there is gone.
 Error node_offline(model::Cluster& cluster, std::string_view node);
+/// The node is back online (a shutdown it announced is over).
 Error node_up(model::Cluster& cluster, std::string_view node);
+/// The node announces a clean shutdown or reboot: it empties itself by the shutdown policies
+/// (policy::begin_shutdown); --node-offline then completes it.
+Error shutdown(model::Cluster& cluster, std::string_view node, model::ShutdownKind kind);
 Error standby(model::Cluster& cluster, std::string_view node, bool on);
 /// "n3:#health-disk=red"; the attribute must start with "#health-"; the value is a colour
 /// or an integer score.

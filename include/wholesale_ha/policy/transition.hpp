@@ -17,6 +17,7 @@ enum class ReasonCode {
   initial_start,        ///< not running anywhere and may run
   node_unhealthy,       ///< the current node's health bans or outscores it
   node_standby,         ///< the current node is in standby
+  node_shutdown,        ///< the node shuts down or reboots on purpose (shutdown_policy)
   node_lost,            ///< the current node is unclean (lost) or offline
   node_fenced,          ///< a fence action for a lost node
   failed,               ///< the resource failed: recovery
