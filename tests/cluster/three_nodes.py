@@ -335,17 +335,21 @@ class Test:
         self.wait_rejoined(victim)
 
     def scenario_9_reboot_freezes(self):
-        """n3's daemon gets SIGTERM for a reboot: svc3 (conditional on a reboot = freeze) is
-        stopped there and started nowhere else while n3 is away; when n3 is back, svc3 starts
-        there again. Nobody fences n3."""
-        log("scenario 9: n3 reboots cleanly (SIGTERM); svc3 waits for it")
+        """n3's daemon gets SIGTERM for a reboot: what runs there under shutdown_policy
+        conditional (svc3, and svc2 if scenario 7 failed it over to n3) is frozen — stopped
+        there and started nowhere else while n3 is away — and starts there again when n3 is
+        back. Nobody fences n3."""
+        log("scenario 9: n3 reboots cleanly (SIGTERM); its conditional resources wait for it")
         victim = "n3"
-        if self.c.placements("n1").get("svc3") != [victim]:
-            raise Failure(f"svc3 does not run on {victim} before the reboot: {self.c.placements('n1')}")
+        before = self.c.placements("n1")
+        frozen = sorted(r for r in ("svc2", "svc3") if before.get(r) == [victim])
+        if "svc3" not in frozen:
+            raise Failure(f"svc3 does not run on {victim} before the reboot: {before}")
         t = now()
         self.leave_cleanly(victim)
-        if not self.logged_anywhere(r"stop svc3 n3 \(svc3 waits for n3 \(shutting down \(reboot\)\): frozen", t):
-            raise Failure("svc3 was not stopped as frozen with n3")
+        for r in frozen:
+            if not self.logged_anywhere(rf"stop {r} n3 \({r} waits for n3 \(shutting down \(reboot\)\): frozen", t):
+                raise Failure(f"{r} was not stopped as frozen with n3")
 
         def frozen_and_idle():
             self.c.check_alive()
@@ -355,19 +359,21 @@ class Test:
             coordinator = s if s["coordinator"] == "n1" else self.c.status(s["coordinator"])
             placed = self.c.placements("n1")
             return (coordinator is not None and coordinator["idle"] and placed is not None and
-                    placed.get("svc3") == [] and all(len(v) == 1 for r, v in placed.items() if r != "svc3"))
-        wait_for("the others to settle with svc3 stopped", frozen_and_idle, 60)
+                    all(placed.get(r) == [] for r in frozen) and
+                    all(len(v) == 1 and v != [victim] for r, v in placed.items() if r not in frozen))
+        wait_for("the others to settle with the frozen resources stopped", frozen_and_idle, 60)
         time.sleep(3)  # longer than the token timeout: a fence or a restart would show by now
         events = self.c.events_since(t)
-        elsewhere = [p for p in events if p[1] == "START" and p[2] == "svc3"]
+        elsewhere = [p for p in events if p[1] == "START" and p[2] in frozen]
         fenced = [p for p in events if p[1].startswith("FENCE")]
         if elsewhere or fenced:
-            raise Failure(f"while n3 rebooted: svc3 started {elsewhere}, fenced {fenced}")
+            raise Failure(f"while n3 rebooted: frozen resources started {elsewhere}, fenced {fenced}")
         self.c.doomed.discard(victim)
         self.c.start_node(victim)
         self.wait_rejoined(victim)
-        self.wait_converged("svc3 to start again on n3", lambda p: p.get("svc3") == ["n3"], timeout=60)
-        self.timings["clean reboot (SIGTERM -> svc3 back on n3)"] = now() - t
+        self.wait_converged("the frozen resources to start again on n3",
+                            lambda p: all(p.get(r) == [victim] for r in frozen), timeout=60)
+        self.timings["clean reboot (SIGTERM -> frozen resources back on n3)"] = now() - t
 
     def scenario_8_garbage(self):
         """A process on n2 joins the cluster's CPG group and broadcasts what a broken or hostile
