@@ -1,6 +1,7 @@
 #include "placement.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <numeric>
 #include <queue>
 #include <span>
@@ -128,7 +129,16 @@ class Placer {
     decided_.assign(r_count, false);
     keys_ = c.utilization_keys.size();
     used_.assign(c.nodes.size() * keys_, 0);
-    placed_count_.assign(c.nodes.size(), 0);
+    // Ties go to the least loaded node as it is now: what runs there, until decided otherwise.
+    load_.assign(c.nodes.size(), 0);
+    left_current_.assign(r_count, false);
+    staying_demand_.assign(c.nodes.size() * keys_, 0);
+    for (const auto& info : c.resources) {
+      for (const auto& inst : info.active) {
+        ++load_[inst.node];
+        for (std::size_t k = 0; k < keys_; ++k) staying_demand_[inst.node * keys_ + k] += info.demand[k];
+      }
+    }
   }
 
   Placement run() {
@@ -164,7 +174,17 @@ class Placer {
 
   void occupy(Index n, const std::vector<std::int64_t>& demand) {
     for (std::size_t k = 0; k < keys_; ++k) used_[n * keys_ + k] += demand[k];
-    ++placed_count_[n];
+    ++load_[n];
+  }
+
+  /// `r` is decided (placed by occupy(), or not): where it runs now no longer counts as load.
+  void leave_current(Index r) {
+    if (std::exchange(left_current_[r], true)) return;
+    const auto& info = c_.resources[r];
+    for (const auto& inst : info.active) {
+      --load_[inst.node];
+      for (std::size_t k = 0; k < keys_; ++k) staying_demand_[inst.node * keys_ + k] -= info.demand[k];
+    }
   }
 
   [[nodiscard]] bool is_running(Index r) const {
@@ -247,6 +267,7 @@ class Placer {
     for (std::size_t i = 0; i < m_count; ++i) {
       Index r = unit.members[i];
       decided_[r] = true;
+      leave_current(r);
       if (best != kNone && runs_[i]) {
         p_.node_of[r] = best;
         p_.why[r] = Unplaced::placed;
@@ -403,15 +424,17 @@ class Placer {
       case PlacementStrategy::balanced: {
         int more = 0;
         for (std::size_t k = 0; k < keys_; ++k) {
-          const auto free_a = c_.nodes[a].capacity[k] - used_[a * keys_ + k] - a_extra[k];
-          const auto free_b = c_.nodes[b].capacity[k] - used_[b * keys_ + k] - b_extra[k];
+          const auto free_a =
+              c_.nodes[a].capacity[k] - used_[a * keys_ + k] - staying_demand_[a * keys_ + k] - a_extra[k];
+          const auto free_b =
+              c_.nodes[b].capacity[k] - used_[b * keys_ + k] - staying_demand_[b * keys_ + k] - b_extra[k];
           more += free_a > free_b ? 1 : (free_a < free_b ? -1 : 0);
         }
         if (more != 0) return more > 0;
-        return placed_count_[a] < placed_count_[b];
+        return load_[a] < load_[b];
       }
       case PlacementStrategy::default_:
-      case PlacementStrategy::utilization: return placed_count_[a] < placed_count_[b];
+      case PlacementStrategy::utilization: return load_[a] < load_[b];
     }
     return false;
   }
@@ -429,6 +452,7 @@ class Placer {
     if (!pin && !blocked) return;
     for (Index r : unit.members) {
       decided_[r] = true;
+      leave_current(r);
       p_.pinned[r] = true;
       const auto& active = c_.resources[r].active;
       if (!active.empty()) {
@@ -446,6 +470,7 @@ class Placer {
   void keep_untouchable_instances(Index r) {
     const auto& info = c_.resources[r];
     auto& instances = p_.clone_nodes[r];
+    leave_current(r);
     for (const auto& inst : info.active) {
       if (inst.frozen) {
         instances.push_back(inst.node);
@@ -461,6 +486,7 @@ class Placer {
   void place_clone(Index r) {
     const auto& info = c_.resources[r];
     decided_[r] = true;
+    leave_current(r);
     const std::size_t n_count = c_.nodes.size();
     std::vector<int> existing(n_count, 0);  // healthy instances per node, to prefer keeping
     std::vector<int> count(n_count, 0);
@@ -515,7 +541,11 @@ class Placer {
   std::vector<char> decided_;  ///< char: std::vector<bool>'s bit access costs more here
   std::size_t keys_ = 0;
   std::vector<std::int64_t> used_;
-  std::vector<std::size_t> placed_count_;
+  /// Per node: instances placed so far plus those running there and not yet decided.
+  std::vector<std::int64_t> load_;
+  /// Per node and key: demand of what runs there and is not yet decided (balanced ties).
+  std::vector<std::int64_t> staying_demand_;
+  std::vector<char> left_current_;  ///< leave_current() has run for this resource
   // Scratch space reused across units.
   std::vector<Score> scores_;
   std::vector<Unplaced> pre_;
