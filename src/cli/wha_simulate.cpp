@@ -30,7 +30,8 @@ namespace simulate = wholesale_ha::policy::simulate;
 
 struct Events {
   std::optional<model::Timestamp> now;
-  std::vector<std::string> down, offline, up, shutdown, reboot, standby, unstandby, health, fail;
+  std::vector<std::string> down, offline, up, shutdown, reboot, standby, unstandby, maintenance, end_maintenance,
+      health, fail;
   bool no_quorum = false;
 };
 
@@ -49,6 +50,8 @@ bool apply_events(model::Cluster& cluster, const Events& e) {
   for (const auto& n : e.reboot) check(simulate::shutdown(cluster, n, model::ShutdownKind::reboot));
   for (const auto& n : e.standby) check(simulate::standby(cluster, n, true));
   for (const auto& n : e.unstandby) check(simulate::standby(cluster, n, false));
+  for (const auto& n : e.maintenance) check(simulate::maintenance(cluster, n, true));
+  for (const auto& n : e.end_maintenance) check(simulate::maintenance(cluster, n, false));
   for (const auto& h : e.health) check(simulate::health(cluster, h));
   for (const auto& f : e.fail) check(simulate::fail(cluster, f));
   if (e.no_quorum) check(simulate::quorum(cluster, false));
@@ -93,6 +96,10 @@ int main(int argc, char** argv) {
   app.add_option("--reboot", events.reboot, "Node announces a clean reboot (conditional policy: freeze)");
   app.add_option("--standby", events.standby, "Put a node in standby");
   app.add_option("--unstandby", events.unstandby, "Take a node out of standby");
+  app.add_option("--maintenance", events.maintenance,
+                 "Maintenance mode on: evacuate a node, remembering what to bring back");
+  app.add_option("--end-maintenance", events.end_maintenance,
+                 "Maintenance mode off: what the node ran returns to it (failback)");
   app.add_option("--health", events.health, "Set a health attribute, e.g. n3:#health-disk=red");
   app.add_option("--fail", events.fail, "A resource fails on a node, e.g. vm7@n1");
   app.add_flag("--no-quorum", events.no_quorum, "The partition loses quorum");
@@ -105,7 +112,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string{wholesale_ha::kVersion});
   app.footer(
       "Events are applied in this order: --now, --node-down/--node-offline/--node-up, "
-      "--shutdown/--reboot, --standby/--unstandby, --health, --fail, --no-quorum.\nThe cluster is a JSON file or, "
+      "--shutdown/--reboot, --standby/--unstandby, --maintenance/--end-maintenance, --health, --fail, --no-quorum.\nThe cluster is a JSON file or, "
       "with --cib, a Pacemaker CIB (import warnings go to stderr).\nExit status: 0 planned, 1 invalid "
       "input, 2 usage error.");
   CLI11_PARSE(app, argc, argv);

@@ -166,6 +166,10 @@ class ValueChecker {
       id(f.resource, Path{f_at, "resource"});
       id(f.node, Path{f_at, "node"});
     });
+    each(state.returns, Path{at, "returns"}, [&](const ReturningResource& f, const Path& f_at) {
+      id(f.resource, Path{f_at, "resource"});
+      id(f.node, Path{f_at, "node"});
+    });
   }
 
   Diagnostics& d_;

@@ -40,6 +40,7 @@ void parse_meta(const json& v, const Path& at, Diagnostics& d, ResourceMeta& met
   read_field(r, "target_role", meta.target_role, enum_reader<TargetRole>());
   read_field(r, "allow_unhealthy_nodes", meta.allow_unhealthy_nodes, read_bool);
   read_field(r, "shutdown_policy", meta.shutdown_policy, enum_reader<ShutdownPolicy>());
+  read_field(r, "failback", meta.failback, read_bool);
   r.finish();
 }
 
@@ -245,6 +246,7 @@ void parse_status(const json& v, const Path& at, Diagnostics& d, ClusterState& s
         read_field(nr, "state", status.state, enum_reader<NodeState>());
         read_field(nr, "attributes", status.attributes, read_string_map);
         read_field(nr, "shutdown", status.shutdown, enum_reader<ShutdownKind>());
+        read_field(nr, "evacuate", status.evacuate, read_bool);
         nr.finish();
         state.nodes.emplace(id, std::move(status));
       }
@@ -294,6 +296,16 @@ void parse_status(const json& v, const Path& at, Diagnostics& d, ClusterState& s
       read_required(er, "node", f.node, read_id);
       er.finish();
       state.frozen.push_back(std::move(f));
+    });
+  }
+  if (const json* returns = r.optional("returns")) {
+    for_each_element(*returns, Path{at, "returns"}, d, [&](const json& e, const Path& e_at) {
+      ReturningResource f;
+      ObjectReader er{e, e_at, d};
+      read_required(er, "resource", f.resource, read_id);
+      read_required(er, "node", f.node, read_id);
+      er.finish();
+      state.returns.push_back(std::move(f));
     });
   }
   r.finish();

@@ -217,6 +217,13 @@ class Validator {
       resources_.check(f.resource, Path{at, "resource"});
       nodes_.check(f.node, Path{at, "node"});
     }
+    Path returns{status, "returns"};
+    for (std::size_t i = 0; i < cluster_.state.returns.size(); ++i) {
+      const auto& f = cluster_.state.returns[i];
+      Path at{returns, i};
+      resources_.check(f.resource, Path{at, "resource"});
+      nodes_.check(f.node, Path{at, "node"});
+    }
   }
 
   void check_options() {

@@ -44,6 +44,7 @@ json meta_json(const ResourceMeta& meta) {
   put_optional(out, "target_role", meta.target_role, name);
   put_optional(out, "allow_unhealthy_nodes", meta.allow_unhealthy_nodes, same);
   put_optional(out, "shutdown_policy", meta.shutdown_policy, name);
+  put_optional(out, "failback", meta.failback, same);
   return out;
 }
 
@@ -158,6 +159,7 @@ json status_json(const ClusterState& state) {
       json entry = {{"state", to_string(node.state)}};
       put_map(entry, "attributes", node.attributes);
       if (node.shutdown) entry["shutdown"] = to_string(*node.shutdown);
+      if (node.evacuate) entry["evacuate"] = true;
       nodes[id] = std::move(entry);
     }
     out["nodes"] = std::move(nodes);
@@ -191,6 +193,10 @@ json status_json(const ClusterState& state) {
   if (!state.frozen.empty()) {
     json& list = out["frozen"] = json::array();
     for (const auto& f : state.frozen) list.push_back({{"resource", f.resource}, {"node", f.node}});
+  }
+  if (!state.returns.empty()) {
+    json& list = out["returns"] = json::array();
+    for (const auto& f : state.returns) list.push_back({{"resource", f.resource}, {"node", f.node}});
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include <wholesale_ha/policy/planner.hpp>
+#include <wholesale_ha/policy/maintenance.hpp>
 #include <wholesale_ha/policy/shutdown.hpp>
 
 namespace wholesale_ha::policy {
@@ -31,11 +32,13 @@ model::ClusterState apply(const model::ClusterState& state, const Transition& tr
       case ActionKind::start:
         placements.push_back({action.resource, action.node, model::ResourceState::started});
         forget_frozen(out, action.resource);
+        arrived(out, action.resource, action.node);
         break;
       case ActionKind::migrate:
         if (auto it = find(action.resource, action.node); it != placements.end()) {
           it->node = action.target.value_or(action.node);
           it->state = model::ResourceState::started;
+          arrived(out, action.resource, it->node);
         }
         break;
     }

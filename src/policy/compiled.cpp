@@ -83,9 +83,10 @@ class Compiler {
         info.state = it->second.state;
         for (const auto& [k, v] : it->second.attributes) info.attributes[k] = v;
         if (info.state == model::NodeState::online) info.shutdown = it->second.shutdown;
+        info.evacuate = it->second.evacuate;
       }
       info.can_host = info.state == model::NodeState::online && !nodes[n].standby &&
-                      !nodes[n].maintenance && !info.shutdown;
+                      !nodes[n].maintenance && !info.shutdown && !info.evacuate;
       auto health = node_health(info.attributes, config().options.health);
       info.health = health.score;
       if (info.health != 0) c_.scored_health_nodes.push_back(n);
@@ -291,6 +292,12 @@ class Compiler {
       if (elsewhere || !info.lost_on.empty()) continue;
       info.waits_for = n;
       c_.any_waiting = true;
+    }
+    for (const auto& f : state().returns) {
+      const Index r = c_.resource(f.resource);
+      const Index n = c_.node(f.node);
+      if (r == kNone || n == kNone || c_.resources[r].is_clone || c_.nodes[n].evacuate) continue;
+      c_.resources[r].returns_to = n;
     }
   }
 

@@ -26,6 +26,7 @@ struct NodeInfo {
   bool can_host = false;
   /// Set while the node empties itself before a clean shutdown or reboot.
   std::optional<model::ShutdownKind> shutdown;
+  bool evacuate = false;  ///< in maintenance mode
   Score health = 0;
   /// "#health-disk=red #health-memory=yellow" (only the non-green ones), for reasons.
   std::string health_evidence;
@@ -71,6 +72,8 @@ struct ResourceInfo {
   bool frozen = false;
   /// Stopped with this node under shutdown_policy freeze: may run nowhere else.
   Index waits_for = kNone;
+  /// Moved off this node for its maintenance, which is over: it goes back (+INFINITY).
+  Index returns_to = kNone;
   std::vector<std::int64_t> demand;  ///< per utilization key
   std::vector<NodeScoreTerm> locations;
   std::vector<Index> allowed_nodes;  ///< asymmetric clusters: nodes a constraint names

@@ -44,6 +44,7 @@ std::string ReasonWriter::node_blocker(Index n) const {
   if (node.config->maintenance) return node.config->id + " is in maintenance";
   if (node.config->standby) return node.config->id + " is in standby";
   if (node.shutdown) return shutdown_text(node);
+  if (node.evacuate) return node.config->id + " is in maintenance mode";
   return {};
 }
 
@@ -74,6 +75,8 @@ std::string ReasonWriter::describe(Index r, const Term& term) const {
     case TermKind::colocation:
       return fmt::format("colocation {} with {}", model::constraint_id(constraints[term.constraint]),
                          c_.resource_id(term.other));
+    case TermKind::failback:
+      return fmt::format("failback (it left {} for its maintenance)", c_.node_id(term.node));
     case TermKind::frozen:
       return fmt::format("frozen with {} (shutdown_policy freeze)", c_.node_id(c_.resources[r].waits_for));
   }
@@ -128,6 +131,9 @@ Reason ReasonWriter::leave(Index r, Index from, bool failed_there) const {
             fmt::format("node {} (shutdown_policy {})", shutdown_text(node),
                         model::to_string(shutdown_policy(*info.config, c_.config->options, *node.shutdown)))};
   }
+  if (node.evacuate) {
+    return {ReasonCode::node_maintenance, fmt::format("node {} is in maintenance mode", node.config->id)};
+  }
   if (std::find(info.banned_by_failures.begin(), info.banned_by_failures.end(), from) !=
       info.banned_by_failures.end()) {
     return {ReasonCode::failcount_threshold,
@@ -175,6 +181,10 @@ Reason ReasonWriter::leave(Index r, Index from, bool failed_there) const {
     }
   }
   const Index to = p_.node_of[r];
+  if (to != kNone && to == info.returns_to) {
+    return {ReasonCode::failback,
+            fmt::format("back to {}, which it left for that node's maintenance", c_.node_id(to))};
+  }
   if (to != kNone) {
     return {ReasonCode::better_placement,
             fmt::format("{} scores {}, {} scores {}", c_.node_id(to), score_text(base_score(r, to)),

@@ -17,6 +17,7 @@ enum class TermKind {
   stickiness,   ///< the resource is active and healthy there
   colocation,   ///< relative to an already placed resource
   frozen,       ///< waits for another node (shutdown_policy freeze)
+  failback,     ///< returns to the node it left for that node's maintenance
 };
 
 struct Term {
@@ -47,6 +48,7 @@ void for_each_base_term(const Compiled& c, Index r, bool with_stickiness, Sink&&
     }
   }
   for (Index n : info.banned_by_failures) sink(Term{TermKind::failcount, n, model::kMinusInfinity});
+  if (info.returns_to != kNone) sink(Term{TermKind::failback, info.returns_to, model::kInfinity});
   if (info.waits_for != kNone) {
     for (Index n = 0; n < c.nodes.size(); ++n) {
       if (n != info.waits_for) sink(Term{TermKind::frozen, n, model::kMinusInfinity});

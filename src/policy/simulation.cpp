@@ -1,5 +1,6 @@
 #include <wholesale_ha/policy/simulation.hpp>
 
+#include <wholesale_ha/policy/maintenance.hpp>
 #include <wholesale_ha/policy/shutdown.hpp>
 
 #include <algorithm>
@@ -56,6 +57,16 @@ Error standby(model::Cluster& cluster, std::string_view node, bool on) {
                          [&](const model::Node& n) { return n.id == node; });
   if (it == cluster.config.nodes.end()) return fmt::format("unknown node \"{}\"", node);
   it->standby = on;
+  return std::nullopt;
+}
+
+Error maintenance(model::Cluster& cluster, std::string_view node, bool on) {
+  if (auto error = unknown_node(cluster, node)) return error;
+  if (on) {
+    policy::begin_maintenance(cluster.state, cluster.config, node);
+  } else {
+    policy::end_maintenance(cluster.state, node);
+  }
   return std::nullopt;
 }
 

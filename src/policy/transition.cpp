@@ -8,6 +8,8 @@ std::string_view to_string(ReasonCode code) noexcept {
     case ReasonCode::node_unhealthy: return "node-unhealthy";
     case ReasonCode::node_standby: return "node-standby";
     case ReasonCode::node_shutdown: return "node-shutdown";
+    case ReasonCode::node_maintenance: return "node-maintenance";
+    case ReasonCode::failback: return "failback";
     case ReasonCode::node_lost: return "node-lost";
     case ReasonCode::node_fenced: return "node-fenced";
     case ReasonCode::failed: return "failed";

@@ -27,7 +27,7 @@ model::Cluster every_field_cluster() {
   r.type = "heartbeat:Dummy";
   r.params = {{"state", "/tmp/x"}, {"fake", "true"}};
   r.meta = {true, model::kMinusInfinity, 3, std::chrono::minutes{10}, -4,
-            model::TargetRole::stopped, true, model::ShutdownPolicy::freeze};
+            model::TargetRole::stopped, true, model::ShutdownPolicy::freeze, false};
   r.utilization = {{"cpu", 2}};
   r.operations.monitor = {std::chrono::seconds{10}, std::chrono::seconds{20}, model::OnFail::block};
   r.operations.stop = {std::nullopt, std::chrono::minutes{2}, model::OnFail::fence};
@@ -55,8 +55,9 @@ model::Cluster every_field_cluster() {
   c.state.resources.push_back({"r1", "n2", model::ResourceState::blocked});
   c.state.failcounts.push_back({"r1", "n1", 2, 1'764'049'000});
   c.state.pending.push_back({"c1", "n2", "migrate", "n1", 1'764'049'999});
-  c.state.nodes["n2"] = {model::NodeState::online, {}, model::ShutdownKind::reboot};
+  c.state.nodes["n2"] = {model::NodeState::online, {}, model::ShutdownKind::reboot, true};
   c.state.frozen.push_back({"r1", "n2"});
+  c.state.returns.push_back({"r1", "n1"});
   return c;
 }
 

@@ -39,6 +39,8 @@ struct ResourceMeta {
   std::optional<bool> allow_unhealthy_nodes;  ///< default false: node health applies
   /// default: ClusterOptions::shutdown_policy
   std::optional<ShutdownPolicy> shutdown_policy;
+  /// default true: after a node's maintenance mode, what it ran moves back to it
+  std::optional<bool> failback;
 
   friend bool operator==(const ResourceMeta&, const ResourceMeta&) = default;
 };

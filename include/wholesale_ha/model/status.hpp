@@ -32,6 +32,10 @@ struct NodeStatus {
   /// Set while an online node empties itself before a clean shutdown or reboot: it takes
   /// nothing new, and each resource on it follows its shutdown policy.
   std::optional<ShutdownKind> shutdown;
+  /// Maintenance mode (Proxmox VE's, vSphere's): the node is evacuated and takes nothing new
+  /// until an operator ends it; what it ran then returns to it (failback). Not the
+  /// configuration's node `maintenance`, which leaves what runs there alone (Pacemaker's).
+  bool evacuate = false;
 
   friend bool operator==(const NodeStatus&, const NodeStatus&) = default;
 };
@@ -71,6 +75,15 @@ struct FrozenResource {
   friend bool operator==(const FrozenResource&, const FrozenResource&) = default;
 };
 
+/// A resource moved off a node only for its maintenance: it returns there when the
+/// maintenance ends (unless its meta says failback: false), then the record goes.
+struct ReturningResource {
+  std::string resource;
+  std::string node;
+
+  friend bool operator==(const ReturningResource&, const ReturningResource&) = default;
+};
+
 /// An operation the executor has started and not yet finished.
 struct PendingOperation {
   std::string resource;
@@ -91,6 +104,7 @@ struct ClusterState {
   std::vector<FailureRecord> failcounts;
   std::vector<PendingOperation> pending;
   std::vector<FrozenResource> frozen;
+  std::vector<ReturningResource> returns;
 
   friend bool operator==(const ClusterState&, const ClusterState&) = default;
 };

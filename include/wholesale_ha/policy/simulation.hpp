@@ -23,6 +23,8 @@ Error node_up(model::Cluster& cluster, std::string_view node);
 /// (policy::begin_shutdown); --node-offline then completes it.
 Error shutdown(model::Cluster& cluster, std::string_view node, model::ShutdownKind kind);
 Error standby(model::Cluster& cluster, std::string_view node, bool on);
+/// Maintenance mode on (evacuate, remember what to bring back) or off (failback).
+Error maintenance(model::Cluster& cluster, std::string_view node, bool on);
 /// "n3:#health-disk=red"; the attribute must start with "#health-"; the value is a colour
 /// or an integer score.
 Error health(model::Cluster& cluster, std::string_view spec);

@@ -18,6 +18,8 @@ enum class ReasonCode {
   node_unhealthy,       ///< the current node's health bans or outscores it
   node_standby,         ///< the current node is in standby
   node_shutdown,        ///< the node shuts down or reboots on purpose (shutdown_policy)
+  node_maintenance,     ///< the node is in maintenance mode: evacuated
+  failback,             ///< back to the node it left for that node's maintenance
   node_lost,            ///< the current node is unclean (lost) or offline
   node_fenced,          ///< a fence action for a lost node
   failed,               ///< the resource failed: recovery
