@@ -32,8 +32,12 @@ json status(const wholesale_ha::Controller& c, const wholesale_ha::membership::M
     json health = json::object();
     json attributes = json::object();
     model::NodeState s = model::NodeState::online;
+    bool maintenance = false;
+    std::optional<model::ShutdownKind> shutdown;
     if (auto it = state.nodes.find(n.id); it != state.nodes.end()) {
       s = it->second.state;
+      maintenance = it->second.evacuate;
+      shutdown = it->second.shutdown;
       for (const auto& [k, v] : it->second.attributes) {
         (k.starts_with("#health-") ? health : attributes)[k] = v;
       }
@@ -41,6 +45,8 @@ json status(const wholesale_ha::Controller& c, const wholesale_ha::membership::M
     nodes.push_back({{"id", n.id},
                      {"state", model::to_string(s)},
                      {"standby", n.standby},
+                     {"maintenance", maintenance},
+                     {"shutdown", shutdown ? json(model::to_string(*shutdown)) : json(nullptr)},
                      {"health", health},
                      {"attributes", attributes}});
   }
@@ -89,6 +95,7 @@ json answer(const Request& request, wholesale_ha::Controller& controller,
     json operator()(const AttributeRequest& r) const { return result(c.set_attribute(r.node, r.name, r.value)); }
     json operator()(const MoveRequest& r) const { return result(c.move(r.resource, r.node)); }
     json operator()(const StandbyRequest& r) const { return result(c.standby(r.node, r.on)); }
+    json operator()(const MaintenanceRequest& r) const { return result(c.maintenance(r.node, r.on)); }
     json operator()(const ClearRequest& r) const { return result(c.clear_failcount(r.resource, r.node)); }
     json operator()(const RoleRequest& r) const { return result(c.set_target_role(r.resource, r.role)); }
   };

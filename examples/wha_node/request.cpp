@@ -124,6 +124,11 @@ std::variant<Request, RequestError> decode(const json& doc) {
     r.node = d.text("node");
     r.on = d.flag("on", true);
     request = std::move(r);
+  } else if (cmd == "maintenance") {
+    MaintenanceRequest r;
+    r.node = d.text("node");
+    r.on = d.flag("on", true);
+    request = std::move(r);
   } else if (cmd == "clear") {
     ClearRequest r;
     r.resource = d.text("resource");
@@ -141,7 +146,7 @@ std::variant<Request, RequestError> decode(const json& doc) {
     }
     request = std::move(r);
   } else {
-    return RequestError{fmt::format("unknown command {} (expected status, attribute, move, standby, clear or role)",
+    return RequestError{fmt::format("unknown command {} (expected status, attribute, move, standby, maintenance, clear or role)",
                                     excerpt(cmd))};
   }
   if (auto error = d.finish()) return *error;

@@ -38,6 +38,11 @@ struct StandbyRequest {
   std::string node;
   bool on = true;
 };
+/// Maintenance mode: evacuate the node (on) or let it take back what it ran (off).
+struct MaintenanceRequest {
+  std::string node;
+  bool on = true;
+};
 struct ClearRequest {
   std::string resource;
   std::optional<std::string> node;  ///< nullopt: every node
@@ -47,7 +52,8 @@ struct RoleRequest {
   wholesale_ha::model::TargetRole role = wholesale_ha::model::TargetRole::started;
 };
 
-using Request = std::variant<StatusRequest, AttributeRequest, MoveRequest, StandbyRequest, ClearRequest, RoleRequest>;
+using Request = std::variant<StatusRequest, AttributeRequest, MoveRequest, StandbyRequest, MaintenanceRequest,
+                             ClearRequest, RoleRequest>;
 
 /// Why a line was rejected: valid UTF-8, names the key or limit at fault.
 struct RequestError {

@@ -107,6 +107,10 @@ class Controller {
   /// crm_resource --move); an empty node removes that constraint again.
   std::vector<model::Diagnostic> move(const std::string& resource, const std::string& node);
   std::vector<model::Diagnostic> standby(const std::string& node, bool on);
+  /// Maintenance mode (Proxmox VE's, vSphere's): `on` evacuates the node (migrating where
+  /// possible) and keeps it empty; `off` lets it take resources again and brings back what
+  /// left it for the maintenance (unless its meta says failback: false). docs/policy.md §10.
+  std::vector<model::Diagnostic> maintenance(const std::string& node, bool on);
   /// Starts or stops a resource for good (its target_role), like crm_resource --start/--stop.
   std::vector<model::Diagnostic> set_target_role(const std::string& resource, model::TargetRole role);
   /// Forgets failures of `resource` (on `node`, or everywhere) and re-probes it.

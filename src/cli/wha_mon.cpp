@@ -60,8 +60,13 @@ void print_status(const json& s, bool colours) {
       const auto value = v.get<std::string>();
       health += fmt::format(" {}{}={}{}", colours ? colour(value) : "", k.substr(8), value, reset);
     }
-    fmt::print("  {:<10} {:<8}{}{}\n", n["id"].get<std::string>(), n["state"].get<std::string>(),
-               n.value("standby", false) ? " standby" : "", health.empty() ? "" : "  health:" + health);
+    std::string mode = n.value("standby", false) ? " standby" : "";
+    if (n.value("maintenance", false)) mode += " maintenance";
+    if (const auto& shutdown = n.value("shutdown", json{}); shutdown.is_string()) {
+      mode += " shutting-down(" + shutdown.get<std::string>() + ")";
+    }
+    fmt::print("  {:<10} {:<8}{}{}\n", n["id"].get<std::string>(), n["state"].get<std::string>(), mode,
+               health.empty() ? "" : "  health:" + health);
   }
   fmt::print("\nResources\n");
   for (const auto& r : s["resources"]) {
@@ -96,7 +101,7 @@ int main(int argc, char** argv) {
   std::string socket;
   bool as_json = false;
   double watch = 0;
-  std::vector<std::string> attribute, move;
+  std::vector<std::string> attribute, move, maintenance;
   std::string standby, unstandby, clear, start, stop;
   app.add_option("--socket", socket, "wha-node's control socket")->required();
   app.add_flag("--json", as_json, "Print the status as JSON");
@@ -105,7 +110,10 @@ int main(int argc, char** argv) {
   app.add_option("--move", move, "Move a resource: RESOURCE NODE ('-' clears the move)")->expected(2);
   app.add_option("--standby", standby, "Put a node in standby");
   app.add_option("--unstandby", unstandby, "Take a node out of standby");
-  app.add_option("--clear", clear, "Forget a resource's failures");
+  app.add_option("--maintenance", maintenance,
+                 "Maintenance mode: NODE on (evacuate it) | off (it takes back what left it)")
+      ->expected(2);
+  app.add_option("--clear", clear, "Forget a resource's failures (and release one frozen with its node)");
   app.add_option("--start", start, "Set a resource's target role to started");
   app.add_option("--stop", stop, "Set a resource's target role to stopped");
   CLI11_PARSE(app, argc, argv);
@@ -118,6 +126,12 @@ int main(int argc, char** argv) {
     request = {{"cmd", "move"}, {"resource", move[0]}, {"node", move[1] == "-" ? "" : move[1]}};
   } else if (!standby.empty() || !unstandby.empty()) {
     request = {{"cmd", "standby"}, {"node", standby.empty() ? unstandby : standby}, {"on", !standby.empty()}};
+  } else if (!maintenance.empty()) {
+    if (maintenance[1] != "on" && maintenance[1] != "off") {
+      std::cerr << "--maintenance: expected NODE on|off, got \"" << maintenance[1] << "\"\n";
+      return 2;
+    }
+    request = {{"cmd", "maintenance"}, {"node", maintenance[0]}, {"on", maintenance[1] == "on"}};
   } else if (!clear.empty()) {
     request = {{"cmd", "clear"}, {"resource", clear}};
   } else if (!start.empty() || !stop.empty()) {

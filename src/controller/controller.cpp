@@ -242,6 +242,10 @@ std::vector<model::Diagnostic> Controller::standby(const std::string& node, bool
   return impl_->command(core::SetStandby{node, on});
 }
 
+std::vector<model::Diagnostic> Controller::maintenance(const std::string& node, bool on) {
+  return impl_->command(core::SetMaintenance{node, on});
+}
+
 std::vector<model::Diagnostic> Controller::set_target_role(const std::string& resource, model::TargetRole role) {
   return impl_->command(core::SetTargetRole{resource, role});
 }

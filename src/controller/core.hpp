@@ -161,6 +161,10 @@ struct SetStandby {
   std::string node;
   bool on = true;
 };
+struct SetMaintenance {
+  std::string node;
+  bool on = true;
+};
 struct SetTargetRole {
   std::string resource;
   model::TargetRole role = model::TargetRole::started;
@@ -174,7 +178,7 @@ struct SetAttribute {
   std::string name;
   std::optional<std::string> value;
 };
-using Command = std::variant<Reload, Move, SetStandby, SetTargetRole, ClearFailcount, SetAttribute>;
+using Command = std::variant<Reload, Move, SetStandby, SetMaintenance, SetTargetRole, ClearFailcount, SetAttribute>;
 
 class Core {
  public:
@@ -342,6 +346,9 @@ class Core {
   void report_probe_done(const ForReport& r, const agents::Result& result);
   void send_report(std::uint64_t report);
   void report_received(const protocol::NodeReport& report);
+  /// What a fresh report knows that this replica missed (it joined later): shutdowns,
+  /// freezes, maintenance.
+  void learn_from_report(const protocol::NodeReport& report);
   void quorum_lost_locally();
   void stop_without_quorum();
   /// Quorate, or a no_quorum_policy that keeps things running without it.

@@ -209,6 +209,10 @@ void Core::send_report(std::uint64_t report) {
     if (status.shutdown && status.state == model::NodeState::online) m.shutting_down.emplace_back(node, *status.shutdown);
   }
   m.frozen = state_.frozen;
+  for (const auto& [node, status] : state_.nodes) {
+    if (status.evacuate) m.maintenance.push_back(node);
+  }
+  m.returns = state_.returns;
   publish(std::move(m));
 }
 
@@ -251,20 +255,9 @@ void Core::report_received(const protocol::NodeReport& report) {
       set_placement(p.resource, p.node, p.state);
     }
   }
-  // Shutdowns and freezes announced before this node joined fill gaps too.
-  for (const auto& [node, kind] : report.shutting_down) {
-    auto& status = state_.nodes[node];
-    if (view_.state_of(node) != model::NodeState::online || status.shutdown) continue;
-    leaving_.insert(node);
-    status.shutdown = kind;
-  }
-  for (const auto& f : report.frozen) {
-    const bool known = std::any_of(state_.frozen.begin(), state_.frozen.end(),
-                                   [&](const auto& g) { return g.resource == f.resource; });
-    const bool runs_elsewhere = std::any_of(state_.resources.begin(), state_.resources.end(),
-                                            [&](const auto& p) { return p.resource == f.resource && p.node != f.node; });
-    if (!known && !runs_elsewhere) state_.frozen.push_back(f);
-  }
+  // Shutdowns, freezes and maintenance announced before this node joined fill gaps too, from
+  // reports to this node's current round only: they were made after every change it knows of.
+  if (report.coordinator == settings_.local && report.round == sync_round_) learn_from_report(report);
   // What the reporter knows of itself fills gaps; it never overrides newer news.
   auto& attributes = state_.nodes[report.node].attributes;
   for (const auto& [name, value] : report.attributes) attributes.try_emplace(name, value);
@@ -285,6 +278,31 @@ void Core::report_received(const protocol::NodeReport& report) {
   synced_ = true;
   is_idle_ = false;
   plan_wanted_ = running_ && !stopping_;
+}
+
+void Core::learn_from_report(const protocol::NodeReport& report) {
+  for (const auto& [node, kind] : report.shutting_down) {
+    auto& status = state_.nodes[node];
+    if (view_.state_of(node) != model::NodeState::online || status.shutdown) continue;
+    leaving_.insert(node);
+    status.shutdown = kind;
+  }
+  for (const auto& f : report.frozen) {
+    const bool known = std::any_of(state_.frozen.begin(), state_.frozen.end(),
+                                   [&](const auto& g) { return g.resource == f.resource; });
+    const bool runs_elsewhere = std::any_of(state_.resources.begin(), state_.resources.end(),
+                                            [&](const auto& p) {
+                                              return p.resource == f.resource && p.node != f.node &&
+                                                     p.state == model::ResourceState::started;
+                                            });
+    if (!known && !runs_elsewhere) state_.frozen.push_back(f);
+  }
+  for (const auto& node : report.maintenance) state_.nodes[node].evacuate = true;
+  for (const auto& r : report.returns) {
+    const bool known = std::any_of(state_.returns.begin(), state_.returns.end(),
+                                   [&](const auto& g) { return g.resource == r.resource; });
+    if (!known) state_.returns.push_back(r);
+  }
 }
 
 // --- losing quorum -------------------------------------------------------------------------------

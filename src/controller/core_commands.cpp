@@ -44,6 +44,10 @@ Diagnostics Core::command(const Command& command, Now now, Effects& out) {
           if (it == next.nodes.end()) return error(fmt::format("standby: unknown node \"{}\"", c.node));
           it->standby = c.on;
           return adopt(std::move(next));
+        } else if constexpr (std::is_same_v<C, SetMaintenance>) {
+          if (config_->find_node(c.node) == nullptr) return error(fmt::format("maintenance: unknown node \"{}\"", c.node));
+          if (state_.nodes[c.node].evacuate != c.on) publish(protocol::Maintenance{c.node, c.on});
+          return {};
         } else if constexpr (std::is_same_v<C, SetTargetRole>) {
           model::Config next = *config_;
           auto it = std::find_if(next.resources.begin(), next.resources.end(),

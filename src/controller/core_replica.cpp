@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include <wholesale_ha/model/enum_names.hpp>
+#include <wholesale_ha/policy/maintenance.hpp>
 #include <wholesale_ha/policy/shutdown.hpp>
 #include <wholesale_ha/utf8.hpp>
 
@@ -16,7 +17,8 @@ namespace {
 /// Messages that change the replicated state (the rest ask or answer).
 bool changes_state(std::string_view type) {
   return type == "placement" || type == "failure" || type == "failures_cleared" || type == "attribute" ||
-         type == "fence_request" || type == "fenced" || type == "config" || type == "leaving" || type == "left";
+         type == "fence_request" || type == "fenced" || type == "config" || type == "leaving" || type == "left" ||
+         type == "maintenance";
 }
 
 }  // namespace
@@ -108,9 +110,9 @@ void Core::apply(const std::string& from, protocol::Message message) {
         } else if constexpr (std::is_same_v<M, ConfigChange>) {
           set_config(std::make_shared<const model::Config>(std::move(m.config)));
           std::erase_if(state_.failcounts, [&](const auto& f) { return find_resource(f.resource) == nullptr; });
-          std::erase_if(state_.frozen, [&](const auto& f) {
-            return find_resource(f.resource) == nullptr || config_->find_node(f.node) == nullptr;
-          });
+          auto gone = [&](const auto& f) { return find_resource(f.resource) == nullptr || config_->find_node(f.node) == nullptr; };
+          std::erase_if(state_.frozen, gone);
+          std::erase_if(state_.returns, gone);
           stop_orphans();
           placements_changed = true;
         } else if constexpr (std::is_same_v<M, MonitorFailed>) {
@@ -137,6 +139,14 @@ void Core::apply(const std::string& from, protocol::Message message) {
           }
           policy::begin_shutdown(state_, *config_, m.node, m.kind);
           placements_changed = true;
+        } else if constexpr (std::is_same_v<M, Maintenance>) {
+          log_.info("node {}: maintenance mode {}", m.node,
+                    m.on ? "on: it is evacuated" : "off: what left it for the maintenance returns");
+          if (m.on) {
+            policy::begin_maintenance(state_, *config_, m.node);
+          } else {
+            policy::end_maintenance(state_, m.node);
+          }
         } else if constexpr (std::is_same_v<M, Left>) {
           left_.insert(m.node);
           log_.info("node {} left the cluster cleanly", m.node);
@@ -187,9 +197,11 @@ void Core::set_placement(const std::string& resource, const std::string& node, m
   } else {
     state_.resources.push_back({resource, node, s});
   }
-  // Started on a node that stays: it no longer waits for the node it was frozen with.
-  if (s == model::ResourceState::started && !state_.frozen.empty() && !state_.nodes[node].shutdown) {
-    policy::forget_frozen(state_, resource);
+  // Started on a node that stays: it no longer waits for the node it was frozen with, and
+  // back where it left for a maintenance, it no longer returns there.
+  if (s == model::ResourceState::started && !state_.nodes[node].shutdown) {
+    if (!state_.frozen.empty()) policy::forget_frozen(state_, resource);
+    if (!state_.returns.empty()) policy::arrived(state_, resource, node);
   }
 }
 

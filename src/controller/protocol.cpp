@@ -239,13 +239,27 @@ Decoded decode_node_report(Fields& f, const Known& config) {
       m.shutting_down.emplace_back(std::move(node), kind);
     }
   }
-  if (const json* frozen = f.find("frozen", false); frozen != nullptr) {
-    if (!frozen->is_array()) f.fail("\"frozen\" must be an array");
-    for (std::size_t i = 0; f.ok() && i < frozen->size(); ++i) {
-      Fields item((*frozen)[i], config);
-      model::FrozenResource record{item.resource("resource"), item.node("node")};
-      if (!item.ok()) return {std::nullopt, "frozen: " + item.error()};
-      m.frozen.push_back(std::move(record));
+  // {resource, node} records; the first bad one rejects the report.
+  auto records = [&](const char* key, auto& list) -> std::optional<std::string> {
+    const json* found = f.find(key, false);
+    if (found == nullptr) return std::nullopt;
+    if (!found->is_array()) f.fail(fmt::format("\"{}\" must be an array", key));
+    for (std::size_t i = 0; f.ok() && i < found->size(); ++i) {
+      Fields item((*found)[i], config);
+      auto resource = item.resource("resource");
+      auto node = item.node("node");
+      if (!item.ok()) return fmt::format("{}: {}", key, item.error());
+      list.push_back({std::move(resource), std::move(node)});
+    }
+    return std::nullopt;
+  };
+  for (auto error : {records("frozen", m.frozen), records("returns", m.returns)}) {
+    if (error) return {std::nullopt, std::move(*error)};
+  }
+  if (const json* maintenance = f.find("maintenance", false); maintenance != nullptr) {
+    if (!maintenance->is_array()) f.fail("\"maintenance\" must be an array");
+    for (std::size_t i = 0; f.ok() && i < maintenance->size(); ++i) {
+      m.maintenance.push_back(f.known("maintenance", f.checked_text((*maintenance)[i], "maintenance", 256), true));
     }
   }
   const json* failcounts = f.find("failcounts", false);
@@ -309,6 +323,14 @@ Decoded decode_checked(std::string_view type, const json& body, const Known& con
     d.message = std::move(m);
   } else if (type == "left") {
     d.message = Left{f.node("node")};
+  } else if (type == "maintenance") {
+    Maintenance m;
+    m.node = f.node("node");
+    if (const json* on = f.find("on"); on != nullptr) {
+      if (!on->is_boolean()) f.fail("\"on\" must be true or false");
+      m.on = on->is_boolean() && on->get<bool>();
+    }
+    d.message = std::move(m);
   } else if (type == "config") {
     auto loaded = model::parse_cluster_document(body);
     if (!loaded.ok()) {
@@ -365,6 +387,7 @@ std::string_view type_name(const Message& message) noexcept {
                         [](const NodeReport&) { return std::string_view{"node_report"}; },
                         [](const Leaving&) { return std::string_view{"leaving"}; },
                         [](const Left&) { return std::string_view{"left"}; },
+                        [](const Maintenance&) { return std::string_view{"maintenance"}; },
                     },
                     message);
 }
@@ -429,8 +452,11 @@ json encode_body(const Message& message) {
             for (const auto& [node, kind] : m.shutting_down) {
               shutting.push_back({{"node", node}, {"kind", model::to_string(kind)}});
             }
-            json frozen = json::array();
-            for (const auto& r : m.frozen) frozen.push_back({{"resource", r.resource}, {"node", r.node}});
+            auto records = [](const auto& from) {
+              json out = json::array();
+              for (const auto& r : from) out.push_back({{"resource", r.resource}, {"node", r.node}});
+              return out;
+            };
             return {{"round", m.round},
                     {"coordinator", m.coordinator},
                     {"node", m.node},
@@ -440,10 +466,13 @@ json encode_body(const Message& message) {
                     {"attributes", m.attributes},
                     {"failcounts", std::move(failcounts)},
                     {"shutting_down", std::move(shutting)},
-                    {"frozen", std::move(frozen)}};
+                    {"frozen", records(m.frozen)},
+                    {"maintenance", m.maintenance},
+                    {"returns", records(m.returns)}};
           },
           [](const Leaving& m) -> json { return {{"node", m.node}, {"kind", model::to_string(m.kind)}}; },
           [](const Left& m) -> json { return {{"node", m.node}}; },
+          [](const Maintenance& m) -> json { return {{"node", m.node}, {"on", m.on}}; },
       },
       message);
 }

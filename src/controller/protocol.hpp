@@ -104,6 +104,9 @@ struct NodeReport {
   /// place anything there, nor start those elsewhere.
   std::vector<std::pair<std::string, model::ShutdownKind>> shutting_down;
   std::vector<model::FrozenResource> frozen;
+  /// The same for maintenance mode: nodes evacuated, resources to bring back.
+  std::vector<std::string> maintenance;
+  std::vector<model::ReturningResource> returns;
 };
 /// A node shuts down or reboots cleanly: its resources follow their shutdown policy first.
 struct Leaving {
@@ -114,9 +117,15 @@ struct Leaving {
 struct Left {
   std::string node;
 };
+/// An operator turns a node's maintenance mode on (evacuate) or off (failback).
+struct Maintenance {
+  std::string node;
+  bool on = true;
+};
 
 using Message = std::variant<Placement, Failure, FailuresCleared, Attribute, FenceRequest, Fenced, ConfigChange,
-                             MonitorFailed, OpRequest, OpResult, SyncRequest, SyncBusy, NodeReport, Leaving, Left>;
+                             MonitorFailed, OpRequest, OpResult, SyncRequest, SyncBusy, NodeReport, Leaving, Left,
+                             Maintenance>;
 
 /// The wire name of a message kind ("placement", "op_request", ...).
 [[nodiscard]] std::string_view type_name(const Message& message) noexcept;

@@ -278,8 +278,9 @@ class Compiler {
   }
 
   /// Resources waiting for their node (shutdown_policy freeze). A record no longer holds
-  /// once the resource runs on another node, or once its node was lost instead of shut down
-  /// (then it is recovered elsewhere after the fence, like anything else there).
+  /// once the resource runs (healthy) on another node, or once its node was lost instead of
+  /// shut down (then it is recovered elsewhere after the fence, like anything else there). A
+  /// failed instance elsewhere is only stopped.
   void compile_frozen() {
     for (const auto& f : state().frozen) {
       const Index r = c_.resource(f.resource);
@@ -288,7 +289,7 @@ class Compiler {
       if (c_.nodes[n].state == model::NodeState::unclean) continue;
       auto& info = c_.resources[r];
       const bool elsewhere = std::any_of(info.active.begin(), info.active.end(),
-                                         [&](const Instance& i) { return i.node != n; });
+                                         [&](const Instance& i) { return i.node != n && !i.failed; });
       if (elsewhere || !info.lost_on.empty()) continue;
       info.waits_for = n;
       c_.any_waiting = true;

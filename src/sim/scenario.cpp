@@ -28,6 +28,7 @@ constexpr std::pair<Fault::Kind, std::string_view> kKindNames[] = {
     {Fault::Kind::health, "health"},
     {Fault::Kind::move, "move"},
     {Fault::Kind::standby, "standby"},
+    {Fault::Kind::maintenance, "maintenance"},
 };
 
 std::string node_id(int i) { return fmt::format("n{}", i + 1); }
@@ -147,7 +148,7 @@ Scenario random_scenario(std::uint64_t seed, const Shape& shape) {
       f.resource = any_resource();
       f.node = rng.chance(70) ? any_node() : "";
     } else {
-      f.kind = Fault::Kind::standby;
+      f.kind = rng.chance(50) ? Fault::Kind::standby : Fault::Kind::maintenance;
       f.node = any_node();
       Fault back = f;
       back.at = f.at + seconds(rng.between(30, 600));
@@ -175,7 +176,7 @@ std::string describe(const Fault& f) {
   if (!f.resource.empty()) text += " resource=" + f.resource;
   if (!f.op.empty()) text += " op=" + f.op;
   if (!f.value.empty()) text += " value=" + f.value;
-  if (f.kind == Fault::Kind::standby) text += f.on ? " on" : " off";
+  if (f.kind == Fault::Kind::standby || f.kind == Fault::Kind::maintenance) text += f.on ? " on" : " off";
   if (f.kind == Fault::Kind::move && f.node.empty()) text += " (clear)";
   if (f.duration.count() > 0) text += fmt::format(" for {}ms", f.duration.count());
   for (const auto& g : f.groups) text += fmt::format(" [{}]", fmt::join(g, " "));
@@ -190,7 +191,7 @@ json to_json(const Scenario& s) {
     if (!f.resource.empty()) j["resource"] = f.resource;
     if (!f.op.empty()) j["op"] = f.op;
     if (!f.value.empty()) j["value"] = f.value;
-    if (f.kind == Fault::Kind::standby) j["on"] = f.on;
+    if (f.kind == Fault::Kind::standby || f.kind == Fault::Kind::maintenance) j["on"] = f.on;
     if (f.duration.count() > 0) j["duration_ms"] = f.duration.count();
     if (!f.groups.empty()) j["groups"] = f.groups;
     faults.push_back(std::move(j));

@@ -31,6 +31,7 @@ struct Fault {
     health,            ///< `node`'s #health-disk becomes `value`
     move,              ///< the operator moves `resource` to `node` ("" clears it)
     standby,           ///< the operator puts `node` in standby (`on`) or back
+    maintenance,       ///< the operator turns `node`'s maintenance mode on (`on`) or off
   };
   Kind kind = Kind::crash_host;
   Millis at{0};

@@ -602,6 +602,9 @@ class World {
       case Fault::Kind::standby:
         if (auto c = coordinator()) command(*c, core::SetStandby{fault.node, fault.on});
         return;
+      case Fault::Kind::maintenance:
+        if (auto c = coordinator()) command(*c, core::SetMaintenance{fault.node, fault.on});
+        return;
     }
   }
 
@@ -696,7 +699,7 @@ class World {
     }
   }
 
-  /// 6. Off a node shutting down on purpose, only shutdown_policy migrate live-migrates; a
+  /// 7. Off a node shutting down on purpose, only shutdown_policy migrate live-migrates; a
   /// resource frozen with a node that left cleanly starts nowhere else.
   void check_shutdown_policy(std::size_t h, const Operation& op) {
     const core::Core& c = *hosts_[h].core;
@@ -718,8 +721,9 @@ class World {
       if (f.resource != op.resource || f.node == arrives) continue;
       auto node = state.nodes.find(f.node);
       const bool lost = node != state.nodes.end() && node->second.state == model::NodeState::unclean;
-      const bool runs_elsewhere = std::any_of(state.resources.begin(), state.resources.end(),
-                                              [&](const auto& p) { return p.resource == f.resource && p.node != f.node; });
+      const bool runs_elsewhere = std::any_of(state.resources.begin(), state.resources.end(), [&](const auto& p) {
+        return p.resource == f.resource && p.node != f.node && p.state == model::ResourceState::started;
+      });
       if (!lost && !runs_elsewhere) {
         violation("shutdown-policy", fmt::format("{} starts {} on {} while it is frozen with {}", hosts_[h].id,
                                                  op.resource, arrives, f.node));

@@ -222,6 +222,24 @@ TEST_F(ControllerTest, MoveAndStandbyCommands) {
   EXPECT_FALSE(controller->move("web", "nowhere").empty());
 }
 
+TEST_F(ControllerTest, MaintenanceEvacuatesThenEverythingReturns) {
+  start();
+  const auto web = services.where("web");
+  const auto vm = services.where("vm1");
+  const auto node = web.at(0);
+  ASSERT_TRUE(controller->move("vm1", node).empty());  // both on one node, then maintenance there
+  ASSERT_TRUE(settle_after([&] { return services.where("vm1") == web; }));
+  ASSERT_TRUE(controller->move("vm1", "").empty());
+  ASSERT_TRUE(controller->maintenance(node, true).empty());
+  ASSERT_TRUE(settle_after([&] { return services.where("web") != web && services.where("vm1") != web; }));
+  EXPECT_EQ(controller->state().returns.size(), 2U);
+  EXPECT_TRUE(controller->state().nodes.at(node).evacuate);
+  ASSERT_TRUE(controller->maintenance(node, false).empty());
+  ASSERT_TRUE(settle_after([&] { return services.where("web") == web && services.where("vm1") == web; }));
+  EXPECT_TRUE(controller->state().returns.empty());
+  EXPECT_FALSE(controller->maintenance("nowhere", true).empty());
+}
+
 TEST_F(ControllerTest, ClearingFailuresLetsAResourceComeBack) {
   start();
   const auto first = services.where("web").at(0);

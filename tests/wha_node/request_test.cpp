@@ -61,6 +61,8 @@ TEST(WhaNodeRequest, TypedRequests) {
   EXPECT_EQ(m.node, "");
   EXPECT_FALSE(request_of<StandbyRequest>(R"({"cmd":"standby","node":"n2","on":false})").on);
   EXPECT_TRUE(request_of<StandbyRequest>(R"({"cmd":"standby","node":"n2"})").on);
+  EXPECT_FALSE(request_of<MaintenanceRequest>(R"({"cmd":"maintenance","node":"n2","on":false})").on);
+  EXPECT_EQ(request_of<MaintenanceRequest>(R"({"cmd":"maintenance","node":"n2"})").node, "n2");
   EXPECT_EQ(request_of<ClearRequest>(R"({"cmd":"clear","resource":"r"})").node, std::nullopt);
   EXPECT_EQ(request_of<ClearRequest>(R"({"cmd":"clear","resource":"r","node":"n1"})").node, "n1");
   EXPECT_EQ(request_of<RoleRequest>(R"({"cmd":"role","resource":"r","role":"stopped"})").role,
@@ -71,7 +73,7 @@ TEST(WhaNodeRequest, TypedRequests) {
 
 TEST(WhaNodeRequest, WrongFieldsAreNamed) {
   EXPECT_EQ(error_of(R"({"cmd":"reboot"})"),
-            "unknown command \"reboot\" (expected status, attribute, move, standby, clear or role)");
+            "unknown command \"reboot\" (expected status, attribute, move, standby, maintenance, clear or role)");
   EXPECT_EQ(error_of(R"({})"), "missing key \"cmd\"");
   EXPECT_EQ(error_of(R"({"cmd":"status","verbose":true})"), "unknown key \"verbose\"");
   EXPECT_EQ(error_of(R"({"cmd":"move","resource":["r"],"node":"n"})"), "\"resource\" must be a string, got an array");
