@@ -52,7 +52,6 @@ constexpr std::array kIgnoredProperties = {
     IgnoredProperty{"priority-fencing-delay", ""},
     IgnoredProperty{"enable-acl", ""},
     IgnoredProperty{"enable-startup-probes", "true"},
-    IgnoredProperty{"maintenance-mode", "false"},
     IgnoredProperty{"stop-all-resources", "false"},
     IgnoredProperty{"is-managed-default", "true"},
     IgnoredProperty{"start-failure-is-fatal", "true"},
@@ -60,7 +59,6 @@ constexpr std::array kIgnoredProperties = {
     IgnoredProperty{"stop-orphan-resources", "true"},
     IgnoredProperty{"stop-orphan-actions", "true"},
     IgnoredProperty{"remove-after-stop", "false"},
-    IgnoredProperty{"shutdown-lock", "false"},
     IgnoredProperty{"stonith-action", "reboot"},
 };
 
@@ -136,6 +134,15 @@ void apply_property(ImportContext& context, const NvPair& pair, model::ClusterOp
     }
   } else if (name == "cluster-name") {
     options.cluster_name = pair.value;
+  } else if (name == "shutdown-lock") {
+    // Resources stay locked to a node shut down cleanly until it is back: freeze.
+    if (auto v = read_boolean(context, pair)) {
+      options.shutdown_policy = *v ? model::ShutdownPolicy::freeze : model::ShutdownPolicy::migrate;
+    }
+  } else if (name == "maintenance-mode") {
+    // Every resource unmanaged: resource_defaults (a resource's own is-managed=true wins here,
+    // unlike in Pacemaker).
+    if (auto v = read_boolean(context, pair); v && *v) options.resource_defaults.managed = false;
   } else if (name == "default-resource-stickiness") {
     legacy_stickiness = read_score(context, pair);
   } else {

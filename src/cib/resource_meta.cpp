@@ -23,8 +23,6 @@ struct IgnoredMeta {
 // Meta attributes the model has no field for. A value equal to harmless_value is what our
 // engine does anyway; any other value is reported.
 constexpr std::array kIgnoredMeta = {
-    IgnoredMeta{"is-managed", "true", "unmanaged resources are not supported"},
-    IgnoredMeta{"maintenance", "false", "per-resource maintenance is not supported"},
     IgnoredMeta{"multiple-active", "stop_start", "only stop_start recovery is supported"},
     IgnoredMeta{"critical", "true", "non-critical colocations are not supported"},
     IgnoredMeta{"requires", "", ""},
@@ -114,6 +112,11 @@ void apply_resource_meta(ImportContext& context, const std::vector<NvPair>& pair
       read_target_role(context, pair, meta);
     } else if (name == "allow-unhealthy-nodes") {
       if (auto v = read_boolean(context, pair)) meta.allow_unhealthy_nodes = v;
+    } else if (name == "is-managed") {
+      if (auto v = read_boolean(context, pair)) meta.managed = v;
+    } else if (name == "maintenance") {
+      // A resource in maintenance is unmanaged (Pacemaker also stops monitoring it).
+      if (auto v = read_boolean(context, pair); v && *v) meta.managed = false;
     } else {
       report_ignored(context, pair);
     }

@@ -199,6 +199,8 @@ class Core {
   [[nodiscard]] bool running() const { return running_; }
   [[nodiscard]] bool is_coordinator() const;
   [[nodiscard]] bool runs_anywhere(const std::string& resource) const;
+  /// False for meta managed: false: the cluster leaves it alone.
+  [[nodiscard]] bool is_managed(const std::string& resource) const;
 
  private:
   // What an operation in flight is for.

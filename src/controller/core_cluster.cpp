@@ -41,6 +41,11 @@ bool Core::runs_anywhere(const std::string& resource) const {
   return r != nullptr && settings_.anywhere_backends.contains(r->backend);
 }
 
+bool Core::is_managed(const std::string& resource) const {
+  const model::Resource* r = find_resource(resource);
+  return r == nullptr || model::effective_meta(r->meta, config_->options.resource_defaults).managed;
+}
+
 bool Core::responsible_for(const std::string& resource, const std::string& node) const {
   if (!settings_.clustered) return true;
   // The cheap test first: a member is responsible for nothing on the other nodes.
@@ -334,7 +339,8 @@ void Core::stop_without_quorum() {
   // operation at a time per resource: what is busy is stopped when its operation ends.
   std::vector<std::string> mine;
   for (const auto& p : state_.resources) {
-    if (p.node == settings_.local && !busy_with(p.resource) && !quorum_stopping_.contains(p.resource)) {
+    if (p.node == settings_.local && !busy_with(p.resource) && !quorum_stopping_.contains(p.resource) &&
+        is_managed(p.resource)) {
       mine.push_back(p.resource);
     }
   }
@@ -352,8 +358,10 @@ void Core::stop_without_quorum() {
 
 void Core::maybe_left() {
   if (!leave_requested_ || left_announced_ || !leaving_.contains(settings_.local)) return;
-  const bool runs_something = std::any_of(state_.resources.begin(), state_.resources.end(),
-                                          [&](const auto& p) { return p.node == settings_.local; });
+  // What the cluster does not manage does not hold the node back.
+  const bool runs_something = std::any_of(state_.resources.begin(), state_.resources.end(), [&](const auto& p) {
+    return p.node == settings_.local && is_managed(p.resource);
+  });
   // Without quorum the others may not hear it: it would be a loss to them, not a leave.
   if (runs_something || busy_locally() || unconfirmed_ > 0 || !view_.quorate) return;
   left_announced_ = true;

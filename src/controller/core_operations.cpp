@@ -80,6 +80,13 @@ void Core::op_done(std::uint64_t id, agents::Result result) {
 void Core::operation_failed(const std::string& resource, const std::string& node, const std::string& operation,
                             const agents::Result& result, model::OnFail on_fail, bool fatal) {
   std::int32_t count = 0;
+  if (!is_managed(resource)) {
+    // Shown as failed, never recovered, counted or a reason to fence.
+    if (operation == "monitor") record_placement(resource, node, model::ResourceState::failed);
+    log_.warn("{} of unmanaged {} on {} failed ({}); left alone", operation, resource, node, result.reason);
+    notify(ResourceFailed{ResourceFailure{resource, node, operation, result, 0}});
+    return;
+  }
   switch (on_fail) {
     case model::OnFail::ignore:
       log_.warn("{} of {} on {} failed ({}); ignored as configured", operation, resource, node, result.reason);

@@ -35,6 +35,7 @@ EffectiveMeta effective_meta(const ResourceMeta& meta, const ResourceMeta& defau
   pick(meta.priority, defaults.priority, out.priority);
   pick(meta.target_role, defaults.target_role, out.target_role);
   pick(meta.allow_unhealthy_nodes, defaults.allow_unhealthy_nodes, out.allow_unhealthy_nodes);
+  pick(meta.managed, defaults.managed, out.managed);
   return out;
 }
 

@@ -41,6 +41,7 @@ void parse_meta(const json& v, const Path& at, Diagnostics& d, ResourceMeta& met
   read_field(r, "allow_unhealthy_nodes", meta.allow_unhealthy_nodes, read_bool);
   read_field(r, "shutdown_policy", meta.shutdown_policy, enum_reader<ShutdownPolicy>());
   read_field(r, "failback", meta.failback, read_bool);
+  read_field(r, "managed", meta.managed, read_bool);
   r.finish();
 }
 

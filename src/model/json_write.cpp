@@ -45,6 +45,7 @@ json meta_json(const ResourceMeta& meta) {
   put_optional(out, "allow_unhealthy_nodes", meta.allow_unhealthy_nodes, same);
   put_optional(out, "shutdown_policy", meta.shutdown_policy, name);
   put_optional(out, "failback", meta.failback, same);
+  put_optional(out, "managed", meta.managed, same);
   return out;
 }
 

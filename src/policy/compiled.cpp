@@ -109,6 +109,11 @@ class Compiler {
         info.clone_node_max = resources[r].clone->node_max;
       }
       info.demand = amounts(resources[r].utilization);
+      // Unmanaged: left exactly as it is, like what runs on a maintenance node.
+      if (!info.meta.managed) {
+        info.frozen = true;
+        c_.any_frozen_or_lost = true;
+      }
     }
   }
 
@@ -232,8 +237,8 @@ class Compiler {
           c_.any_frozen_or_lost = true;
           break;
         case model::NodeState::online: {
-          const bool frozen =
-              c_.nodes[n].config->maintenance || p.state == model::ResourceState::blocked;
+          const bool frozen = c_.nodes[n].config->maintenance || p.state == model::ResourceState::blocked ||
+                              !info.meta.managed;
           active.push_back({r, {n, p.state != model::ResourceState::started, frozen}});
           info.frozen = info.frozen || frozen;
           c_.any_frozen_or_lost = c_.any_frozen_or_lost || frozen;

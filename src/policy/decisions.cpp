@@ -181,7 +181,7 @@ class Decider {
 
   void report_unplaced(Index r) {
     const auto why = p_.why[r];
-    if (why == Unplaced::placed || why == Unplaced::target_stopped) return;
+    if (why == Unplaced::placed || why == Unplaced::target_stopped || why == Unplaced::unmanaged) return;
     d_.notices.push_back({c_.resource_id(r), reasons_.unplaced(r)});
   }
 

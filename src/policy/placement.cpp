@@ -460,7 +460,9 @@ class Placer {
         p_.why[r] = Unplaced::placed;
         occupy(active.front().node, c_.resources[r].demand);
       } else {
-        p_.why[r] = blocked ? Unplaced::blocked_unclean : Unplaced::no_node;
+        p_.why[r] = !c_.resources[r].meta.managed ? Unplaced::unmanaged
+                    : blocked                     ? Unplaced::blocked_unclean
+                                                  : Unplaced::no_node;
       }
     }
   }

@@ -18,6 +18,7 @@ enum class Unplaced {
   needs_other,      ///< requires / depends on / is ordered after something that will not run
   no_node,          ///< no node can take it
   blocked_unclean,  ///< may still run on a lost node that cannot be fenced
+  unmanaged,        ///< meta managed: false and not running: the cluster does not start it
 };
 
 struct Placement {

@@ -206,6 +206,8 @@ Reason ReasonWriter::unplaced(Index r) const {
     case Unplaced::needs_other:
       return {ReasonCode::dependency,
               fmt::format("{} depends on {} which cannot run", id, c_.resource_id(p_.needs[r]))};
+    case Unplaced::unmanaged:
+      return {ReasonCode::unmanaged, id + " is unmanaged: the cluster neither starts, stops nor recovers it"};
     case Unplaced::blocked_unclean:
       return {ReasonCode::fencing_disabled,
               fmt::format("{} may still run on a lost node and fencing is disabled", id)};

@@ -25,6 +25,7 @@ std::string_view to_string(ReasonCode code) noexcept {
     case ReasonCode::migration_deferred: return "migration-deferred";
     case ReasonCode::fencing_disabled: return "fencing-disabled";
     case ReasonCode::blocked: return "blocked";
+    case ReasonCode::unmanaged: return "unmanaged";
   }
   return "?";
 }

@@ -44,6 +44,14 @@ TEST(CibConfig, HealthBaseAndOptOutCluster) {
   EXPECT_FALSE(cluster.config.options.symmetric_cluster);
 }
 
+TEST(CibConfig, ShutdownLockIsFreeze) {
+  EXPECT_EQ(import_fixture("basic.xml").config.options.shutdown_policy, model::ShutdownPolicy::migrate);
+  const auto xml = replaced(fixture_text("basic.xml"), R"(name="symmetric-cluster" value="true"/>)",
+                            R"(name="symmetric-cluster" value="true"/>
+        <nvpair id="p-lock" name="shutdown-lock" value="true"/>)");
+  EXPECT_EQ(import_clean(xml).config.options.shutdown_policy, model::ShutdownPolicy::freeze);
+}
+
 TEST(CibConfig, ResourceDefaults) {
   const auto defaults = import_fixture("basic.xml").config.options.resource_defaults;
   EXPECT_EQ(defaults.stickiness, 100);

@@ -65,8 +65,6 @@ TEST_F(CibUnsupportedFixture, ImportsWhatItCanWithOnlyWarnings) {
 }
 
 TEST_F(CibUnsupportedFixture, ClusterPropertiesThatChangeSchedulingAreNamed) {
-  expect_warning(at(kProperties, "/nvpair[@name='maintenance-mode']"),
-                 "cluster property maintenance-mode=true is not supported and is ignored");
   expect_warning(at(kProperties, "/nvpair[@name='start-failure-is-fatal']"),
                  "start-failure-is-fatal=false is not supported");
   // Harmless ones are ignored silently.
@@ -91,9 +89,17 @@ TEST_F(CibUnsupportedFixture, ResourcesLeftOut) {
                  "resources derived from templates are not supported; \"vm2\" is left out");
 }
 
+TEST_F(CibUnsupportedFixture, MaintenanceModeAndIsManagedMakeResourcesUnmanaged) {
+  const auto& config = result().value->config;
+  EXPECT_EQ(config.options.resource_defaults.managed, false);  // maintenance-mode=true
+  EXPECT_EQ(config.find_resource("vm1")->meta.managed, false);  // is-managed=false
+  for (const auto& d : result().diagnostics) {
+    EXPECT_EQ(d.message.find("maintenance-mode"), std::string::npos) << d.to_string();
+    EXPECT_EQ(d.message.find("is-managed"), std::string::npos) << d.to_string();
+  }
+}
+
 TEST_F(CibUnsupportedFixture, MetaThatChangesBehaviour) {
-  expect_warning(at(kResources, "/primitive[@id='vm1']/meta_attributes/nvpair[@name='is-managed']"),
-                 "is-managed=false is ignored: unmanaged resources are not supported");
   expect_warning(at(kResources, "/primitive[@id='batch']/meta_attributes"),
                  "meta attributes with rules are not supported");
 }

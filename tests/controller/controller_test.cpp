@@ -153,6 +153,23 @@ TEST_F(ControllerTest, ACrashIsDetectedByTheMonitorAndRestartedInPlace) {
   EXPECT_EQ(failures[0].failcount, 1);
 }
 
+TEST_F(ControllerTest, AnUnmanagedResourceIsMonitoredButNeverRecovered) {
+  start();
+  const auto node = services.where("web").at(0);
+  auto next = config;
+  next.resources[0].meta.managed = false;
+  ASSERT_TRUE(controller->reload(next).empty());
+  ASSERT_TRUE(converged());
+  const int starts = services.starts;
+  services.running.erase({"web", node});  // the service dies
+  ASSERT_TRUE(wha_test::run_until(io, [&] { return !failures.empty(); }));
+  ASSERT_TRUE(converged());
+  EXPECT_EQ(services.starts, starts);  // not restarted
+  EXPECT_TRUE(services.where("web").empty());
+  EXPECT_EQ(failures[0].failcount, 0);
+  EXPECT_TRUE(controller->state().failcounts.empty());
+}
+
 TEST_F(ControllerTest, RepeatedFailuresMoveItAfterMigrationThreshold) {
   start();
   const auto first = services.where("web").at(0);

@@ -41,6 +41,9 @@ struct ResourceMeta {
   std::optional<ShutdownPolicy> shutdown_policy;
   /// default true: after a node's maintenance mode, what it ran moves back to it
   std::optional<bool> failback;
+  /// default true; false (Pacemaker's is-managed=false): the cluster neither starts, stops
+  /// nor recovers it, and its failures fence nothing. It is still probed and monitored.
+  std::optional<bool> managed;
 
   friend bool operator==(const ResourceMeta&, const ResourceMeta&) = default;
 };
@@ -54,6 +57,7 @@ struct EffectiveMeta {
   std::int32_t priority = 0;
   TargetRole target_role = TargetRole::started;
   bool allow_unhealthy_nodes = false;
+  bool managed = true;
 };
 
 /// Resolves `meta` over `defaults` over the built-in defaults.

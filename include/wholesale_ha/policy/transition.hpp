@@ -35,6 +35,7 @@ enum class ReasonCode {
   migration_deferred,   ///< migration limit reached; a later transition does it
   fencing_disabled,     ///< a lost node cannot be fenced: recovery waits
   blocked,              ///< cannot act safely for another reason
+  unmanaged,            ///< meta managed: false: the cluster leaves it alone
 };
 
 struct Reason {
