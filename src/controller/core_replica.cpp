@@ -113,6 +113,7 @@ void Core::apply(const std::string& from, protocol::Message message) {
           auto gone = [&](const auto& f) { return find_resource(f.resource) == nullptr || config_->find_node(f.node) == nullptr; };
           std::erase_if(state_.frozen, gone);
           std::erase_if(state_.returns, gone);
+          std::erase_if(state_.last_node, [&](const auto& entry) { return find_resource(entry.first) == nullptr; });
           stop_orphans();
           placements_changed = true;
         } else if constexpr (std::is_same_v<M, MonitorFailed>) {
@@ -197,6 +198,7 @@ void Core::set_placement(const std::string& resource, const std::string& node, m
   } else {
     state_.resources.push_back({resource, node, s});
   }
+  if (s == model::ResourceState::started) state_.last_node.erase(resource);
   // Started on a node that stays: it no longer waits for the node it was frozen with, and
   // back where it left for a maintenance, it no longer returns there.
   if (s == model::ResourceState::started && !state_.nodes[node].shutdown) {
@@ -206,8 +208,13 @@ void Core::set_placement(const std::string& resource, const std::string& node, m
 }
 
 void Core::remove_placement(const std::string& resource, const std::string& node) {
-  std::erase_if(state_.resources, [&](const auto& p) { return p.resource == resource && p.node == node; });
+  // It ran there (not merely probed as stopped) and now runs nowhere: remember where.
+  const auto removed =
+      std::erase_if(state_.resources, [&](const auto& p) { return p.resource == resource && p.node == node; });
   monitors_.erase({resource, node});
+  const bool elsewhere = std::any_of(state_.resources.begin(), state_.resources.end(),
+                                     [&](const auto& p) { return p.resource == resource; });
+  if (removed > 0 && !elsewhere && find_resource(resource) != nullptr) state_.last_node[resource] = node;
 }
 
 void Core::drop_node_placements(const std::string& node) {

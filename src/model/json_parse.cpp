@@ -299,6 +299,7 @@ void parse_status(const json& v, const Path& at, Diagnostics& d, ClusterState& s
       state.frozen.push_back(std::move(f));
     });
   }
+  read_field(r, "last_node", state.last_node, read_string_map);
   if (const json* returns = r.optional("returns")) {
     for_each_element(*returns, Path{at, "returns"}, d, [&](const json& e, const Path& e_at) {
       ReturningResource f;

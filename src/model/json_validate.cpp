@@ -217,6 +217,11 @@ class Validator {
       resources_.check(f.resource, Path{at, "resource"});
       nodes_.check(f.node, Path{at, "node"});
     }
+    Path last_node{status, "last_node"};
+    for (const auto& [resource, node] : cluster_.state.last_node) {
+      resources_.check(resource, Path{last_node, resource}, /*syntax_checked=*/false);
+      nodes_.check(node, Path{last_node, resource}, /*syntax_checked=*/false);
+    }
     Path returns{status, "returns"};
     for (std::size_t i = 0; i < cluster_.state.returns.size(); ++i) {
       const auto& f = cluster_.state.returns[i];

@@ -195,6 +195,7 @@ json status_json(const ClusterState& state) {
     json& list = out["frozen"] = json::array();
     for (const auto& f : state.frozen) list.push_back({{"resource", f.resource}, {"node", f.node}});
   }
+  put_map(out, "last_node", state.last_node);
   if (!state.returns.empty()) {
     json& list = out["returns"] = json::array();
     for (const auto& f : state.returns) list.push_back({{"resource", f.resource}, {"node", f.node}});

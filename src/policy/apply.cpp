@@ -27,12 +27,16 @@ model::ClusterState apply(const model::ClusterState& state, const Transition& tr
       case ActionKind::stop:
         if (auto it = find(action.resource, action.node); it != placements.end()) {
           placements.erase(it);
+          const bool elsewhere = std::any_of(placements.begin(), placements.end(),
+                                             [&](const auto& p) { return p.resource == action.resource; });
+          if (!elsewhere) out.last_node[action.resource] = action.node;
         }
         break;
       case ActionKind::start:
         placements.push_back({action.resource, action.node, model::ResourceState::started});
         forget_frozen(out, action.resource);
         arrived(out, action.resource, action.node);
+        out.last_node.erase(action.resource);
         break;
       case ActionKind::migrate:
         if (auto it = find(action.resource, action.node); it != placements.end()) {

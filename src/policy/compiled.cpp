@@ -299,6 +299,10 @@ class Compiler {
       info.waits_for = n;
       c_.any_waiting = true;
     }
+    for (const auto& [resource, node] : state().last_node) {
+      const Index r = c_.resource(resource);
+      if (r != kNone && c_.resources[r].active.empty()) c_.resources[r].last_node = c_.node(node);
+    }
     for (const auto& f : state().returns) {
       const Index r = c_.resource(f.resource);
       const Index n = c_.node(f.node);

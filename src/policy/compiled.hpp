@@ -74,6 +74,8 @@ struct ResourceInfo {
   Index waits_for = kNone;
   /// Moved off this node for its maintenance, which is over: it goes back (+INFINITY).
   Index returns_to = kNone;
+  /// Not running anywhere: the node it last ran on (a tie goes there).
+  Index last_node = kNone;
   std::vector<std::int64_t> demand;  ///< per utilization key
   std::vector<NodeScoreTerm> locations;
   std::vector<Index> allowed_nodes;  ///< asymmetric clusters: nodes a constraint names

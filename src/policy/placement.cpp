@@ -325,11 +325,11 @@ class Placer {
   }
 
   /// The node running most of the unit's members now (failed ones count: recovery in place
-  /// is preferred), the lowest node index among equals; kNone when nothing runs.
+  /// is preferred), the lowest node index among equals; when nothing runs, the node where
+  /// the first member that ran somewhere last ran, else kNone.
   [[nodiscard]] Index current_node(const Unit& unit) {
-    if (const auto& first = c_.resources[unit.members[0]].active;
-        unit.members.size() == 1 && first.size() <= 1) {
-      return first.empty() ? kNone : first.front().node;  // the usual case: nothing to count
+    if (const auto& info = c_.resources[unit.members[0]]; unit.members.size() == 1 && info.active.size() <= 1) {
+      return info.active.empty() ? info.last_node : info.active.front().node;  // the usual case
     }
     running_on_.clear();
     for (Index r : unit.members) {
@@ -347,7 +347,11 @@ class Placer {
       }
       i = j;
     }
-    return current;
+    if (current != kNone) return current;
+    for (Index r : unit.members) {
+      if (c_.resources[r].last_node != kNone) return c_.resources[r].last_node;
+    }
+    return kNone;
   }
 
   /// Which members can run on `n` (into runs_, their demand into extra_): count and score.

@@ -257,6 +257,20 @@ TEST_F(ControllerTest, MaintenanceEvacuatesThenEverythingReturns) {
   EXPECT_FALSE(controller->maintenance("nowhere", true).empty());
 }
 
+TEST_F(ControllerTest, AStoppedResourceStartsAgainWhereItLastRan) {
+  start();
+  const auto node = services.where("web").at(0);
+  ASSERT_TRUE(controller->set_target_role("web", model::TargetRole::stopped).empty());
+  ASSERT_TRUE(settle_after([&] { return services.where("web").empty(); }));
+  EXPECT_EQ(controller->state().last_node.at("web"), node);
+  ASSERT_TRUE(controller->move("vm1", node).empty());  // now the busiest node
+  ASSERT_TRUE(settle_after([&] { return services.where("vm1") == std::vector<std::string>{node}; }));
+  ASSERT_TRUE(controller->set_target_role("web", model::TargetRole::started).empty());
+  ASSERT_TRUE(settle_after([&] { return !services.where("web").empty(); }));
+  EXPECT_EQ(services.where("web"), std::vector<std::string>{node});
+  EXPECT_FALSE(controller->state().last_node.contains("web"));
+}
+
 TEST_F(ControllerTest, ClearingFailuresLetsAResourceComeBack) {
   start();
   const auto first = services.where("web").at(0);

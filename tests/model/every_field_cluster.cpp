@@ -58,6 +58,7 @@ model::Cluster every_field_cluster() {
   c.state.nodes["n2"] = {model::NodeState::online, {}, model::ShutdownKind::reboot, true};
   c.state.frozen.push_back({"r1", "n2"});
   c.state.returns.push_back({"r1", "n1"});
+  c.state.last_node["c1"] = "n1";
   return c;
 }
 

@@ -105,6 +105,9 @@ struct ClusterState {
   std::vector<PendingOperation> pending;
   std::vector<FrozenResource> frozen;
   std::vector<ReturningResource> returns;
+  /// Where each stopped resource last ran (resource -> node): on a score tie it starts there
+  /// again (local storage, warm caches).
+  std::map<std::string, std::string, std::less<>> last_node;
 
   friend bool operator==(const ClusterState&, const ClusterState&) = default;
 };
