@@ -292,6 +292,9 @@ class Core {
   void pump();
   void dispatch_action(std::size_t id);
   void issue_action(std::size_t id);
+  /// Why a start or migration planned earlier now breaks a shutdown policy (a node began to
+  /// shut down since), or nullopt.
+  [[nodiscard]] std::optional<std::string> shutdown_forbids(const policy::Action& a) const;
   /// Our "may be active there" placement came back: the start or migration may go.
   void intent_recorded(const std::string& resource, const std::string& node);
   void fail_intents(const std::string& why);

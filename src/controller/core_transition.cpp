@@ -5,6 +5,8 @@
 #include "core.hpp"
 
 #include <wholesale_ha/executor/executor.hpp>
+#include <wholesale_ha/model/enum_names.hpp>
+#include <wholesale_ha/policy/shutdown.hpp>
 
 namespace wholesale_ha::core {
 
@@ -99,7 +101,36 @@ void Core::intent_recorded(const std::string& resource, const std::string& node)
     record_placement(resource, node, std::nullopt);
     return fail_action_now(id, fmt::format("{} is leaving the cluster", node), Status::cancelled);
   }
+  // Planned before a node began to shut down: its shutdown policy now decides.
+  if (auto why = shutdown_forbids(run_->transition.actions[id])) {
+    record_placement(resource, node, std::nullopt);
+    return fail_action_now(id, *why, Status::cancelled);
+  }
   issue_action(id);
+}
+
+std::optional<std::string> Core::shutdown_forbids(const policy::Action& a) const {
+  const model::Resource* r = find_resource(a.resource);
+  if (r == nullptr || (a.kind != ActionKind::start && a.kind != ActionKind::migrate)) return std::nullopt;
+  if (a.kind == ActionKind::migrate) {
+    auto source = state_.nodes.find(a.node);
+    if (source != state_.nodes.end() && source->second.shutdown) {
+      const auto policy = policy::shutdown_policy(*r, config_->options, *source->second.shutdown);
+      if (policy != model::ShutdownPolicy::migrate) {
+        return fmt::format("{} is shutting down and {} has shutdown_policy {}: it is not live-migrated", a.node,
+                           a.resource, model::to_string(policy));
+      }
+    }
+  }
+  const std::string& arrives = a.kind == ActionKind::start ? a.node : *a.target;
+  for (const auto& f : state_.frozen) {
+    auto node = state_.nodes.find(f.node);
+    const bool lost = node != state_.nodes.end() && node->second.state == model::NodeState::unclean;
+    if (f.resource == a.resource && f.node != arrives && !lost) {
+      return fmt::format("{} is frozen with {} (shutdown_policy freeze)", a.resource, f.node);
+    }
+  }
+  return std::nullopt;
 }
 
 void Core::fail_intents(const std::string& why) {
@@ -186,6 +217,11 @@ void Core::start_after_fallback(std::size_t id) {
   if (leaving_.contains(*a.target) || left_.contains(*a.target)) {
     return complete_action(id, {Status::cancelled, fmt::format("{} is leaving the cluster", *a.target)});
   }
+  // Frozen with its node since the migration was planned: it waits for that node now.
+  policy::Action start = a;
+  start.kind = ActionKind::start;
+  start.node = *a.target;
+  if (auto why = shutdown_forbids(start)) return complete_action(id, {Status::cancelled, *why});
   run_->steps[id] = Step::fallback_start;
   issue({Operation::Kind::start, a.resource, *a.target, {}, timeout_for(a.resource, ActionKind::start)}, ForAction{id});
 }
