@@ -31,8 +31,10 @@ namespace simulate = wholesale_ha::policy::simulate;
 struct Events {
   std::optional<model::Timestamp> now;
   std::vector<std::string> down, offline, up, shutdown, reboot, standby, unstandby, maintenance, end_maintenance,
-      health, fail;
+      health, fail, fail_operation;
+  std::vector<std::string> move;  ///< RESOURCE NODE pairs
   bool no_quorum = false;
+  bool quorum = false;
 };
 
 /// Applies the events in a fixed order (time, membership, standby, health, failures, quorum);
@@ -54,7 +56,12 @@ bool apply_events(model::Cluster& cluster, const Events& e) {
   for (const auto& n : e.end_maintenance) check(simulate::maintenance(cluster, n, false));
   for (const auto& h : e.health) check(simulate::health(cluster, h));
   for (const auto& f : e.fail) check(simulate::fail(cluster, f));
+  for (const auto& f : e.fail_operation) check(simulate::fail_operation(cluster, f));
+  for (std::size_t i = 0; i + 1 < e.move.size(); i += 2) {
+    check(simulate::move(cluster, e.move[i], e.move[i + 1] == "-" ? "" : e.move[i + 1]));
+  }
   if (e.no_quorum) check(simulate::quorum(cluster, false));
+  if (e.quorum) check(simulate::quorum(cluster, true));
   for (const auto& error : errors) fmt::print(stderr, "error: {}\n", error);
   return errors.empty();
 }
@@ -102,7 +109,12 @@ int main(int argc, char** argv) {
                  "Maintenance mode off: what the node ran returns to it (failback)");
   app.add_option("--health", events.health, "Set a health attribute, e.g. n3:#health-disk=red");
   app.add_option("--fail", events.fail, "A resource fails on a node, e.g. vm7@n1");
+  app.add_option("--fail-op", events.fail_operation,
+                 "An operation fails, its on_fail applied: RESOURCE@NODE:start|stop|migrate");
+  app.add_option("--move", events.move, "The operator moves a resource: RESOURCE NODE ('-' clears the move)")
+      ->expected(2);
   app.add_flag("--no-quorum", events.no_quorum, "The partition loses quorum");
+  app.add_flag("--quorum", events.quorum, "The partition has quorum (again)");
   app.add_option("--explain", explain, "Show every node's score for a resource, with sources");
   app.add_option("--dot", dot_file, "Write the transition as a Graphviz graph ('-' = stdout)");
   app.add_option("--save", save_file, "Write the cluster after the transition as JSON");
@@ -112,7 +124,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string{wholesale_ha::kVersion});
   app.footer(
       "Events are applied in this order: --now, --node-down/--node-offline/--node-up, "
-      "--shutdown/--reboot, --standby/--unstandby, --maintenance/--end-maintenance, --health, --fail, --no-quorum.\nThe cluster is a JSON file or, "
+      "--shutdown/--reboot, --standby/--unstandby, --maintenance/--end-maintenance, --health, "
+      "--fail, --fail-op, --move, --no-quorum/--quorum.\nThe cluster is a JSON file or, "
       "with --cib, a Pacemaker CIB (import warnings go to stderr).\nExit status: 0 planned, 1 invalid "
       "input, 2 usage error.");
   CLI11_PARSE(app, argc, argv);

@@ -95,7 +95,11 @@ std::string format_summary(const Cluster& cluster) {
   for (const auto& node : config.nodes) {
     auto it = state.nodes.find(node.id);
     auto node_state = it == state.nodes.end() ? NodeState::online : it->second.state;
-    std::string mode = node.maintenance ? "maintenance" : node.standby ? "standby" : "";
+    // Pacemaker's maintenance (hands off) from the configuration; maintenance mode (evacuated)
+    // and a clean shutdown in progress from the status.
+    std::string mode = node.maintenance ? "unmanaged" : node.standby ? "standby" : "";
+    if (it != state.nodes.end() && it->second.evacuate) mode = "maintenance";
+    if (it != state.nodes.end() && it->second.shutdown) mode = "shutting-down";
     out += fmt::format("  {:<14} {:<8} {:<12} health: {}\n", node.id, to_string(node_state), mode,
                        health_of(node, state));
   }
@@ -109,6 +113,7 @@ std::string format_summary(const Cluster& cluster) {
     if (resource.clone) traits.emplace_back("clone");
     if (meta.target_role == TargetRole::stopped) traits.emplace_back("target-role=stopped");
     if (meta.allow_unhealthy_nodes) traits.emplace_back("ignores-health");
+    if (!meta.managed) traits.emplace_back("unmanaged");
     out += fmt::format("  {:<14} {:<22} {:<24} {}\n", resource.id, kind, where(resource, state),
                        fmt::join(traits, ", "));
   }

@@ -124,6 +124,53 @@ Error fail(model::Cluster& cluster, std::string_view spec) {
   return std::nullopt;
 }
 
+Error fail_operation(model::Cluster& cluster, std::string_view spec) {
+  const auto colon = spec.rfind(':');
+  const auto op = colon == std::string_view::npos ? std::string_view{} : spec.substr(colon + 1);
+  if (op != "start" && op != "stop" && op != "migrate") {
+    return fmt::format("\"{}\": expected RESOURCE@NODE:start|stop|migrate, e.g. vm7@n1:stop", spec);
+  }
+  const auto where = spec.substr(0, colon);
+  if (auto error = fail(cluster, where)) return error;  // failed there, failcount + 1
+  const auto at = where.find('@');
+  const std::string resource{where.substr(0, at)};
+  const std::string node{where.substr(at + 1)};
+  const model::Resource& r = *cluster.config.find_resource(resource);
+  const auto& ops = r.operations;
+  const auto fallback = op == "stop" ? (cluster.config.options.stonith_enabled ? model::OnFail::fence : model::OnFail::block)
+                                     : model::OnFail::restart;
+  const auto on_fail = (op == "start" ? ops.start : op == "stop" ? ops.stop : ops.migrate).on_fail.value_or(fallback);
+  auto placement = std::find_if(cluster.state.resources.begin(), cluster.state.resources.end(),
+                                [&](const auto& p) { return p.resource == resource && p.node == node; });
+  switch (on_fail) {
+    case model::OnFail::ignore:
+    case model::OnFail::restart: break;
+    case model::OnFail::block: placement->state = model::ResourceState::blocked; break;
+    case model::OnFail::fence: cluster.state.nodes[node].state = model::NodeState::unclean; break;
+  }
+  if (op == "start" && on_fail != model::OnFail::ignore) {  // a failed start is fatal there
+    for (auto& f : cluster.state.failcounts) {
+      if (f.resource == resource && f.node == node) f.count = model::kInfinity;
+    }
+  }
+  return std::nullopt;
+}
+
+Error move(model::Cluster& cluster, std::string_view resource, std::string_view node) {
+  if (cluster.config.find_resource(resource) == nullptr) return fmt::format("unknown resource \"{}\"", resource);
+  if (!node.empty()) {
+    if (auto error = unknown_node(cluster, node)) return error;
+  }
+  const std::string id = fmt::format("move-{}", resource);
+  auto& constraints = cluster.config.constraints;
+  std::erase_if(constraints, [&](const auto& c) { return model::constraint_id(c) == id; });
+  if (!node.empty()) {
+    constraints.emplace_back(
+        model::LocationConstraint{id, std::string{resource}, std::string{node}, model::kInfinity, std::nullopt});
+  }
+  return std::nullopt;
+}
+
 Error quorum(model::Cluster& cluster, bool quorate) {
   cluster.state.quorate = quorate;
   return std::nullopt;

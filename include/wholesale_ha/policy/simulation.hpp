@@ -31,6 +31,13 @@ Error health(model::Cluster& cluster, std::string_view spec);
 /// "vm7@n1": the resource fails on that node (it need not have been running there): its
 /// instance is marked failed and its failcount there grows by one at `now`.
 Error fail(model::Cluster& cluster, std::string_view spec);
+/// "vm7@n1:start" (or stop, migrate; migrate names the source): the operation failed there
+/// and its on_fail applies as the controller applies it — restart: failed, failcount +1
+/// (a start: INFINITY); block: blocked; fence: the node is lost (unclean) until fenced.
+Error fail_operation(model::Cluster& cluster, std::string_view spec);
 Error quorum(model::Cluster& cluster, bool quorate);
+/// The operator moves `resource` to `node` (a +INFINITY location "move-<resource>", as
+/// Controller::move); an empty node clears the move.
+Error move(model::Cluster& cluster, std::string_view resource, std::string_view node);
 
 }  // namespace wholesale_ha::policy::simulate
