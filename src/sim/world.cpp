@@ -113,8 +113,11 @@ class World {
     for (std::size_t i = 0; i < scenario_.faults.size(); ++i) at(scenario_.faults[i].at, FaultAt{i});
     Millis last_fault{0};
     for (const auto& f : scenario_.faults) last_fault = std::max(last_fault, f.at + f.duration);
-    at(std::max(scenario_.duration, last_fault), Repair{});
-    const Millis end = scenario_.duration + scenario_.settle;
+    const Millis faults_end = std::max(scenario_.duration, last_fault);
+    at(faults_end, Repair{});
+    // The settle time counts from the last fault: an undo drawn late (maintenance off, which
+    // moves everything back) gets the whole of it too.
+    const Millis end = faults_end + scenario_.settle;
     while (!queue_.empty() && outcome_.violations.empty()) {
       if (queue_.top().at > end) break;
       if (++outcome_.events > options_.max_events) {

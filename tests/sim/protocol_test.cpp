@@ -32,9 +32,11 @@ TEST(Protocol, EveryMessageRoundTrips) {
       OpResult{7, "n1", {agents::Status::timed_out, "slow", std::chrono::milliseconds{9}}},
       SyncRequest{4},
       SyncBusy{4, "n2"},
-      NodeReport{4, "n1", "n2", {{r, "n2", model::ResourceState::failed}}, {{r, "n3", model::ResourceState::started}}, {"n3"}, {{"#health-disk", "green"}}, {{r, "n3", 2, 5}}},
-      Leaving{"n2"},
+      NodeReport{4, "n1", "n2", {{r, "n2", model::ResourceState::failed}}, {{r, "n3", model::ResourceState::started}}, {"n3"}, {{"#health-disk", "green"}}, {{r, "n3", 2, 5}},
+                 {{"n2", model::ShutdownKind::reboot}}, {{r, "n2"}}, {"n3"}, {{r, "n3"}}},
+      Leaving{"n2", model::ShutdownKind::reboot},
       Left{"n2"},
+      Maintenance{"n3", false},
   };
   for (const auto& m : messages) {
     const auto body = encode_body(m);
@@ -58,6 +60,9 @@ TEST(Protocol, HostileFieldsAreRejectedWithTheFieldNamed) {
       {"failure", {{"resource", r}, {"node", "n9"}, {"count", 1}, {"last_failure", 1}}, "unknown node \"n9\""},
       {"failure", {{"resource", "nope"}, {"node", "n1"}, {"count", 1}, {"last_failure", 1}}, "unknown resource"},
       {"op_request", {{"id", 1}, {"to", "n1"}, {"kind", "reboot"}, {"resource", r}, {"node", "n1"}, {"peer", ""}, {"timeout_ms", 10}}, "not an operation"},
+      {"leaving", {{"node", "n2"}, {"kind", "halt"}}, "\"kind\" must be \"poweroff\" or \"reboot\""},
+      {"maintenance", {{"node", "n2"}, {"on", "yes"}}, "\"on\" must be true or false"},
+      {"maintenance", {{"node", "n9"}, {"on", true}}, "unknown node \"n9\""},
       {"op_request", {{"id", -1}, {"to", "n1"}, {"kind", "start"}, {"resource", r}, {"node", "n1"}, {"peer", ""}, {"timeout_ms", 10}}, "non-negative integer"},
       {"op_request", {{"id", 1}, {"to", "n1"}, {"kind", "start"}, {"resource", r}, {"node", "n1"}, {"peer", ""}, {"timeout_ms", 1e300}}, "\"timeout_ms\" must be an integer"},
       {"op_request", {{"id", 1}, {"to", "n1"}, {"kind", "start"}, {"resource", r}, {"node", "n2"}, {"peer", ""}, {"timeout_ms", 10}}, "addressed to"},
