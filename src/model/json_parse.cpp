@@ -232,6 +232,21 @@ std::optional<Constraint> parse_constraint(const json& v, const Path& at, Diagno
   return out;
 }
 
+/// A list of {resource, node} records (frozen, returns).
+template <class Record>
+void parse_records(ObjectReader& r, const Path& at, Diagnostics& d, const char* key, std::vector<Record>& out) {
+  const json* list = r.optional(key);
+  if (list == nullptr) return;
+  for_each_element(*list, Path{at, key}, d, [&](const json& e, const Path& e_at) {
+    Record record;
+    ObjectReader er{e, e_at, d};
+    read_required(er, "resource", record.resource, read_id);
+    read_required(er, "node", record.node, read_id);
+    er.finish();
+    out.push_back(std::move(record));
+  });
+}
+
 void parse_status(const json& v, const Path& at, Diagnostics& d, ClusterState& state) {
   ObjectReader r{v, at, d};
   read_field(r, "now", state.now, read_timestamp);
@@ -289,27 +304,9 @@ void parse_status(const json& v, const Path& at, Diagnostics& d, ClusterState& s
       state.pending.push_back(std::move(op));
     });
   }
-  if (const json* frozen = r.optional("frozen")) {
-    for_each_element(*frozen, Path{at, "frozen"}, d, [&](const json& e, const Path& e_at) {
-      FrozenResource f;
-      ObjectReader er{e, e_at, d};
-      read_required(er, "resource", f.resource, read_id);
-      read_required(er, "node", f.node, read_id);
-      er.finish();
-      state.frozen.push_back(std::move(f));
-    });
-  }
+  parse_records(r, at, d, "frozen", state.frozen);
+  parse_records(r, at, d, "returns", state.returns);
   read_field(r, "last_node", state.last_node, read_string_map);
-  if (const json* returns = r.optional("returns")) {
-    for_each_element(*returns, Path{at, "returns"}, d, [&](const json& e, const Path& e_at) {
-      ReturningResource f;
-      ObjectReader er{e, e_at, d};
-      read_required(er, "resource", f.resource, read_id);
-      read_required(er, "node", f.node, read_id);
-      er.finish();
-      state.returns.push_back(std::move(f));
-    });
-  }
   r.finish();
 }
 

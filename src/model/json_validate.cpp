@@ -188,20 +188,8 @@ class Validator {
       nodes_.check(id, Path{nodes, id}, /*syntax_checked=*/false);
     }
 
-    Path resources{status, "resources"};
-    for (std::size_t i = 0; i < cluster_.state.resources.size(); ++i) {
-      const auto& p = cluster_.state.resources[i];
-      Path at{resources, i};
-      resources_.check(p.resource, Path{at, "resource"});
-      nodes_.check(p.node, Path{at, "node"});
-    }
-    Path failcounts{status, "failcounts"};
-    for (std::size_t i = 0; i < cluster_.state.failcounts.size(); ++i) {
-      const auto& f = cluster_.state.failcounts[i];
-      Path at{failcounts, i};
-      resources_.check(f.resource, Path{at, "resource"});
-      nodes_.check(f.node, Path{at, "node"});
-    }
+    check_records(Path{status, "resources"}, cluster_.state.resources);
+    check_records(Path{status, "failcounts"}, cluster_.state.failcounts);
     Path pending{status, "pending"};
     for (std::size_t i = 0; i < cluster_.state.pending.size(); ++i) {
       const auto& op = cluster_.state.pending[i];
@@ -210,24 +198,22 @@ class Validator {
       nodes_.check(op.node, Path{at, "node"});
       if (op.target) nodes_.check(*op.target, Path{at, "target"});
     }
-    Path frozen{status, "frozen"};
-    for (std::size_t i = 0; i < cluster_.state.frozen.size(); ++i) {
-      const auto& f = cluster_.state.frozen[i];
-      Path at{frozen, i};
-      resources_.check(f.resource, Path{at, "resource"});
-      nodes_.check(f.node, Path{at, "node"});
-    }
+    check_records(Path{status, "frozen"}, cluster_.state.frozen);
+    check_records(Path{status, "returns"}, cluster_.state.returns);
     Path last_node{status, "last_node"};
     for (const auto& [resource, node] : cluster_.state.last_node) {
       resources_.check(resource, Path{last_node, resource}, /*syntax_checked=*/false);
       nodes_.check(node, Path{last_node, resource}, /*syntax_checked=*/false);
     }
-    Path returns{status, "returns"};
-    for (std::size_t i = 0; i < cluster_.state.returns.size(); ++i) {
-      const auto& f = cluster_.state.returns[i];
-      Path at{returns, i};
-      resources_.check(f.resource, Path{at, "resource"});
-      nodes_.check(f.node, Path{at, "node"});
+  }
+
+  /// Status entries naming a resource and a node name configured ones.
+  template <class Record>
+  void check_records(const Path& list, const std::vector<Record>& records) {
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      Path at{list, i};
+      resources_.check(records[i].resource, Path{at, "resource"});
+      nodes_.check(records[i].node, Path{at, "node"});
     }
   }
 
