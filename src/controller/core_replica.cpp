@@ -200,10 +200,12 @@ void Core::set_placement(const std::string& resource, const std::string& node, m
   }
   if (s == model::ResourceState::started) state_.last_node.erase(resource);
   // Started on a node that stays: it no longer waits for the node it was frozen with, and
-  // back where it left for a maintenance, it no longer returns there.
-  if (s == model::ResourceState::started && !state_.nodes[node].shutdown) {
+  // back where it left for a maintenance that is over, it no longer returns there. (A probe
+  // finding it still on a node being emptied is neither.)
+  const auto& status = state_.nodes[node];
+  if (s == model::ResourceState::started && !status.shutdown) {
     if (!state_.frozen.empty()) policy::forget_frozen(state_, resource);
-    if (!state_.returns.empty()) policy::arrived(state_, resource, node);
+    if (!state_.returns.empty() && !status.evacuate) policy::arrived(state_, resource, node);
   }
 }
 

@@ -297,7 +297,6 @@ class Compiler {
                                          [&](const Instance& i) { return i.node != n && !i.failed; });
       if (elsewhere || !info.lost_on.empty()) continue;
       info.waits_for = n;
-      c_.any_waiting = true;
     }
     for (const auto& [resource, node] : state().last_node) {
       const Index r = c_.resource(resource);

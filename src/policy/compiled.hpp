@@ -118,8 +118,6 @@ struct Compiled {
   bool utilization_enabled = false;
   /// Some resource has a ColocationTerm: passes that only act on colocations skip otherwise.
   bool any_colocation = false;
-  /// Some resource waits for a node under shutdown_policy freeze.
-  bool any_waiting = false;
   /// Some resource is frozen or has an instance on a lost node: placement pins nothing
   /// otherwise.
   bool any_frozen_or_lost = false;
