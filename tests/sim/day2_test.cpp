@@ -1,6 +1,7 @@
-// Shutdown policies in a simulated three-node cluster of real controller cores: a node's
-// daemon stopped for a reboot or a power-off empties it as each resource's policy says, and
-// it is never fenced (docs/policy.md §9, docs/cluster.md).
+// Day-2 operations in a simulated three-node cluster of real controller cores: a node's
+// daemon stopped for a reboot or a power-off empties it as each resource's shutdown policy
+// says, and it is never fenced (docs/policy.md §9); maintenance mode evacuates a node and
+// brings everything back (§10).
 
 #include <algorithm>
 
@@ -97,6 +98,30 @@ TEST(SimShutdown, PowerOffFailsConditionalOver) {
   ASSERT_FALSE(starts.empty());
   EXPECT_NE(starts.front().node, "n2");
   EXPECT_LT(starts.front().at, 90s);  // before n2 is back
+}
+
+TEST(SimMaintenance, EvacuatesThenEverythingReturnsAcrossAResync) {
+  Scenario s = leave_n2("reboot");
+  s.faults.clear();
+  Fault on;
+  on.kind = Fault::Kind::maintenance;
+  on.at = 60s;
+  on.node = "n2";
+  Fault restart;  // a view change: every member reports (probes) what runs while n2 empties
+  restart.kind = Fault::Kind::corosync_restart;
+  restart.at = 60s + 5ms;
+  restart.node = "n3";
+  restart.duration = 500ms;
+  Fault off = on;
+  off.at = 150s;
+  off.on = false;
+  s.faults = {on, restart, off};
+  const auto o = run_recorded(s);
+  ASSERT_TRUE(o.ok()) << o.violations.front().invariant << ": " << o.violations.front().detail;
+  for (const char* r : {"svc", "vm-failover", "vm-migrate"}) {
+    EXPECT_EQ(o.running.at(r), std::vector<std::string>{"n2"}) << r;
+  }
+  EXPECT_FALSE(issued_after(o, 60s, "migrate_to", "vm-migrate").empty());  // it did leave
 }
 
 }  // namespace
