@@ -295,6 +295,8 @@ class Core {
   /// Why a start or migration planned earlier now breaks a shutdown policy (a node began to
   /// shut down since), or nullopt.
   [[nodiscard]] std::optional<std::string> shutdown_forbids(const policy::Action& a) const;
+  /// A failed start bans its node (failcount INFINITY) once max_restart retries there are spent.
+  [[nodiscard]] bool start_failure_is_fatal(const model::Resource& resource, const std::string& node) const;
   /// Our "may be active there" placement came back: the start or migration may go.
   void intent_recorded(const std::string& resource, const std::string& node);
   void fail_intents(const std::string& why);

@@ -109,6 +109,15 @@ void Core::intent_recorded(const std::string& resource, const std::string& node)
   issue_action(id);
 }
 
+bool Core::start_failure_is_fatal(const model::Resource& resource, const std::string& node) const {
+  std::int32_t failures = 0;
+  for (const auto& f : state_.failcounts) {
+    if (f.resource == resource.id && f.node == node) failures = f.count;
+  }
+  // This failure is retried in place while the earlier ones stay within max_restart.
+  return failures >= model::effective_meta(resource.meta, config_->options.resource_defaults).max_restart;
+}
+
 std::optional<std::string> Core::shutdown_forbids(const policy::Action& a) const {
   const model::Resource* r = find_resource(a.resource);
   if (r == nullptr || (a.kind != ActionKind::start && a.kind != ActionKind::migrate)) return std::nullopt;
@@ -307,7 +316,8 @@ void Core::action_finished(const executor::ActionResult& r, bool source_stopped)
         record_placement(a.resource, a.node, model::ResourceState::started);
       } else if (resource != nullptr) {
         operation_failed(a.resource, a.node, "start", r.result,
-                         resource->operations.start.on_fail.value_or(model::OnFail::restart), true);
+                         resource->operations.start.on_fail.value_or(model::OnFail::restart),
+                         start_failure_is_fatal(*resource, a.node));
       }
       return;
     case ActionKind::stop:
@@ -332,7 +342,8 @@ void Core::action_finished(const executor::ActionResult& r, bool source_stopped)
         // The fallback stopped it at the source; only its start on the target failed.
         record_placement(a.resource, *a.target, model::ResourceState::failed);
         operation_failed(a.resource, *a.target, "start", r.result,
-                         resource->operations.start.on_fail.value_or(model::OnFail::restart), true);
+                         resource->operations.start.on_fail.value_or(model::OnFail::restart),
+                         start_failure_is_fatal(*resource, *a.target));
       } else if (resource != nullptr) {
         // Where it is now is uncertain: mark both sides failed; the policy stops it on both
         // (a stop of something stopped succeeds) and starts it once.

@@ -36,6 +36,8 @@ EffectiveMeta effective_meta(const ResourceMeta& meta, const ResourceMeta& defau
   pick(meta.target_role, defaults.target_role, out.target_role);
   pick(meta.allow_unhealthy_nodes, defaults.allow_unhealthy_nodes, out.allow_unhealthy_nodes);
   pick(meta.managed, defaults.managed, out.managed);
+  pick(meta.max_restart, defaults.max_restart, out.max_restart);
+  pick(meta.max_relocate, defaults.max_relocate, out.max_relocate);
   return out;
 }
 

@@ -69,6 +69,8 @@ class ValueChecker {
     if (m.migration_threshold) {
       integer(*m.migration_threshold, kMigrationThreshold, Path{at, "migration_threshold"});
     }
+    if (m.max_restart) integer(*m.max_restart, kMaxRestart, Path{at, "max_restart"});
+    if (m.max_relocate) integer(*m.max_relocate, kMaxRelocate, Path{at, "max_relocate"});
     duration(m.failure_timeout, Path{at, "failure_timeout"});
   }
 

@@ -42,6 +42,8 @@ void parse_meta(const json& v, const Path& at, Diagnostics& d, ResourceMeta& met
   read_field(r, "shutdown_policy", meta.shutdown_policy, enum_reader<ShutdownPolicy>());
   read_field(r, "failback", meta.failback, read_bool);
   read_field(r, "managed", meta.managed, read_bool);
+  read_field(r, "max_restart", meta.max_restart, int_in(kMaxRestart));
+  read_field(r, "max_relocate", meta.max_relocate, int_in(kMaxRelocate));
   r.finish();
 }
 

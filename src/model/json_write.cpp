@@ -46,6 +46,8 @@ json meta_json(const ResourceMeta& meta) {
   put_optional(out, "shutdown_policy", meta.shutdown_policy, name);
   put_optional(out, "failback", meta.failback, same);
   put_optional(out, "managed", meta.managed, same);
+  put_optional(out, "max_restart", meta.max_restart, same);
+  put_optional(out, "max_relocate", meta.max_relocate, same);
   return out;
 }
 

@@ -22,6 +22,8 @@ inline constexpr std::int64_t kInt32Max = std::numeric_limits<std::int32_t>::max
 inline constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 
 inline constexpr IntRange kMigrationThreshold{0, kInfinity};
+inline constexpr IntRange kMaxRestart{0, kInfinity};
+inline constexpr IntRange kMaxRelocate{-1, kInfinity};
 inline constexpr IntRange kPriority{kInt32Min, kInt32Max};
 inline constexpr IntRange kMigrationLimit{-1, kInt32Max};
 inline constexpr IntRange kCloneMax{0, kInt32Max};

@@ -280,6 +280,10 @@ class Compiler {
       const auto threshold = info.meta.migration_threshold;
       if (threshold > 0 && total >= threshold) info.banned_by_failures.push_back(key.second);
     }
+    for (auto& info : c_.resources) {
+      const auto budget = info.meta.max_relocate;
+      info.relocations_spent = budget >= 0 && info.banned_by_failures.size() > static_cast<std::size_t>(budget);
+    }
   }
 
   /// Resources waiting for their node (shutdown_policy freeze). A record no longer holds

@@ -81,6 +81,8 @@ struct ResourceInfo {
   std::vector<Index> allowed_nodes;  ///< asymmetric clusters: nodes a constraint names
   std::vector<std::pair<Index, std::int64_t>> failcounts;  ///< unexpired, per node
   std::vector<Index> banned_by_failures;                   ///< failcount ≥ migration_threshold
+  /// Banned by failures on more nodes than max_relocate allows: it stays stopped.
+  bool relocations_spent = false;
   std::vector<ColocationTerm> colocations;  ///< finite / -INF, or +INF with a clone
   std::vector<Index> requires_;  ///< must share a node with these (+INF colocation, depends_on, group)
   Index unit = kNone;

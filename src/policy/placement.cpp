@@ -195,6 +195,7 @@ class Placer {
   Unplaced precondition(Index r) {
     const auto& info = c_.resources[r];
     if (info.meta.target_role == model::TargetRole::stopped) return Unplaced::target_stopped;
+    if (info.relocations_spent) return Unplaced::relocations_spent;
     for (Index first : links_.mandatory_firsts(r)) {
       if (decided_[first] && !is_running(first)) {
         p_.needs[r] = first;

@@ -19,6 +19,7 @@ enum class Unplaced {
   no_node,          ///< no node can take it
   blocked_unclean,  ///< may still run on a lost node that cannot be fenced
   unmanaged,        ///< meta managed: false and not running: the cluster does not start it
+  relocations_spent,  ///< failed on more nodes than max_relocate allows
 };
 
 struct Placement {

@@ -206,6 +206,14 @@ Reason ReasonWriter::unplaced(Index r) const {
     case Unplaced::needs_other:
       return {ReasonCode::dependency,
               fmt::format("{} depends on {} which cannot run", id, c_.resource_id(p_.needs[r]))};
+    case Unplaced::relocations_spent: {
+      std::vector<std::string> nodes;
+      for (Index n : c_.resources[r].banned_by_failures) nodes.push_back(c_.node_id(n));
+      return {ReasonCode::failcount_threshold,
+              fmt::format("{} failed on {} (max_relocate {}): it stays stopped until an operator clears its "
+                          "failures",
+                          id, fmt::join(nodes, ", "), c_.resources[r].meta.max_relocate)};
+    }
     case Unplaced::unmanaged:
       return {ReasonCode::unmanaged, id + " is unmanaged: the cluster neither starts, stops nor recovers it"};
     case Unplaced::blocked_unclean:

@@ -148,9 +148,11 @@ Error fail_operation(model::Cluster& cluster, std::string_view spec) {
     case model::OnFail::block: placement->state = model::ResourceState::blocked; break;
     case model::OnFail::fence: cluster.state.nodes[node].state = model::NodeState::unclean; break;
   }
-  if (op == "start" && on_fail != model::OnFail::ignore) {  // a failed start is fatal there
+  // A failed start bans its node once max_restart retries there are spent.
+  const auto max_restart = model::effective_meta(r.meta, cluster.config.options.resource_defaults).max_restart;
+  if (op == "start" && on_fail != model::OnFail::ignore) {
     for (auto& f : cluster.state.failcounts) {
-      if (f.resource == resource && f.node == node) f.count = model::kInfinity;
+      if (f.resource == resource && f.node == node && f.count > max_restart) f.count = model::kInfinity;
     }
   }
   return std::nullopt;

@@ -25,12 +25,16 @@ using wholesale_ha::Controller;
 /// Where each fake service runs, as the callbacks see it.
 struct Services {
   std::set<std::pair<std::string, std::string>> running;
+  std::set<std::pair<std::string, std::string>> broken;  ///< starts fail there
+  std::map<std::pair<std::string, std::string>, int> attempts;  ///< starts tried, per instance
   int starts = 0;
   int migrations = 0;
 
   agents::CallbackType type(bool migratable) {
     agents::CallbackType t;
     t.start = agents::sync([this](const agents::CallbackCall& c) {
+      ++attempts[{c.resource.id, c.node}];
+      if (broken.contains({c.resource.id, c.node})) return agents::Result{agents::Status::error_generic, "broken"};
       running.insert({c.resource.id, c.node});
       ++starts;
       return agents::Result{};
@@ -168,6 +172,19 @@ TEST_F(ControllerTest, AnUnmanagedResourceIsMonitoredButNeverRecovered) {
   EXPECT_TRUE(services.where("web").empty());
   EXPECT_EQ(failures[0].failcount, 0);
   EXPECT_TRUE(controller->state().failcounts.empty());
+}
+
+TEST_F(ControllerTest, AFailedStartIsRetriedInPlaceMaxRestartTimesThenMoves) {
+  config.resources[0].meta.max_restart = 2;
+  start();
+  const auto node = services.where("web").at(0);
+  services.broken.insert({"web", node});
+  const auto key = std::pair<std::string, std::string>{"web", node};
+  const int before = services.attempts[key];
+  services.running.erase({"web", node});  // it dies, and cannot start there again
+  ASSERT_TRUE(settle_after([&] { return !services.where("web").empty(); }));
+  EXPECT_NE(services.where("web").at(0), node);
+  EXPECT_EQ(services.attempts[key] - before, 2);  // max_restart tries, then it moved
 }
 
 TEST_F(ControllerTest, RepeatedFailuresMoveItAfterMigrationThreshold) {

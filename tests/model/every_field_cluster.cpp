@@ -27,7 +27,7 @@ model::Cluster every_field_cluster() {
   r.type = "heartbeat:Dummy";
   r.params = {{"state", "/tmp/x"}, {"fake", "true"}};
   r.meta = {true, model::kMinusInfinity, 3, std::chrono::minutes{10}, -4,
-            model::TargetRole::stopped, true, model::ShutdownPolicy::freeze, false, false};
+            model::TargetRole::stopped, true, model::ShutdownPolicy::freeze, false, false, 2, 1};
   r.utilization = {{"cpu", 2}};
   r.operations.monitor = {std::chrono::seconds{10}, std::chrono::seconds{20}, model::OnFail::block};
   r.operations.stop = {std::nullopt, std::chrono::minutes{2}, model::OnFail::fence};

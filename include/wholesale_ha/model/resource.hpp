@@ -44,6 +44,13 @@ struct ResourceMeta {
   /// default true; false (Pacemaker's is-managed=false): the cluster neither starts, stops
   /// nor recovers it, and its failures fence nothing. It is still probed and monitored.
   std::optional<bool> managed;
+  /// default 0 (Pacemaker's start-failure-is-fatal): failed starts retried on the same node
+  /// before that node is given up for it (Proxmox VE's max_restart)
+  std::optional<std::int32_t> max_restart;
+  /// default -1 = unlimited: nodes it may be moved to after failures; once more nodes than
+  /// this are banned by failures it stays stopped until an operator clears them (Proxmox VE's
+  /// max_relocate)
+  std::optional<std::int32_t> max_relocate;
 
   friend bool operator==(const ResourceMeta&, const ResourceMeta&) = default;
 };
@@ -58,6 +65,8 @@ struct EffectiveMeta {
   TargetRole target_role = TargetRole::started;
   bool allow_unhealthy_nodes = false;
   bool managed = true;
+  std::int32_t max_restart = 0;
+  std::int32_t max_relocate = -1;
 };
 
 /// Resolves `meta` over `defaults` over the built-in defaults.
