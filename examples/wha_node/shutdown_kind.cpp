@@ -13,7 +13,7 @@ ShutdownKind shutdown_kind_from_jobs(std::string_view jobs) {
     auto end = jobs.find('\n', begin);
     if (end == std::string_view::npos) end = jobs.size();
     const auto line = jobs.substr(begin, end - begin);
-    // "<id> <unit> <type> <state>": only the unit column counts.
+    // "<id> <unit> <type> <state>": the target must be a whole word, not part of a name.
     for (std::string_view unit : {"reboot.target", "kexec.target"}) {
       const auto at = line.find(unit);
       const bool whole_word = at != std::string_view::npos && (at == 0 || line[at - 1] == ' ') &&
