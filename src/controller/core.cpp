@@ -265,6 +265,9 @@ void Core::apply_view(const membership::View& next) {
   }
   view_ = next;
   state_.quorate = view_.quorate;
+  // After a membership change, what the coordinator drives here is known again only from its
+  // next report (a migration here may have ended while this node was cut off).
+  if (settings_.clustered) driven_known_ = false;
   if (settings_.clustered && (rejoined || (was_coordinator && !is_coordinator()))) {
     fail_intents("no longer coordinating");
   }

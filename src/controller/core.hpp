@@ -419,6 +419,8 @@ class Core {
   bool leave_requested_ = false;
   model::ShutdownKind leave_kind_ = model::ShutdownKind::poweroff;
   bool left_announced_ = false;
+  /// The current coordinator's report since the last view change has been applied here.
+  bool driven_known_ = false;
   bool plan_wanted_ = false;
   bool replan_pending_ = false;
   bool resync_after_run_ = false;  ///< a fence succeeded: probe again before planning

@@ -229,6 +229,9 @@ void Core::report_received(const protocol::NodeReport& report) {
   // stopped: an operation of an earlier coordinator may still be bringing it there.
   // Only a coordinator reporting to itself probed what it drives.
   const bool drives = report.node == report.coordinator;
+  // The current coordinator's own report tells this node what runs on it of what the
+  // coordinator drives: until then a node back from a break may not know (it leaves only after).
+  if (drives && report.node == view_.coordinator) driven_known_ = true;
   std::erase_if(state_.resources, [&](const auto& p) {
     // The cheap test first: most reports are a member's, about its own node only.
     if (!drives && p.node != report.node) return false;
@@ -363,7 +366,7 @@ void Core::maybe_left() {
     return p.node == settings_.local && is_managed(p.resource);
   });
   // Without quorum the others may not hear it: it would be a loss to them, not a leave.
-  if (runs_something || busy_locally() || unconfirmed_ > 0 || !view_.quorate) return;
+  if (runs_something || busy_locally() || unconfirmed_ > 0 || !view_.quorate || !driven_known_) return;
   left_announced_ = true;
   log_.info("nothing runs here any more: leaving the cluster");
   publish(protocol::Left{settings_.local});

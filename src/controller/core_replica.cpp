@@ -134,6 +134,7 @@ void Core::apply(const std::string& from, protocol::Message message) {
         } else if constexpr (std::is_same_v<M, NodeReport>) {
           replan = false;
           report_received(m);
+          if (leave_requested_) maybe_left();
         } else if constexpr (std::is_same_v<M, Leaving>) {
           if (leaving_.insert(m.node).second) {
             log_.info("node {} is leaving the cluster ({})", m.node, model::to_string(m.kind));
