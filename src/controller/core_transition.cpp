@@ -132,12 +132,8 @@ std::optional<std::string> Core::shutdown_forbids(const policy::Action& a) const
     }
   }
   const std::string& arrives = a.kind == ActionKind::start ? a.node : *a.target;
-  for (const auto& f : state_.frozen) {
-    auto node = state_.nodes.find(f.node);
-    const bool lost = node != state_.nodes.end() && node->second.state == model::NodeState::unclean;
-    if (f.resource == a.resource && f.node != arrives && !lost) {
-      return fmt::format("{} is frozen with {} (shutdown_policy freeze)", a.resource, f.node);
-    }
+  if (auto node = policy::waits_for(state_, a.resource); node && *node != arrives) {
+    return fmt::format("{} is frozen with {} (shutdown_policy freeze)", a.resource, *node);
   }
   return std::nullopt;
 }

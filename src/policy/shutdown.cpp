@@ -29,6 +29,19 @@ void begin_shutdown(model::ClusterState& state, const model::Config& config, std
   }
 }
 
+std::optional<std::string> waits_for(const model::ClusterState& state, std::string_view resource) {
+  for (const auto& f : state.frozen) {
+    if (f.resource != resource) continue;
+    auto node = state.nodes.find(f.node);
+    const bool lost = node != state.nodes.end() && node->second.state == model::NodeState::unclean;
+    const bool runs_elsewhere = std::any_of(state.resources.begin(), state.resources.end(), [&](const auto& p) {
+      return p.resource == resource && p.node != f.node && p.state == model::ResourceState::started;
+    });
+    if (!lost && !runs_elsewhere) return f.node;
+  }
+  return std::nullopt;
+}
+
 void forget_frozen(model::ClusterState& state, std::string_view resource) {
   std::erase_if(state.frozen, [&](const auto& f) { return f.resource == resource; });
 }

@@ -720,17 +720,9 @@ class World {
     }
     if (op.kind != Operation::Kind::start && op.kind != Operation::Kind::migrate_to) return;
     const std::string& arrives = op.kind == Operation::Kind::start ? op.node : op.peer;
-    for (const auto& f : state.frozen) {
-      if (f.resource != op.resource || f.node == arrives) continue;
-      auto node = state.nodes.find(f.node);
-      const bool lost = node != state.nodes.end() && node->second.state == model::NodeState::unclean;
-      const bool runs_elsewhere = std::any_of(state.resources.begin(), state.resources.end(), [&](const auto& p) {
-        return p.resource == f.resource && p.node != f.node && p.state == model::ResourceState::started;
-      });
-      if (!lost && !runs_elsewhere) {
-        violation("shutdown-policy", fmt::format("{} starts {} on {} while it is frozen with {}", hosts_[h].id,
-                                                 op.resource, arrives, f.node));
-      }
+    if (auto node = policy::waits_for(state, op.resource); node && *node != arrives) {
+      violation("shutdown-policy",
+                fmt::format("{} starts {} on {} while it is frozen with {}", hosts_[h].id, op.resource, arrives, *node));
     }
   }
 

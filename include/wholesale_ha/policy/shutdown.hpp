@@ -2,6 +2,8 @@
 // A node going down on purpose (docs/policy.md §9): the shutdown policy each resource follows,
 // and the state change that starts it. Pure functions: the controller and wha-simulate share them.
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include <wholesale_ha/model/cluster.hpp>
@@ -19,6 +21,10 @@ model::ShutdownPolicy shutdown_policy(const model::Resource& resource, const mod
 /// Idempotent; an unknown node changes nothing.
 void begin_shutdown(model::ClusterState& state, const model::Config& config, std::string_view node,
                     model::ShutdownKind kind);
+
+/// The node `resource` waits for under freeze, or nullopt: a frozen record holds unless its
+/// node was lost (unclean) or the resource runs, healthy, on another node (as the planner reads it).
+std::optional<std::string> waits_for(const model::ClusterState& state, std::string_view resource);
 
 /// `resource` started somewhere: it no longer waits for a node.
 void forget_frozen(model::ClusterState& state, std::string_view resource);
