@@ -93,7 +93,7 @@ json answer(const Request& request, wholesale_ha::Controller& controller,
     const Recent& recent;
     json operator()(const StatusRequest&) const { return status(c, membership, recent); }
     json operator()(const AttributeRequest& r) const { return result(c.set_attribute(r.node, r.name, r.value)); }
-    json operator()(const MoveRequest& r) const { return result(c.move(r.resource, r.node)); }
+    json operator()(const MoveRequest& r) const { return result(c.move(r.resource, r.node, r.offline)); }
     json operator()(const StandbyRequest& r) const { return result(c.standby(r.node, r.on)); }
     json operator()(const MaintenanceRequest& r) const { return result(c.maintenance(r.node, r.on)); }
     json operator()(const ClearRequest& r) const { return result(c.clear_failcount(r.resource, r.node)); }

@@ -118,6 +118,7 @@ std::variant<Request, RequestError> decode(const json& doc) {
     MoveRequest r;
     r.resource = d.text("resource");
     r.node = d.text("node");
+    r.offline = d.flag("offline", false);
     request = std::move(r);
   } else if (cmd == "standby") {
     StandbyRequest r;

@@ -33,6 +33,7 @@ struct AttributeRequest {
 struct MoveRequest {
   std::string resource;
   std::string node;  ///< empty: clear the move
+  bool offline = false;  ///< by stop and start, never live migration
 };
 struct StandbyRequest {
   std::string node;

@@ -104,13 +104,24 @@ class Controller {
   std::vector<model::Diagnostic> reload(model::Config config);
 
   /// Moves `resource` to `node` (a +INFINITY location constraint "move-<resource>", like
-  /// crm_resource --move); an empty node removes that constraint again.
-  std::vector<model::Diagnostic> move(const std::string& resource, const std::string& node);
+  /// crm_resource --move); an empty node removes that constraint again. `offline` (Proxmox
+  /// VE's relocate): it gets there by stop and start, never by live migration, for as long
+  /// as the move stands.
+  std::vector<model::Diagnostic> move(const std::string& resource, const std::string& node, bool offline = false);
   std::vector<model::Diagnostic> standby(const std::string& node, bool on);
   /// Maintenance mode (Proxmox VE's, vSphere's): `on` evacuates the node (migrating where
   /// possible) and keeps it empty; `off` lets it take resources again and brings back what
   /// left it for the maintenance (unless its meta says failback: false). docs/policy.md §10.
   std::vector<model::Diagnostic> maintenance(const std::string& node, bool on);
+  /// In-process (one controller for every simulated node): `node` shuts down cleanly by the
+  /// shutdown policies, as a cluster member does with leave() — it takes nothing new, its
+  /// resources are migrated away, failed over or frozen with it (docs/policy.md §9) — and
+  /// `done` runs once nothing runs there any more (or it is no longer online). Then take it
+  /// out of the membership as offline (InProcessMembership::set_state): it is not fenced and,
+  /// when it is back online, what was frozen with it starts there again. Waiting for `done`
+  /// has no deadline here: the embedder bounds it. In a cluster this is an error.
+  std::vector<model::Diagnostic> shutdown_node(const std::string& node, model::ShutdownKind kind,
+                                               std::function<void()> done = {});
   /// Starts or stops a resource for good (its target_role), like crm_resource --start/--stop.
   std::vector<model::Diagnostic> set_target_role(const std::string& resource, model::TargetRole role);
   /// Forgets failures of `resource` (on `node`, or everywhere) and re-probes it.

@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Status of a wholesale_ha cluster, from a local wha-node"};
   std::string socket;
   bool as_json = false;
+  bool offline = false;
   double watch = 0;
   std::vector<std::string> attribute, move, maintenance;
   std::string standby, unstandby, clear, start, stop;
@@ -107,7 +108,8 @@ int main(int argc, char** argv) {
   app.add_flag("--json", as_json, "Print the status as JSON");
   app.add_option("--watch", watch, "Refresh every N seconds");
   app.add_option("--attribute", attribute, "Set a node attribute: NODE NAME VALUE ('-' removes it)")->expected(3);
-  app.add_option("--move", move, "Move a resource: RESOURCE NODE ('-' clears the move)")->expected(2);
+  auto* move_option = app.add_option("--move", move, "Move a resource: RESOURCE NODE ('-' clears the move)")->expected(2);
+  app.add_flag("--offline", offline, "With --move: stop and start it there, never live-migrate")->needs(move_option);
   app.add_option("--standby", standby, "Put a node in standby");
   app.add_option("--unstandby", unstandby, "Take a node out of standby");
   app.add_option("--maintenance", maintenance,
@@ -123,7 +125,7 @@ int main(int argc, char** argv) {
     request = {{"cmd", "attribute"}, {"node", attribute[0]}, {"name", attribute[1]},
                {"value", attribute[2] == "-" ? json(nullptr) : json(attribute[2])}};
   } else if (!move.empty()) {
-    request = {{"cmd", "move"}, {"resource", move[0]}, {"node", move[1] == "-" ? "" : move[1]}};
+    request = {{"cmd", "move"}, {"resource", move[0]}, {"node", move[1] == "-" ? "" : move[1]}, {"offline", offline}};
   } else if (!standby.empty() || !unstandby.empty()) {
     request = {{"cmd", "standby"}, {"node", standby.empty() ? unstandby : standby}, {"on", !standby.empty()}};
   } else if (!maintenance.empty()) {

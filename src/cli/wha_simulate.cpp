@@ -33,6 +33,7 @@ struct Events {
   std::vector<std::string> down, offline, up, shutdown, reboot, standby, unstandby, maintenance, end_maintenance,
       health, fail, fail_operation;
   std::vector<std::string> move;  ///< RESOURCE NODE pairs
+  bool move_offline = false;
   bool no_quorum = false;
   bool quorum = false;
 };
@@ -58,7 +59,7 @@ bool apply_events(model::Cluster& cluster, const Events& e) {
   for (const auto& f : e.fail) check(simulate::fail(cluster, f));
   for (const auto& f : e.fail_operation) check(simulate::fail_operation(cluster, f));
   for (std::size_t i = 0; i + 1 < e.move.size(); i += 2) {
-    check(simulate::move(cluster, e.move[i], e.move[i + 1] == "-" ? "" : e.move[i + 1]));
+    check(simulate::move(cluster, e.move[i], e.move[i + 1] == "-" ? "" : e.move[i + 1], e.move_offline));
   }
   if (e.no_quorum) check(simulate::quorum(cluster, false));
   if (e.quorum) check(simulate::quorum(cluster, true));
@@ -111,8 +112,11 @@ int main(int argc, char** argv) {
   app.add_option("--fail", events.fail, "A resource fails on a node, e.g. vm7@n1");
   app.add_option("--fail-op", events.fail_operation,
                  "An operation fails, its on_fail applied: RESOURCE@NODE:start|stop|migrate");
-  app.add_option("--move", events.move, "The operator moves a resource: RESOURCE NODE ('-' clears the move)")
-      ->expected(2);
+  auto* move_option = app.add_option("--move", events.move, "The operator moves a resource: RESOURCE NODE ('-' clears the move)")
+                   ->expected(2);
+  app.add_flag("--offline", events.move_offline,
+               "The --move is an offline move: stop and start, never live migration")
+      ->needs(move_option);
   app.add_flag("--no-quorum", events.no_quorum, "The partition loses quorum");
   app.add_flag("--quorum", events.quorum, "The partition has quorum (again)");
   app.add_option("--explain", explain, "Show every node's score for a resource, with sources");

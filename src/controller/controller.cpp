@@ -172,6 +172,12 @@ void Controller::Impl::perform(core::Effect& effect) {
             end_timers_and_subscriptions();
             if (leave_done) asio::post(strand, std::exchange(leave_done, nullptr));
           },
+          [&](core::NodeEmptied& e) {
+            auto it = node_emptied.find(e.node);
+            if (it == node_emptied.end()) return;
+            for (auto& done : it->second) asio::post(strand, std::move(done));
+            node_emptied.erase(it);
+          },
       },
       effect);
 }
@@ -234,8 +240,8 @@ std::vector<model::Diagnostic> Controller::reload(model::Config config) {
   return impl_->command(core::Reload{std::move(config)});
 }
 
-std::vector<model::Diagnostic> Controller::move(const std::string& resource, const std::string& node) {
-  return impl_->command(core::Move{resource, node});
+std::vector<model::Diagnostic> Controller::move(const std::string& resource, const std::string& node, bool offline) {
+  return impl_->command(core::Move{resource, node, offline});
 }
 
 std::vector<model::Diagnostic> Controller::standby(const std::string& node, bool on) {
@@ -244,6 +250,21 @@ std::vector<model::Diagnostic> Controller::standby(const std::string& node, bool
 
 std::vector<model::Diagnostic> Controller::maintenance(const std::string& node, bool on) {
   return impl_->command(core::SetMaintenance{node, on});
+}
+
+std::vector<model::Diagnostic> Controller::shutdown_node(const std::string& node, model::ShutdownKind kind,
+                                                         std::function<void()> done) {
+  // Registered first: the node may be empty already, and the command says so at once.
+  auto& waiting = impl_->node_emptied[node];
+  waiting.push_back(done ? std::move(done) : [] {});
+  auto problems = impl_->command(core::ShutdownNode{node, kind});
+  if (!problems.empty()) {
+    if (auto it = impl_->node_emptied.find(node); it != impl_->node_emptied.end()) {
+      it->second.pop_back();
+      if (it->second.empty()) impl_->node_emptied.erase(it);
+    }
+  }
+  return problems;
 }
 
 std::vector<model::Diagnostic> Controller::set_target_role(const std::string& resource, model::TargetRole role) {

@@ -47,6 +47,7 @@ struct Controller::Impl {
   std::map<std::uint64_t, std::unique_ptr<boost::asio::steady_timer>> timers;
   std::function<void()> stop_done;
   std::function<void()> leave_done;
+  std::map<std::string, std::vector<std::function<void()>>> node_emptied;  ///< shutdown_node callbacks
   /// Callbacks that outlive the controller (agents, fencers) check this before touching it.
   std::shared_ptr<Impl*> alive;
 };

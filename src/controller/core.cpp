@@ -200,6 +200,7 @@ void Core::plan_now() {
   state_.now = now_.wall;
   // A node leaving cleanly is marked in the state (shutdown): the policy empties it.
   policy::Transition t = policy::plan(state_, *config_);
+  if (!emptying_.empty()) report_emptied(&t);
   for (const auto& notice : t.notices) {
     log_.warn("{}{}", notice.resource.empty() ? "" : notice.resource + ": ", notice.reason.text);
   }
@@ -282,9 +283,10 @@ void Core::apply_view(const membership::View& next) {
     auto& status = state_.nodes[node.id];
     if (s == model::NodeState::online) {
       if (status.state != model::NodeState::online) {
-        // Back after being away: whatever it announced before is over.
+        // Back after being away: whatever it announced before is over. (This member's own
+        // leave outlives losing its connection; in-process every node is simulated alike.)
         left_.erase(node.id);
-        if (node.id != settings_.local) {
+        if (node.id != settings_.local || !settings_.clustered) {
           leaving_.erase(node.id);
           status.shutdown.reset();
         }
@@ -307,6 +309,7 @@ void Core::apply_view(const membership::View& next) {
     leaving_.erase(settings_.local);
     publish(protocol::Leaving{settings_.local, leave_kind_});
   }
+  if (!emptying_.empty()) report_emptied(nullptr);
 }
 
 }  // namespace wholesale_ha::core

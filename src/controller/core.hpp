@@ -142,9 +142,14 @@ struct MembershipChanged {
 struct Idle {};
 struct Stopped {};
 struct LeftCluster {};
+/// In-process: a simulated node asked to shut down (ShutdownNode) runs nothing any more, or
+/// is no longer online.
+struct NodeEmptied {
+  std::string node;
+};
 using Effect = std::variant<Broadcast, RunOperation, FenceNode, ArmTimer, Watch, TransitionPlanned, ActionStarted,
                             ActionFinished, ResourceFailed, HealthChanged, MembershipChanged, Idle, Stopped,
-                            LeftCluster>;
+                            LeftCluster, NodeEmptied>;
 using Effects = std::vector<Effect>;
 
 // --- commands ----------------------------------------------------------------------------------
@@ -156,6 +161,7 @@ struct Reload {
 struct Move {
   std::string resource;
   std::string node;  ///< empty: remove the move constraint
+  bool offline = false;
 };
 struct SetStandby {
   std::string node;
@@ -164,6 +170,12 @@ struct SetStandby {
 struct SetMaintenance {
   std::string node;
   bool on = true;
+};
+/// In-process only: one of the simulated nodes shuts down cleanly by the shutdown policies
+/// (a cluster member does that itself, with Leave). `NodeEmptied` tells when it may go.
+struct ShutdownNode {
+  std::string node;
+  model::ShutdownKind kind = model::ShutdownKind::poweroff;
 };
 struct SetTargetRole {
   std::string resource;
@@ -178,7 +190,8 @@ struct SetAttribute {
   std::string name;
   std::optional<std::string> value;
 };
-using Command = std::variant<Reload, Move, SetStandby, SetMaintenance, SetTargetRole, ClearFailcount, SetAttribute>;
+using Command =
+    std::variant<Reload, Move, SetStandby, SetMaintenance, ShutdownNode, SetTargetRole, ClearFailcount, SetAttribute>;
 
 class Core {
  public:
@@ -367,6 +380,9 @@ class Core {
   /// Nothing may start: no quorum, or a lost node not yet fenced may still run anything.
   [[nodiscard]] std::optional<std::string> start_forbidden() const;
   void maybe_left();
+  /// In-process: tells (NodeEmptied) which nodes asked to shut down are empty, given the
+  /// plan just made (`planned`: nothing more happens there) or a view without them.
+  void report_emptied(const policy::Transition* planned);
 
   // core_commands.cpp
   std::vector<model::Diagnostic> adopt(model::Config next);
@@ -406,6 +422,7 @@ class Core {
   std::set<std::string> fenced_;
   std::set<std::string> leaving_;
   std::set<std::string> left_;
+  std::set<std::string> emptying_;  ///< in-process nodes shutting down, not yet NodeEmptied
   std::set<std::string> acting_;
   std::multiset<std::string> served_;
   std::set<std::string> quorum_stopping_;

@@ -372,4 +372,26 @@ void Core::maybe_left() {
   publish(protocol::Left{settings_.local});
 }
 
+void Core::report_emptied(const policy::Transition* planned) {
+  for (auto it = emptying_.begin(); it != emptying_.end();) {
+    const std::string& node = *it;
+    bool empty = view_.state_of(node) != model::NodeState::online;
+    if (!empty && planned != nullptr) {
+      const bool runs = std::any_of(state_.resources.begin(), state_.resources.end(),
+                                    [&](const auto& p) { return p.node == node && is_managed(p.resource); });
+      const bool touched = std::any_of(planned->actions.begin(), planned->actions.end(), [&](const auto& a) {
+        return a.node == node || (a.target && *a.target == node);
+      });
+      empty = !runs && !touched;
+    }
+    if (!empty) {
+      ++it;
+      continue;
+    }
+    log_.info("node {} runs nothing any more: it may shut down", node);
+    notify(NodeEmptied{node});
+    it = emptying_.erase(it);
+  }
+}
+
 }  // namespace wholesale_ha::core

@@ -35,7 +35,8 @@ Diagnostics Core::command(const Command& command, Now now, Effects& out) {
           const std::string id = "move-" + c.resource;
           std::erase_if(next.constraints, [&](const auto& k) { return model::constraint_id(k) == id; });
           if (!c.node.empty()) {
-            next.constraints.emplace_back(model::LocationConstraint{id, c.resource, c.node, model::kInfinity, std::nullopt});
+            next.constraints.emplace_back(
+                model::LocationConstraint{id, c.resource, c.node, model::kInfinity, std::nullopt, c.offline});
           }
           return adopt(std::move(next));
         } else if constexpr (std::is_same_v<C, SetStandby>) {
@@ -47,6 +48,17 @@ Diagnostics Core::command(const Command& command, Now now, Effects& out) {
         } else if constexpr (std::is_same_v<C, SetMaintenance>) {
           if (config_->find_node(c.node) == nullptr) return error(fmt::format("maintenance: unknown node \"{}\"", c.node));
           if (state_.nodes[c.node].evacuate != c.on) publish(protocol::Maintenance{c.node, c.on});
+          return {};
+        } else if constexpr (std::is_same_v<C, ShutdownNode>) {
+          if (settings_.clustered) {
+            return error("shutdown_node: in a cluster each node shuts down by itself (Controller::leave there)");
+          }
+          if (config_->find_node(c.node) == nullptr) return error(fmt::format("shutdown_node: unknown node \"{}\"", c.node));
+          if (view_.state_of(c.node) != model::NodeState::online) {
+            return error(fmt::format("shutdown_node: node \"{}\" is not online", c.node));
+          }
+          emptying_.insert(c.node);
+          publish(protocol::Leaving{c.node, c.kind});
           return {};
         } else if constexpr (std::is_same_v<C, SetTargetRole>) {
           model::Config next = *config_;

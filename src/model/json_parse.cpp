@@ -203,6 +203,7 @@ std::optional<Constraint> parse_constraint(const json& v, const Path& at, Diagno
     read_field(r, "node", c.node, read_id);
     read_field(r, "score", c.score, read_score);
     if (const json* rule = r.optional("rule")) c.rule = parse_rule(*rule, Path{at, "rule"}, d);
+    read_field(r, "offline", c.offline, read_bool);
     out = std::move(c);
   } else if (kind == "colocation") {
     ColocationConstraint c;

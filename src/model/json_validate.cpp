@@ -178,6 +178,10 @@ class Validator {
                    "\"rule\"");
     }
     if (c.node) nodes_.check(*c.node, Path{at, "node"});
+    if (c.offline && (!c.node || c.score <= 0)) {
+      d_.error(Path{at, "offline"}, "an offline move needs a \"node\" and a positive \"score\": it says how the "
+                                    "resource gets to that node");
+    }
   }
 
   void check_status() {

@@ -138,6 +138,7 @@ json constraint_json(const Constraint& constraint) {
             out["score"] = score_json(c.score);
           }
           if (c.rule) out["rule"] = rule_json(*c.rule);
+          if (c.offline) out["offline"] = true;
           return out;
         } else if constexpr (std::is_same_v<T, ColocationConstraint>) {
           return {{"type", "colocation"}, {"id", c.id},

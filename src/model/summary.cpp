@@ -44,8 +44,8 @@ std::string describe_constraint(const Constraint& constraint) {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, LocationConstraint>) {
           if (c.node) {
-            return fmt::format("location   {}: {} on {} score {}", c.id, c.resource, *c.node,
-                               score_to_string(c.score));
+            return fmt::format("location   {}: {} on {} score {}{}", c.id, c.resource, *c.node,
+                               score_to_string(c.score), c.offline ? " (offline: stop and start)" : "");
           }
           std::vector<std::string> terms;
           for (const auto& e : c.rule->expressions) {

@@ -206,6 +206,9 @@ class Compiler {
       auto& info = c_.resources[r];
       info.locations.insert(info.locations.end(), terms.begin(), terms.end());
       for (const auto& t : terms) info.allowed_nodes.push_back(t.node);
+      if (c.offline && c.score > 0) {
+        for (const auto& t : terms) info.offline_to.push_back(t.node);
+      }
     }
   }
 

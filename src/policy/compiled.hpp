@@ -76,6 +76,8 @@ struct ResourceInfo {
   Index returns_to = kNone;
   /// Not running anywhere: the node it last ran on (a tie goes there).
   Index last_node = kNone;
+  /// Nodes an offline move sends it to: it gets there by stop and start, never migration.
+  std::vector<Index> offline_to;
   std::vector<std::int64_t> demand;  ///< per utilization key
   std::vector<NodeScoreTerm> locations;
   std::vector<Index> allowed_nodes;  ///< asymmetric clusters: nodes a constraint names

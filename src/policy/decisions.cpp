@@ -126,7 +126,9 @@ class Decider {
     const Instance& inst = active.front();
     if (inst.node == target && !inst.failed) return;
     Reason why = reasons_.leave(r, inst.node, inst.failed);
-    if (!inst.failed && may_migrate(r) && !shutdown_forbids_migration(r, inst.node)) {
+    const bool offline = std::find(info.offline_to.begin(), info.offline_to.end(), target) != info.offline_to.end();
+    if (offline && !inst.failed && may_migrate(r)) why.text += "; an offline move: stopped and started, not migrated";
+    if (!inst.failed && !offline && may_migrate(r) && !shutdown_forbids_migration(r, inst.node)) {
       add(r, ActionKind::migrate, inst.node, target, std::move(why));
     } else {
       add(r, ActionKind::stop, inst.node, kNone, why);

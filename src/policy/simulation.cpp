@@ -158,7 +158,7 @@ Error fail_operation(model::Cluster& cluster, std::string_view spec) {
   return std::nullopt;
 }
 
-Error move(model::Cluster& cluster, std::string_view resource, std::string_view node) {
+Error move(model::Cluster& cluster, std::string_view resource, std::string_view node, bool offline) {
   if (cluster.config.find_resource(resource) == nullptr) return fmt::format("unknown resource \"{}\"", resource);
   if (!node.empty()) {
     if (auto error = unknown_node(cluster, node)) return error;
@@ -167,8 +167,8 @@ Error move(model::Cluster& cluster, std::string_view resource, std::string_view 
   auto& constraints = cluster.config.constraints;
   std::erase_if(constraints, [&](const auto& c) { return model::constraint_id(c) == id; });
   if (!node.empty()) {
-    constraints.emplace_back(
-        model::LocationConstraint{id, std::string{resource}, std::string{node}, model::kInfinity, std::nullopt});
+    constraints.emplace_back(model::LocationConstraint{id, std::string{resource}, std::string{node}, model::kInfinity,
+                                                       std::nullopt, offline});
   }
   return std::nullopt;
 }

@@ -147,6 +147,7 @@ Scenario random_scenario(std::uint64_t seed, const Shape& shape) {
       f.kind = Fault::Kind::move;
       f.resource = any_resource();
       f.node = rng.chance(70) ? any_node() : "";
+      if (!f.node.empty() && rng.chance(30)) f.value = "offline";
     } else {
       f.kind = rng.chance(50) ? Fault::Kind::standby : Fault::Kind::maintenance;
       f.node = any_node();

@@ -29,7 +29,7 @@ struct Fault {
     hang_next,         ///< the next `op` of `resource` never answers
     fence_fails,       ///< the next fence of `node` fails
     health,            ///< `node`'s #health-disk becomes `value`
-    move,              ///< the operator moves `resource` to `node` ("" clears it)
+    move,              ///< the operator moves `resource` to `node` ("" clears it); value "offline": by stop and start
     standby,           ///< the operator puts `node` in standby (`on`) or back
     maintenance,       ///< the operator turns `node`'s maintenance mode on (`on`) or off
   };

@@ -600,7 +600,7 @@ class World {
         // The node's own health monitor sets it; with its daemon down nobody does.
         return command(h, core::SetAttribute{fault.node, "#health-disk", fault.value});
       case Fault::Kind::move:
-        if (auto c = coordinator()) command(*c, core::Move{fault.resource, fault.node});
+        if (auto c = coordinator()) command(*c, core::Move{fault.resource, fault.node, fault.value == "offline"});
         return;
       case Fault::Kind::standby:
         if (auto c = coordinator()) command(*c, core::SetStandby{fault.node, fault.on});
@@ -670,6 +670,7 @@ class World {
                                          executor::to_string(op.kind), op.resource, op.node));
     }
     check_shutdown_policy(h, op);
+    check_offline_move(h, op);
     if (op.kind == Operation::Kind::start || op.kind == Operation::Kind::stop) {
       // Two operations at once on one instance, from one controller or from two that both
       // hold quorum, is a conflict; a node that lost quorum stopping its own is deliberate.
@@ -723,6 +724,24 @@ class World {
     if (auto node = policy::waits_for(state, op.resource); node && *node != arrives) {
       violation("shutdown-policy",
                 fmt::format("{} starts {} on {} while it is frozen with {}", hosts_[h].id, op.resource, arrives, *node));
+    }
+  }
+
+  /// 8. Nothing live-migrates to the node of an offline move.
+  void check_offline_move(std::size_t h, const Operation& op) {
+    if (op.kind != Operation::Kind::migrate_to) return;
+    const model::Config& config = hosts_[h].core->config();
+    auto names = [&](const std::string& id) {
+      return id == op.resource || std::any_of(config.groups.begin(), config.groups.end(), [&](const auto& g) {
+               return g.id == id && std::find(g.resources.begin(), g.resources.end(), op.resource) != g.resources.end();
+             });
+    };
+    for (const auto& c : config.constraints) {
+      const auto* l = std::get_if<model::LocationConstraint>(&c);
+      if (l != nullptr && l->offline && l->node == op.peer && names(l->resource)) {
+        violation("offline-move", fmt::format("{} live-migrates {} to {}, the node of offline move {}", hosts_[h].id,
+                                              op.resource, op.peer, l->id));
+      }
     }
   }
 

@@ -3,7 +3,7 @@
 // membership (Corosync's guarantees: views, one total order of messages within a partition,
 // partitions and merges, crashes, restarts, clean leaves), simulated agents (durations,
 // failures, hangs, live migration paced by memory size and bandwidth), fencing and faults.
-// The invariants (invariants.hpp) are checked as the run goes.
+// The invariants (docs/simulation.md, numbered alike in world.cpp) are checked as the run goes.
 
 #include <chrono>
 #include <cstdint>
@@ -30,7 +30,7 @@ struct Options {
 struct Violation {
   Millis at{0};
   /// "active-twice", "no-quorum", "fence-first", "exactly-once", "converges", "clean-leave",
-  /// "shutdown-policy", "core"
+  /// "shutdown-policy", "offline-move", "core"
   std::string invariant;
   std::string detail;
 };

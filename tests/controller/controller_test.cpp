@@ -256,6 +256,51 @@ TEST_F(ControllerTest, MoveAndStandbyCommands) {
   EXPECT_FALSE(controller->move("web", "nowhere").empty());
 }
 
+TEST_F(ControllerTest, AnOfflineMoveStopsAndStartsAMigratableResource) {
+  start();
+  const auto from = services.where("vm1").at(0);
+  const std::string to = from == "n1" ? "n2" : "n1";
+  const std::string third = from != "n3" && to != "n3" ? "n3" : "n2";
+  const int starts = services.starts;
+  ASSERT_TRUE(controller->move("vm1", to, /*offline=*/true).empty());
+  ASSERT_TRUE(settle_after([&] { return services.where("vm1") == std::vector<std::string>{to}; }));
+  EXPECT_EQ(services.migrations, 0);
+  EXPECT_EQ(services.starts, starts + 1);
+  // An ordinary move of the same VM live-migrates it.
+  ASSERT_TRUE(controller->move("vm1", third).empty());
+  ASSERT_TRUE(settle_after([&] { return services.where("vm1") == std::vector<std::string>{third}; }));
+  EXPECT_EQ(services.migrations, 1);
+  EXPECT_TRUE(failures.empty());
+}
+
+TEST_F(ControllerTest, ASimulatedNodeShutsDownByPolicyAndIsNotFenced) {
+  config.resources[0].meta.shutdown_policy = model::ShutdownPolicy::freeze;  // web waits for its node
+  start();
+  const auto node = services.where("web").at(0);
+  ASSERT_TRUE(controller->move("vm1", node).empty());
+  ASSERT_TRUE(settle_after([&] { return services.where("vm1") == std::vector<std::string>{node}; }));
+  ASSERT_TRUE(controller->move("vm1", "").empty());
+  const int migrations = services.migrations;
+  std::vector<std::string> actions;
+  wholesale_ha::ScopedConnection c = controller->on_action_finished.subscribe(
+      [&](const wholesale_ha::executor::ActionResult& r) { actions.push_back(policy::describe(r.action)); });
+  bool emptied = false;
+  ASSERT_TRUE(controller->shutdown_node(node, model::ShutdownKind::reboot, [&] { emptied = true; }).empty());
+  ASSERT_TRUE(settle_after([&] { return emptied; }));
+  EXPECT_TRUE(services.where("web").empty()) << "frozen: stopped, started nowhere else";
+  ASSERT_EQ(services.where("vm1").size(), 1U);
+  EXPECT_NE(services.where("vm1").at(0), node);
+  EXPECT_EQ(services.migrations, migrations + 1) << "the migrate policy live-migrates the VM away";
+  membership->set_state(node, model::NodeState::offline);
+  ASSERT_TRUE(converged());
+  // The node comes back: what was frozen with it starts there again; nothing was fenced.
+  membership->set_state(node, model::NodeState::online);
+  ASSERT_TRUE(settle_after([&] { return services.where("web") == std::vector<std::string>{node}; }));
+  for (const auto& a : actions) EXPECT_NE(a.rfind("fence", 0), 0U) << a;
+  EXPECT_TRUE(controller->state().frozen.empty());
+  EXPECT_FALSE(controller->shutdown_node("nowhere", model::ShutdownKind::poweroff).empty());
+}
+
 TEST_F(ControllerTest, MaintenanceEvacuatesThenEverythingReturns) {
   start();
   const auto web = services.where("web");

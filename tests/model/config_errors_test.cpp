@@ -126,6 +126,12 @@ const BadInput kCases[] = {
          "constraints": [{"type": "location", "id": "l", "resource": "a", "node": "db-host",
                           "score": 10}]})",
      {"/constraints/0/node: unknown node \"db-host\" (defined: n1, n2)"}},
+    {"location_offline_without_a_move",
+     R"({"nodes": [{"id": "n1"}], "resources": [{"id": "a", "backend": "ocf"}],
+         "constraints": [{"type": "location", "id": "l", "resource": "a", "node": "n1", "score": "-INFINITY",
+                          "offline": true}]})",
+     {"/constraints/0/offline: an offline move needs a \"node\" and a positive \"score\": it says how the "
+      "resource gets to that node"}},
     {"location_unknown_resource_no_nodes",
      R"({"constraints": [{"type": "location", "id": "l", "resource": "a", "node": "n1"}]})",
      {"/constraints/0/resource: unknown resource or group \"a\" (no resources or groups "

@@ -2,6 +2,7 @@
 // its on_fail as the controller would, and a move is Controller::move's constraint.
 
 #include <algorithm>
+#include <variant>
 
 #include <gtest/gtest.h>
 
@@ -75,6 +76,15 @@ TEST(SimulateMove, AddsAndClearsTheMoveConstraint) {
   ASSERT_FALSE(simulate::move(c, "db", ""));
   EXPECT_TRUE(c.config.constraints.empty());
   EXPECT_EQ(simulate::move(c, "db", "n9"), "unknown node \"n9\"");
+}
+
+TEST(SimulateMove, AnOfflineMoveIsMarkedOnItsConstraint) {
+  auto c = cluster(true);
+  ASSERT_FALSE(simulate::move(c, "db", "n2", /*offline=*/true));
+  ASSERT_EQ(c.config.constraints.size(), 1U);
+  EXPECT_TRUE(std::get<model::LocationConstraint>(c.config.constraints[0]).offline);
+  ASSERT_FALSE(simulate::move(c, "db", "n2"));  // asked again, live: the mark goes
+  EXPECT_FALSE(std::get<model::LocationConstraint>(c.config.constraints[0]).offline);
 }
 
 }  // namespace

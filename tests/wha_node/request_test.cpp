@@ -59,6 +59,8 @@ TEST(WhaNodeRequest, TypedRequests) {
   auto m = request_of<MoveRequest>(R"({"cmd":"move","resource":"vm1","node":""})");
   EXPECT_EQ(m.resource, "vm1");
   EXPECT_EQ(m.node, "");
+  EXPECT_FALSE(m.offline);
+  EXPECT_TRUE(request_of<MoveRequest>(R"({"cmd":"move","resource":"vm1","node":"n2","offline":true})").offline);
   EXPECT_FALSE(request_of<StandbyRequest>(R"({"cmd":"standby","node":"n2","on":false})").on);
   EXPECT_TRUE(request_of<StandbyRequest>(R"({"cmd":"standby","node":"n2"})").on);
   EXPECT_FALSE(request_of<MaintenanceRequest>(R"({"cmd":"maintenance","node":"n2","on":false})").on);

@@ -39,6 +39,10 @@ struct LocationConstraint {
   std::optional<std::string> node;
   Score score = 0;
   std::optional<Rule> rule;
+  /// An offline move (`move --offline`, Proxmox VE's relocate): while it stands, the resource
+  /// is stopped and started to get to `node`, never live-migrated there. Needs a node and a
+  /// positive score.
+  bool offline = false;
 
   friend bool operator==(const LocationConstraint&, const LocationConstraint&) = default;
 };

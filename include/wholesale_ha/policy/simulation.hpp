@@ -37,7 +37,8 @@ Error fail(model::Cluster& cluster, std::string_view spec);
 Error fail_operation(model::Cluster& cluster, std::string_view spec);
 Error quorum(model::Cluster& cluster, bool quorate);
 /// The operator moves `resource` to `node` (a +INFINITY location "move-<resource>", as
-/// Controller::move); an empty node clears the move.
-Error move(model::Cluster& cluster, std::string_view resource, std::string_view node);
+/// Controller::move; `offline`: by stop and start, never migration); an empty node clears
+/// the move.
+Error move(model::Cluster& cluster, std::string_view resource, std::string_view node, bool offline = false);
 
 }  // namespace wholesale_ha::policy::simulate
