@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <wholesale_ha/policy/planner.hpp>
+#include <wholesale_ha/policy/survivability.hpp>
 
 #include "cluster_generator.hpp"
 
@@ -44,5 +45,24 @@ WHA_GRID(BM_Plan_NothingChanged);
 WHA_GRID(BM_Plan_OneNodeDies);
 WHA_GRID(BM_Plan_Red_Utilization);
 WHA_GRID(BM_Plan_Red_Constraints);
+
+/// The failure what-if (docs/policy.md §11): every node (k = 1) or pair of nodes (k = 2) lost.
+/// Targets (issue 28): k = 1 of 32 x 1,000 under 10 ms, of 100 x 10,000 under 1 s; k = 2 of
+/// 32 x 1,000 under 1 s. With utilization (balanced), so capacity is what is checked.
+void BM_Survive(benchmark::State& state) {
+  ClusterShape shape{.utilization = true};
+  shape.nodes = static_cast<int>(state.range(0));
+  shape.resources = static_cast<int>(state.range(1));
+  const auto cluster = wha_bench::make_cluster(shape);
+  const int k = static_cast<int>(state.range(2));
+  std::size_t cases = 0;
+  for (auto _ : state) {
+    auto s = wholesale_ha::policy::survivability(cluster.state, cluster.config, k);
+    cases = s.cases_checked;
+    benchmark::DoNotOptimize(s);
+  }
+  state.counters["cases"] = static_cast<double>(cases);
+}
+BENCHMARK(BM_Survive)->Args({32, 1000, 1})->Args({100, 10000, 1})->Args({32, 1000, 2})->Unit(benchmark::kMillisecond);
 
 }  // namespace

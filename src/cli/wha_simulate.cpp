@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
   std::string save_file;
   bool as_json = false;
   bool show_apply = false;
+  int survive = 0;  ///< --survive K: the failure what-if
   bool quiet = false;
 
   app.add_option("--now", events.now, "Plan at this time (seconds since the epoch)");
@@ -119,6 +120,10 @@ int main(int argc, char** argv) {
       ->needs(move_option);
   app.add_flag("--no-quorum", events.no_quorum, "The partition loses quorum");
   app.add_flag("--quorum", events.quorum, "The partition has quorum (again)");
+  app.add_option("--survive", survive,
+                 "Plan the loss of every K nodes at once (K = 1: each node, 2: each pair) and report what "
+                 "would stay stopped")
+      ->check(CLI::Range(1, 3));
   app.add_option("--explain", explain, "Show every node's score for a resource, with sources");
   app.add_option("--dot", dot_file, "Write the transition as a Graphviz graph ('-' = stdout)");
   app.add_option("--save", save_file, "Write the cluster after the transition as JSON");
@@ -162,6 +167,7 @@ int main(int argc, char** argv) {
       }
     }
     if (show_apply) out["after"] = model::to_json(*after)["status"];
+    if (survive > 0) out["survivability"] = policy::to_json(policy::survivability(cluster.state, cluster.config, survive));
     // Replacing, not throwing, as the last defence should any text have escaped repair.
     fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
@@ -172,6 +178,9 @@ int main(int argc, char** argv) {
                             policy::explain(cluster.state, cluster.config, r)));
     }
     if (show_apply) fmt::print("\nAfter the transition\n{}", model::format_summary(*after));
+    if (survive > 0) {
+      fmt::print("\n{}", policy::format_survivability(policy::survivability(cluster.state, cluster.config, survive)));
+    }
   }
   if (!dot_file.empty() && !write_text(dot_file, policy::to_dot(transition))) return 1;
   if (!save_file.empty() && !write_text(save_file, model::to_json_string(*after) + "\n")) {

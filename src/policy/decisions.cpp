@@ -255,7 +255,7 @@ class Decider {
     if (migration != protos.end() && affected(migration->target)) {
       // The reason keeps docs/policy.md §4's precedence: a weightier cause for leaving the
       // node stays (with how it moves explained after it); otherwise the dependency is it.
-      const std::string because = fmt::format("{} depends on {} which cannot migrate",
+      const std::string because = fmt::format("{} depends on {} which does not migrate",
                                               c_.resource_id(t), c_.resource_id(f));
       Reason leaving = migration->reason;
       if (leaving.code == ReasonCode::better_placement) {

@@ -168,4 +168,31 @@ std::string format_explanation(const Explanation& e) {
   return out;
 }
 
+json to_json(const Survivability& s) {
+  json failing = json::array();
+  for (const auto& c : s.failing) {
+    json stranded = json::array();
+    for (const auto& r : c.stranded) stranded.push_back({{"resource", r.resource}, {"reason", reason_json(r.reason)}});
+    failing.push_back({{"nodes", c.nodes}, {"stranded", std::move(stranded)}});
+  }
+  return {{"k", s.k},
+          {"tolerated", s.tolerated()},
+          {"verdict", s.verdict()},
+          {"cases_checked", s.cases_checked},
+          {"failing", std::move(failing)}};
+}
+
+std::string format_survivability(const Survivability& s, std::size_t max_cases) {
+  std::string out = fmt::format("Failure what-if: {}\n", s.verdict());
+  for (std::size_t i = 0; i < s.failing.size() && i < max_cases; ++i) {
+    const auto& c = s.failing[i];
+    out += fmt::format("  losing {}:\n", fmt::join(c.nodes, " and "));
+    for (const auto& r : c.stranded) {
+      out += fmt::format("    ! {} {}: {}\n", r.resource, to_string(r.reason.code), r.reason.text);
+    }
+  }
+  if (s.failing.size() > max_cases) out += fmt::format("  ... and {} more cases\n", s.failing.size() - max_cases);
+  return out;
+}
+
 }  // namespace wholesale_ha::policy

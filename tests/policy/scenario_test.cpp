@@ -14,6 +14,7 @@
 
 #include <wholesale_ha/model/json.hpp>
 #include <wholesale_ha/policy/planner.hpp>
+#include <wholesale_ha/policy/survivability.hpp>
 
 #include "transition_checks.hpp"
 
@@ -32,6 +33,21 @@ std::vector<std::string> scenario_files() {
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+/// "survive": {"k": 1, "stranded": {"n1": {"vm1": "capacity"}, "n1+n2": {...}}}: exactly these
+/// failure cases strand exactly these resources, with these reason codes.
+void check_survivability(const wholesale_ha::model::Cluster& cluster, const json& survive) {
+  const auto s = policy::survivability(cluster.state, cluster.config, survive.at("k").get<int>());
+  std::map<std::string, std::map<std::string, std::string>> actual;
+  for (const auto& c : s.failing) {
+    std::string key;
+    for (const auto& n : c.nodes) key += (key.empty() ? "" : "+") + n;
+    for (const auto& r : c.stranded) actual[key][r.resource] = std::string{policy::to_string(r.reason.code)};
+  }
+  const auto expected = survive.value("stranded", json::object()).get<std::map<std::string, std::map<std::string, std::string>>>();
+  EXPECT_EQ(actual, expected) << s.verdict();
+  EXPECT_EQ(s.tolerated(), expected.empty());
 }
 
 class Scenario : public ::testing::TestWithParam<std::string> {};
@@ -85,6 +101,7 @@ TEST_P(Scenario, PlansAsSpecified) {
     next = policy::plan(state, cluster.config);
   }
   EXPECT_TRUE(next.empty()) << "not stable after " << rounds << " round(s):\n" << wha_test::dump(next);
+  if (expect.contains("survive")) check_survivability(cluster, expect["survive"]);
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, Scenario, ::testing::ValuesIn(scenario_files()),

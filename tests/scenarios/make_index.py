@@ -31,7 +31,7 @@ lines = ["# Scenario index", "",
          "Files per area: " + ", ".join(f"{a} {n}" for a, n in sorted(areas.items())) + ".", ""]
 for number, title in titles:
     lines += [f"## {number}. {title}", "", *listed[int(number)], ""]
-fresh = "\n".join(lines) + "## Readings chosen" + tail
+fresh = "\n".join(lines) + "\n## Readings chosen" + tail
 
 if "--check" in sys.argv[1:]:
     if fresh != text:

@@ -6,6 +6,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <wholesale_ha/policy/planner.hpp>
+#include <wholesale_ha/policy/survivability.hpp>
 #include <wholesale_ha/policy/transition.hpp>
 
 namespace wholesale_ha::policy {
@@ -24,5 +25,11 @@ std::string to_dot(const Transition& transition);
 nlohmann::json to_json(const Explanation& explanation);
 /// Per node: total, eligibility and every contribution with its source.
 std::string format_explanation(const Explanation& explanation);
+
+/// {"k", "tolerated", "verdict", "cases_checked", "failing": [{"nodes": [...], "stranded":
+///   [{"resource", "reason": {"code", "text"}}]}]}
+nlohmann::json to_json(const Survivability& survivability);
+/// The verdict, then each failing case (at most `max_cases` of them) with what it strands.
+std::string format_survivability(const Survivability& survivability, std::size_t max_cases = 20);
 
 }  // namespace wholesale_ha::policy

@@ -1,0 +1,192 @@
+#include <wholesale_ha/policy/survivability.hpp>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include <wholesale_ha/policy/planner.hpp>
+
+namespace wholesale_ha::policy {
+namespace {
+
+/// Plans are applied until there is nothing left to do: a migration_limit stages moves over
+/// several transitions. The bound is a guard; real clusters converge in two or three.
+constexpr int kMaxRounds = 16;
+
+struct Converged {
+  model::ClusterState state;
+  std::vector<Notice> notices;  ///< of the last plan: why what stays stopped does
+};
+
+Converged converge(model::ClusterState state, const model::Config& config) {
+  Transition t = plan(state, config);
+  for (int round = 0; round < kMaxRounds && !t.empty(); ++round) {
+    state = apply(state, t);
+    t = plan(state, config);
+  }
+  return {std::move(state), std::move(t.notices)};
+}
+
+bool online(const model::ClusterState& state, const std::string& node) {
+  auto it = state.nodes.find(node);
+  return it == state.nodes.end() || it->second.state == model::NodeState::online;
+}
+
+/// Resources (by configuration index) that are managed and run on an online node.
+std::vector<bool> running(const model::ClusterState& state, const model::Config& config,
+                          const std::unordered_map<std::string_view, std::size_t>& index) {
+  std::vector<bool> out(config.resources.size(), false);
+  for (const auto& p : state.resources) {
+    if (p.state != model::ResourceState::started || !online(state, p.node)) continue;
+    if (auto it = index.find(p.resource); it != index.end()) out[it->second] = true;
+  }
+  for (std::size_t r = 0; r < out.size(); ++r) {
+    if (!model::effective_meta(config.resources[r].meta, config.options.resource_defaults).managed) out[r] = false;
+  }
+  return out;
+}
+
+/// "red" or "yellow" for a node whose health is either (no recovery goes there), else "".
+std::string unhealthy(const model::Node& node, const model::ClusterState& state) {
+  model::Attributes attributes = node.attributes;
+  if (auto it = state.nodes.find(node.id); it != state.nodes.end()) {
+    for (const auto& [name, value] : it->second.attributes) attributes[name] = value;
+  }
+  std::string worst;
+  for (const auto& [name, value] : attributes) {
+    if (!name.starts_with("#health-")) continue;
+    if (value == "red") return value;
+    if (value == "yellow") worst = value;
+  }
+  return worst;
+}
+
+class Checker {
+ public:
+  Checker(const model::ClusterState& state, const model::Config& config)
+      : config_(config), base_(converge(state, config).state) {
+    for (std::size_t r = 0; r < config.resources.size(); ++r) index_[config.resources[r].id] = r;
+    before_ = running(base_, config, index_);
+    for (const auto& node : config.nodes) {
+      if (!online(base_, node.id)) continue;
+      candidates_.push_back(node.id);
+      if (auto colour = unhealthy(node, base_); !colour.empty()) unfit_.emplace_back(node.id, std::move(colour));
+    }
+    ban_unfit_nodes();
+  }
+
+  [[nodiscard]] const std::vector<std::string>& candidates() const { return candidates_; }
+
+  FailureCase lose(const std::vector<std::string>& nodes) const {
+    model::ClusterState s = base_;
+    for (const auto& n : nodes) {
+      auto& status = s.nodes[n];
+      status.state = model::NodeState::offline;  // lost and fenced
+      status.shutdown.reset();
+      std::erase_if(s.resources, [&](const auto& p) { return p.node == n; });
+      std::erase_if(s.pending, [&](const auto& op) { return op.node == n; });
+      std::erase_if(s.frozen, [&](const auto& f) { return f.node == n; });
+    }
+    return stranded(nodes, converge(std::move(s), banned_ ? *banned_ : config_));
+  }
+
+ private:
+  /// Red and yellow nodes keep what runs on them and take nothing else (but what opts out
+  /// of health, allow_unhealthy_nodes): a copy of the configuration with those bans, made
+  /// once; none when every node is fit.
+  void ban_unfit_nodes() {
+    if (unfit_.empty()) return;
+    banned_ = config_;
+    std::set<std::pair<std::string_view, std::string_view>> runs;
+    for (const auto& p : base_.resources) runs.emplace(p.resource, p.node);
+    for (const auto& [node, colour] : unfit_) {
+      const std::string id = fmt::format("what-if: {} is {}, no recovery target", node, colour);
+      for (const auto& r : config_.resources) {
+        if (runs.contains({r.id, node})) continue;
+        if (model::effective_meta(r.meta, config_.options.resource_defaults).allow_unhealthy_nodes) continue;
+        banned_->constraints.emplace_back(model::LocationConstraint{id, r.id, node, -model::kInfinity, std::nullopt});
+      }
+    }
+  }
+
+  FailureCase stranded(const std::vector<std::string>& nodes, const Converged& after) const {
+    FailureCase out{nodes, {}};
+    const auto now = running(after.state, config_, index_);
+    std::map<std::string_view, const Reason*> why;
+    for (const auto& n : after.notices) {
+      if (!n.resource.empty()) why.emplace(n.resource, &n.reason);
+    }
+    for (std::size_t r = 0; r < now.size(); ++r) {
+      if (!before_[r] || now[r]) continue;
+      const std::string& id = config_.resources[r].id;
+      auto it = why.find(id);
+      out.stranded.push_back({id, it != why.end() ? *it->second
+                                                  : Reason{ReasonCode::no_eligible_node, id + " stays stopped"}});
+    }
+    return out;
+  }
+
+  const model::Config& config_;
+  model::ClusterState base_;
+  std::unordered_map<std::string_view, std::size_t> index_;
+  std::vector<bool> before_;
+  std::vector<std::string> candidates_;
+  std::vector<std::pair<std::string, std::string>> unfit_;  ///< (node, colour)
+  std::optional<model::Config> banned_;
+};
+
+}  // namespace
+
+std::string Survivability::verdict() const {
+  const std::string claim = fmt::format("tolerates {} host failure{}", k, k == 1 ? "" : "s");
+  if (failing.empty()) {
+    return fmt::format("{}: yes ({} case{} checked)", claim, cases_checked, cases_checked == 1 ? "" : "s");
+  }
+  const FailureCase& first = failing.front();
+  // Named: the first that is stranded for its own sake, not for a dependency's.
+  auto root = std::find_if(first.stranded.begin(), first.stranded.end(),
+                           [](const auto& s) { return s.reason.code != ReasonCode::dependency; });
+  const StrandedResource& r = root != first.stranded.end() ? *root : first.stranded.front();
+  const std::string what = first.stranded.size() == 1
+                               ? r.resource
+                               : fmt::format("{} resources, among them {},", first.stranded.size(), r.resource);
+  return fmt::format("{}: no — losing {} leaves {} stopped ({}); {} of {} cases strand something", claim,
+                     fmt::join(first.nodes, " and "), what, r.reason.text, failing.size(), cases_checked);
+}
+
+Survivability survivability(const model::ClusterState& state, const model::Config& config, int k) {
+  Survivability out;
+  out.k = k;
+  if (k < 1) return out;
+  const Checker checker(state, config);
+  const auto& nodes = checker.candidates();
+  auto check = [&](std::vector<std::string> lost) {
+    ++out.cases_checked;
+    FailureCase c = checker.lose(lost);
+    if (!c.stranded.empty()) out.failing.push_back(std::move(c));
+  };
+  if (static_cast<std::size_t>(k) >= nodes.size()) {
+    check(nodes);  // every node at once
+    return out;
+  }
+  // Every combination of k candidates, in node order (indices ascending).
+  std::vector<std::size_t> pick(static_cast<std::size_t>(k));
+  for (std::size_t i = 0; i < pick.size(); ++i) pick[i] = i;
+  for (;;) {
+    std::vector<std::string> lost;
+    for (std::size_t i : pick) lost.push_back(nodes[i]);
+    check(std::move(lost));
+    std::size_t i = pick.size();
+    while (i > 0 && pick[i - 1] == nodes.size() - pick.size() + i - 1) --i;
+    if (i == 0) break;
+    ++pick[i - 1];
+    for (std::size_t j = i; j < pick.size(); ++j) pick[j] = pick[j - 1] + 1;
+  }
+  return out;
+}
+
+}  // namespace wholesale_ha::policy
