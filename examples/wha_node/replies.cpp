@@ -65,8 +65,10 @@ json status(const wholesale_ha::Controller& c, const wholesale_ha::membership::M
   for (const auto& f : state.failcounts) {
     failcounts.push_back({{"resource", f.resource}, {"node", f.node}, {"count", f.count}});
   }
+  const auto capacity = c.failover_capacity(1);
   return {{"ok", true},
           {"quorate", state.quorate},
+          {"failover_capacity", {{"tolerated", capacity.tolerated()}, {"verdict", capacity.verdict()}}},
           {"local", membership.local_node()},
           {"coordinator", membership.view().coordinator},
           {"idle", c.idle()},

@@ -25,6 +25,7 @@
 #include <wholesale_ha/membership/membership.hpp>
 #include <wholesale_ha/model/cluster.hpp>
 #include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/policy/survivability.hpp>
 #include <wholesale_ha/policy/transition.hpp>
 
 namespace wholesale_ha {
@@ -69,6 +70,7 @@ class Controller {
     Event<const std::string&, const model::Attributes&> node_health_changed;
     Event<const membership::View&> membership_changed;
     Event<> idle;
+    Event<const policy::Survivability&> failover_capacity_changed;
   };
 
  private:
@@ -135,6 +137,9 @@ class Controller {
   /// are valid until the next call into the controller or the next event it handles.
   [[nodiscard]] const model::Config& config() const;
   [[nodiscard]] const model::ClusterState& state() const;
+  /// The failure what-if on the configuration and state now (docs/policy.md §11): what the
+  /// loss of every `k` nodes would leave stopped. Computed on each call.
+  [[nodiscard]] policy::Survivability failover_capacity(int k = 1) const;
   /// True when the last plan was empty and nothing runs.
   [[nodiscard]] bool idle() const;
   /// The strand the controller runs on.
@@ -150,6 +155,10 @@ class Controller {
   Subscription<const membership::View&> on_membership_changed{events_->membership_changed};
   /// The cluster has converged: nothing to do and nothing running.
   Subscription<> on_idle{events_->idle};
+  /// Checked each time the planning node converges: whether the loss of any one node would
+  /// leave something stopped (docs/policy.md §11) changed — "the cluster no longer tolerates a
+  /// host failure", or does again. The first check always reports.
+  Subscription<const policy::Survivability&> on_failover_capacity_changed{events_->failover_capacity_changed};
 };
 
 }  // namespace wholesale_ha

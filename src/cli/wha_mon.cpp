@@ -50,10 +50,16 @@ const char* colour(const std::string& value) {
 
 void print_status(const json& s, bool colours) {
   const char* reset = colours ? "\033[0m" : "";
-  fmt::print("Cluster: {}, {}; coordinator {}, this node {}\n\nNodes\n",
+  fmt::print("Cluster: {}, {}; coordinator {}, this node {}\n",
              s.value("quorate", false) ? "quorate" : "WITHOUT QUORUM", s.value("idle", false) ? "idle" : "busy",
              s.value("coordinator", std::string{}).empty() ? "(none)" : s["coordinator"].get<std::string>(),
              s.value("local", std::string{"?"}));
+  if (const auto& f = s.value("failover_capacity", json{}); f.is_object()) {
+    const bool ok = f.value("tolerated", false);
+    fmt::print("Failover: {}{}{}\n", colours ? colour(ok ? "green" : "red") : "", f.value("verdict", std::string{}),
+               reset);
+  }
+  fmt::print("\nNodes\n");
   for (const auto& n : s["nodes"]) {
     std::string health;
     for (const auto& [k, v] : n["health"].items()) {

@@ -172,6 +172,7 @@ void Controller::Impl::perform(core::Effect& effect) {
             end_timers_and_subscriptions();
             if (leave_done) asio::post(strand, std::exchange(leave_done, nullptr));
           },
+          [&](core::FailoverCapacityChanged& e) { events.failover_capacity_changed.emit(e.survivability); },
           [&](core::NodeEmptied& e) {
             auto it = node_emptied.find(e.node);
             if (it == node_emptied.end()) return;
@@ -284,6 +285,9 @@ std::vector<model::Diagnostic> Controller::set_attribute(const std::string& node
 const model::Config& Controller::config() const { return impl_->core.config(); }
 const model::ClusterState& Controller::state() const { return impl_->core.state(); }
 bool Controller::idle() const { return impl_->core.idle(); }
+policy::Survivability Controller::failover_capacity(int k) const {
+  return policy::survivability(impl_->core.state(), impl_->core.config(), k);
+}
 boost::asio::any_io_executor Controller::executor() const { return impl_->strand; }
 
 }  // namespace wholesale_ha

@@ -209,6 +209,7 @@ void Core::plan_now() {
     if (!is_idle_) {
       is_idle_ = true;
       log_.info("converged: nothing to do");
+      check_failover_capacity();
       notify(Idle{});
     }
     maybe_left();

@@ -142,6 +142,10 @@ struct MembershipChanged {
 struct Idle {};
 struct Stopped {};
 struct LeftCluster {};
+/// Whether the cluster survives the loss of any one node changed (checked when it converges).
+struct FailoverCapacityChanged {
+  policy::Survivability survivability;
+};
 /// In-process: a simulated node asked to shut down (ShutdownNode) runs nothing any more, or
 /// is no longer online.
 struct NodeEmptied {
@@ -149,7 +153,7 @@ struct NodeEmptied {
 };
 using Effect = std::variant<Broadcast, RunOperation, FenceNode, ArmTimer, Watch, TransitionPlanned, ActionStarted,
                             ActionFinished, ResourceFailed, HealthChanged, MembershipChanged, Idle, Stopped,
-                            LeftCluster, NodeEmptied>;
+                            LeftCluster, NodeEmptied, FailoverCapacityChanged>;
 using Effects = std::vector<Effect>;
 
 // --- commands ----------------------------------------------------------------------------------
@@ -380,6 +384,9 @@ class Core {
   /// Nothing may start: no quorum, or a lost node not yet fenced may still run anything.
   [[nodiscard]] std::optional<std::string> start_forbidden() const;
   void maybe_left();
+  /// Converged: checks whether losing any one node would strand something, and says so when
+  /// that answer changes.
+  void check_failover_capacity();
   /// In-process: tells (NodeEmptied) which nodes asked to shut down are empty, given the
   /// plan just made (`planned`: nothing more happens there) or a view without them.
   void report_emptied(const policy::Transition* planned);
@@ -442,6 +449,7 @@ class Core {
   bool replan_pending_ = false;
   bool resync_after_run_ = false;  ///< a fence succeeded: probe again before planning
   bool is_idle_ = false;
+  std::optional<bool> tolerates_one_failure_;  ///< the last check_failover_capacity() answer
   std::size_t probes_in_flight_ = 0;
   Millis retry_delay_{0};
   std::uint64_t retry_generation_ = 0;

@@ -394,4 +394,16 @@ void Core::report_emptied(const policy::Transition* planned) {
   }
 }
 
+void Core::check_failover_capacity() {
+  auto s = policy::survivability(state_, *config_, 1);
+  if (tolerates_one_failure_ == s.tolerated()) return;
+  tolerates_one_failure_ = s.tolerated();
+  if (s.tolerated()) {
+    log_.info("failover capacity: {}", s.verdict());
+  } else {
+    log_.warn("failover capacity: {}", s.verdict());
+  }
+  notify(FailoverCapacityChanged{std::move(s)});
+}
+
 }  // namespace wholesale_ha::core

@@ -333,6 +333,28 @@ TEST_F(ControllerTest, AStoppedResourceStartsAgainWhereItLastRan) {
   EXPECT_FALSE(controller->state().last_node.contains("web"));
 }
 
+TEST_F(ControllerTest, SaysWhenTheClusterNoLongerToleratesAHostFailure) {
+  start();
+  EXPECT_TRUE(controller->failover_capacity().tolerated()) << controller->failover_capacity().verdict();
+  std::vector<policy::Survivability> changes;
+  wholesale_ha::ScopedConnection c = controller->on_failover_capacity_changed.subscribe(
+      [&](const policy::Survivability& s) { changes.push_back(s); });
+  // Every node but web's turns yellow: no recovery target is left for what web's node runs.
+  const auto node = services.where("web").at(0);
+  std::vector<std::string> others;
+  for (const char* n : {"n1", "n2", "n3"}) {
+    if (n != node) others.emplace_back(n);
+  }
+  for (const auto& n : others) controller->set_attribute(n, "#health-disk", "yellow");
+  ASSERT_TRUE(settle_after([&] { return !changes.empty(); }));
+  ASSERT_EQ(changes.size(), 1U);
+  EXPECT_FALSE(changes[0].tolerated());
+  EXPECT_NE(changes[0].verdict().find("losing " + node + " leaves"), std::string::npos) << changes[0].verdict();
+  controller->set_attribute(others[0], "#health-disk", "green");
+  ASSERT_TRUE(settle_after([&] { return changes.size() == 2; }));
+  EXPECT_TRUE(changes[1].tolerated());
+}
+
 TEST_F(ControllerTest, ClearingFailuresLetsAResourceComeBack) {
   start();
   const auto first = services.where("web").at(0);
