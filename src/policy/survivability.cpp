@@ -17,6 +17,13 @@ namespace {
 /// several transitions. The bound is a guard; real clusters converge in two or three.
 constexpr int kMaxRounds = 16;
 
+/// The plan of an applied plan is empty (docs/policy.md §8) unless the migration limit
+/// deferred something: then, and only then, another round is planned.
+bool staged(const Transition& t) {
+  return std::any_of(t.notices.begin(), t.notices.end(),
+                     [](const Notice& n) { return n.reason.code == ReasonCode::migration_deferred; });
+}
+
 struct Converged {
   model::ClusterState state;
   std::vector<Notice> notices;  ///< of the last plan: why what stays stopped does
@@ -26,6 +33,7 @@ Converged converge(model::ClusterState state, const model::Config& config) {
   Transition t = plan(state, config);
   for (int round = 0; round < kMaxRounds && !t.empty(); ++round) {
     state = apply(state, t);
+    if (!staged(t)) break;
     t = plan(state, config);
   }
   return {std::move(state), std::move(t.notices)};
@@ -82,6 +90,11 @@ class Checker {
   [[nodiscard]] const std::vector<std::string>& candidates() const { return candidates_; }
 
   FailureCase lose(const std::vector<std::string>& nodes) const {
+    // Losing nodes that run nothing changes no placement (a spare stays a spare): no plan.
+    const bool runs_something = std::any_of(base_.resources.begin(), base_.resources.end(), [&](const auto& p) {
+      return std::find(nodes.begin(), nodes.end(), p.node) != nodes.end();
+    });
+    if (!runs_something) return {nodes, {}};
     model::ClusterState s = base_;
     for (const auto& n : nodes) {
       auto& status = s.nodes[n];

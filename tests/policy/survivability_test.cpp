@@ -107,4 +107,12 @@ TEST(Survivability, OnlyOnlineNodesAreLost) {
   EXPECT_EQ(s.cases_checked, 2U);  // n1, n3: the state the plan leads to has vm-b on one of them
 }
 
+TEST(Survivability, AnEmptySpareNodeCanBeLost) {
+  auto c = cluster();
+  c.config.nodes.push_back({"spare", "spare", false, false, {}, {{"memory", 8192}}});
+  const auto s = policy::survivability(c.state, c.config, 1);
+  EXPECT_EQ(s.cases_checked, 4U);
+  EXPECT_TRUE(s.tolerated()) << s.verdict();  // vm-big's loss now has somewhere to go
+}
+
 }  // namespace
