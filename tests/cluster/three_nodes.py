@@ -472,10 +472,34 @@ class Test:
         print(table, flush=True)
         if "coordinator n1, this node n2" not in table or not all(r["id"] in table for r in status["resources"]):
             raise Failure(f"wha-mon's table is missing something:\n{table}")
+        if "Failover: tolerates 1 host failure: yes" not in table or not status["failover_capacity"]["tolerated"]:
+            raise Failure(f"wha-mon does not say the cluster tolerates a host failure:\n{table}")
         run(self.c.args.wha_mon, "--socket", sock, "--attribute", "n3", "rack", "r7")
         wait_for("the attribute set through wha-mon on every node",
                  lambda: all(next(n for n in self.c.status(x)["nodes"] if n["id"] == "n3")["attributes"].get("rack")
                              == "r7" for x in NODES), 10)
+
+    def offline_move(self):
+        """wha-mon --move vm1 N --offline: the guest is stopped and started on N, never
+        live-migrated there; clearing the move leaves it where it is."""
+        if not self.c.libvirt or not self.c.args.wha_mon:
+            return
+        log("offline move: vm1 by stop and start")
+        sock = str(self.c.work / "n2" / "wha.sock")
+        placed = self.c.placements("n1").get("vm1")
+        if not placed:
+            raise Failure("vm1 runs nowhere before the offline move")
+        target = next(n for n in NODES if n not in placed)
+        t = now()
+        run(self.c.args.wha_mon, "--socket", sock, "--move", "vm1", target, "--offline")
+        self.wait_converged(f"vm1 to run on {target}", lambda p: p.get("vm1") == [target], timeout=60, node="n1")
+        if not self.logged_anywhere(rf"stop vm1 {placed[0]} \(.*an offline move: stopped and started, not migrated\)", t):
+            raise Failure("no node logged the offline move's stop of vm1")
+        migrated = self.logged_anywhere(r"migrate vm1 ", t)
+        if migrated:
+            raise Failure(f"an offline move live-migrated vm1: {migrated}")
+        self.timings["offline move of a guest (stop + start)"] = now() - t
+        run(self.c.args.wha_mon, "--socket", sock, "--move", "vm1", "-")
 
     def run(self):
         if self.c.libvirt:
@@ -491,6 +515,7 @@ class Test:
         if self.c.args.only:
             return
         self.message_rate()
+        self.offline_move()
         problems = check_never_twice(self.c.events_since(0))
         if problems:
             raise Failure("a resource ran twice:\n  " + "\n  ".join(problems))
