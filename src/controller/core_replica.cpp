@@ -221,7 +221,7 @@ void Core::remove_placement(const std::string& resource, const std::string& node
 }
 
 void Core::drop_node_placements(const std::string& node) {
-  std::erase_if(state_.resources, [&](const auto& p) { return p.node == node; });
+  model::drop_placements(state_, node);
   std::erase_if(monitors_, [&](const auto& entry) { return entry.first.second == node; });
 }
 

@@ -41,4 +41,18 @@ EffectiveMeta effective_meta(const ResourceMeta& meta, const ResourceMeta& defau
   return out;
 }
 
+void drop_placements(ClusterState& state, std::string_view node) {
+  std::vector<std::string> gone;
+  std::erase_if(state.resources, [&](const ResourcePlacement& p) {
+    if (p.node != node) return false;
+    gone.push_back(p.resource);
+    return true;
+  });
+  for (const auto& resource : gone) {
+    const bool elsewhere = std::any_of(state.resources.begin(), state.resources.end(),
+                                       [&](const ResourcePlacement& p) { return p.resource == resource; });
+    if (!elsewhere) state.last_node[resource] = std::string{node};
+  }
+}
+
 }  // namespace wholesale_ha::model

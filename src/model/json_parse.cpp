@@ -3,6 +3,8 @@
 
 #include <wholesale_ha/model/json.hpp>
 
+#include <fmt/format.h>
+
 #include "json_reader.hpp"
 #include "json_validate.hpp"
 #include "value_rules.hpp"
@@ -57,6 +59,18 @@ void parse_health(const json& v, const Path& at, Diagnostics& d, HealthOptions& 
   r.finish();
 }
 
+FailoverCapacity parse_failover_capacity(const json& v, const Path& at, Diagnostics& d) {
+  ObjectReader r{v, at, d};
+  FailoverCapacity out;
+  read_field(r, "percent", out.percent, read_utilization);
+  const Path percent{at, "percent"};
+  for (const auto& [key, value] : out.percent) {
+    if (value > 100) d.error(Path{percent, key}, fmt::format("a share of the capacity, at most 100, got {}", value));
+  }
+  r.finish();
+  return out;
+}
+
 void parse_options(const json& v, const Path& at, Diagnostics& d, ClusterOptions& options) {
   ObjectReader r{v, at, d};
   read_field(r, "cluster_name", options.cluster_name, read_string);
@@ -70,6 +84,9 @@ void parse_options(const json& v, const Path& at, Diagnostics& d, ClusterOptions
   read_field(r, "no_quorum_policy", options.no_quorum_policy, enum_reader<NoQuorumPolicy>());
   read_field(r, "symmetric_cluster", options.symmetric_cluster, read_bool);
   read_field(r, "shutdown_policy", options.shutdown_policy, enum_reader<ShutdownPolicy>());
+  if (const json* capacity = r.optional("failover_capacity")) {
+    options.failover_capacity = parse_failover_capacity(*capacity, Path{at, "failover_capacity"}, d);
+  }
   if (const json* defaults = r.optional("resource_defaults")) {
     parse_meta(*defaults, Path{at, "resource_defaults"}, d, options.resource_defaults);
   }

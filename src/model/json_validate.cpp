@@ -239,6 +239,11 @@ class Validator {
       d_.warning(Path{options, "health"}, "\"base\" is used only by strategy \"progressive\"");
     }
     if (config_.options.placement_strategy != PlacementStrategy::default_) return;
+    if (config_.options.failover_capacity) {
+      d_.warning(Path{options, "failover_capacity"},
+                 "admission control counts utilization, which placement_strategy \"default\" ignores: it has no "
+                 "effect; set /options/placement_strategy to \"utilization\", \"balanced\" or \"minimal\"");
+    }
     Path resources{root, "resources"};
     for (std::size_t i = 0; i < config_.resources.size(); ++i) {
       if (config_.resources[i].utilization.empty()) continue;

@@ -68,6 +68,7 @@ json options_json(const ClusterOptions& options) {
   out["no_quorum_policy"] = to_string(options.no_quorum_policy);
   out["symmetric_cluster"] = options.symmetric_cluster;
   out["shutdown_policy"] = to_string(options.shutdown_policy);
+  if (options.failover_capacity) out["failover_capacity"] = {{"percent", options.failover_capacity->percent}};
   if (auto meta = meta_json(options.resource_defaults); !meta.empty()) {
     out["resource_defaults"] = std::move(meta);
   }

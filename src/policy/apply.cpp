@@ -19,7 +19,7 @@ model::ClusterState apply(const model::ClusterState& state, const Transition& tr
     switch (action.kind) {
       case ActionKind::fence: {
         out.nodes[action.node].state = model::NodeState::offline;
-        std::erase_if(placements, [&](const auto& p) { return p.node == action.node; });
+        model::drop_placements(out, action.node);
         // Lost rather than shut down: what waited for it is recovered elsewhere.
         std::erase_if(out.frozen, [&](const auto& f) { return f.node == action.node; });
         break;

@@ -61,6 +61,9 @@ class Compiler {
       for (const auto& [k, v] : r.utilization) keys.insert(k);
     }
     c_.utilization_keys.assign(keys.begin(), keys.end());
+    if (const auto& failover = config().options.failover_capacity) {
+      c_.reserve_percent = amounts(failover->percent);
+    }
   }
 
   std::vector<std::int64_t> amounts(const model::Utilization& u) const {
@@ -309,6 +312,10 @@ class Compiler {
       const Index r = c_.resource(resource);
       if (r != kNone && c_.resources[r].active.empty()) c_.resources[r].last_node = c_.node(node);
     }
+    for (const auto& [resource, node] : state().last_node) {
+      if (const Index r = c_.resource(resource); r != kNone) c_.resources[r].ran_before = true;
+    }
+    for (auto& info : c_.resources) info.ran_before = info.ran_before || !info.lost_on.empty();
     for (const auto& f : state().returns) {
       const Index r = c_.resource(f.resource);
       const Index n = c_.node(f.node);

@@ -76,6 +76,9 @@ struct ResourceInfo {
   Index returns_to = kNone;
   /// Not running anywhere: the node it last ran on (a tie goes there).
   Index last_node = kNone;
+  /// It ran before (the status remembers its last node, or it may still run on a lost node):
+  /// starting it again is never held back by admission control, which gates only new ones.
+  bool ran_before = false;
   /// Nodes an offline move sends it to: it gets there by stop and start, never migration.
   std::vector<Index> offline_to;
   std::vector<std::int64_t> demand;  ///< per utilization key
@@ -120,6 +123,9 @@ struct Compiled {
   std::vector<Index> unit_members;
   std::vector<std::string> utilization_keys;
   bool utilization_enabled = false;
+  /// Admission control: per utilization key, the percent of the hosting nodes' capacity kept
+  /// free for failover (0: none); empty without it.
+  std::vector<std::int64_t> reserve_percent;
   /// Some resource has a ColocationTerm: passes that only act on colocations skip otherwise.
   bool any_colocation = false;
   /// Some resource is frozen or has an instance on a lost node: placement pins nothing

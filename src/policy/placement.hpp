@@ -3,6 +3,7 @@
 // (docs/policy.md §3).
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ enum class Unplaced {
   blocked_unclean,  ///< may still run on a lost node that cannot be fenced
   unmanaged,        ///< meta managed: false and not running: the cluster does not start it
   relocations_spent,  ///< failed on more nodes than max_relocate allows
+  admission_control,  ///< a new start that would eat into the room kept for failover
 };
 
 struct Placement {
@@ -36,6 +38,8 @@ struct Placement {
   std::vector<char> pinned;  ///< char: no bit packing on a per-resource hot path
   /// Capacity used per node and utilization key (node * keys + key) once all are placed.
   std::vector<std::int64_t> used;
+  /// admission_control: which reserve it would break, and by how much.
+  std::map<Index, std::string> held_back;
 };
 
 /// Receives every colocation term applied while placing (for explain()).

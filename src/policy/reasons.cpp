@@ -214,6 +214,11 @@ Reason ReasonWriter::unplaced(Index r) const {
                           "failures",
                           id, fmt::join(nodes, ", "), c_.resources[r].meta.max_relocate)};
     }
+    case Unplaced::admission_control: {
+      auto it = p_.held_back.find(r);
+      return {ReasonCode::admission_control,
+              fmt::format("{} is not started: {}", id, it != p_.held_back.end() ? it->second : "admission control")};
+    }
     case Unplaced::unmanaged:
       return {ReasonCode::unmanaged, id + " is unmanaged: the cluster neither starts, stops nor recovers it"};
     case Unplaced::blocked_unclean:

@@ -31,7 +31,7 @@ Error node_offline(model::Cluster& cluster, std::string_view node) {
   if (auto error = set_state(cluster, node, model::NodeState::offline)) return error;
   // An offline node runs nothing: keeping its entries would show its resources twice once
   // they start elsewhere, and restart them when it comes back.
-  std::erase_if(cluster.state.resources, [&](const auto& p) { return p.node == node; });
+  model::drop_placements(cluster.state, node);
   std::erase_if(cluster.state.pending, [&](const auto& op) { return op.node == node; });
   cluster.state.nodes[std::string{node}].shutdown.reset();
   return std::nullopt;

@@ -100,7 +100,7 @@ class Checker {
       auto& status = s.nodes[n];
       status.state = model::NodeState::offline;  // lost and fenced
       status.shutdown.reset();
-      std::erase_if(s.resources, [&](const auto& p) { return p.node == n; });
+      model::drop_placements(s, n);
       std::erase_if(s.pending, [&](const auto& op) { return op.node == n; });
       std::erase_if(s.frozen, [&](const auto& f) { return f.node == n; });
     }

@@ -14,6 +14,7 @@ std::string_view to_string(ReasonCode code) noexcept {
     case ReasonCode::node_fenced: return "node-fenced";
     case ReasonCode::failed: return "failed";
     case ReasonCode::failcount_threshold: return "failcount-threshold";
+    case ReasonCode::admission_control: return "admission-control";
     case ReasonCode::constraint: return "constraint";
     case ReasonCode::better_placement: return "better-placement";
     case ReasonCode::capacity: return "capacity";

@@ -40,7 +40,7 @@ const BadInput kCases[] = {
     {"unknown_key_without_near_match", R"({"options": {"zzz": 1}})",
      {"/options/zzz: unknown key (allowed here: cluster_name, health, placement_strategy, "
       "migration_limit, stonith_enabled, no_quorum_policy, symmetric_cluster, shutdown_policy, "
-      "resource_defaults)"}},
+      "failover_capacity, resource_defaults)"}},
     {"unsupported_version", R"({"version": 2})",
      {"/version: unsupported format version 2: this library reads version 1 (or omit the "
       "key)"}},

@@ -17,6 +17,7 @@ model::Cluster every_field_cluster() {
   o.no_quorum_policy = model::NoQuorumPolicy::ignore;
   o.symmetric_cluster = false;
   o.shutdown_policy = model::ShutdownPolicy::conditional;
+  o.failover_capacity = model::FailoverCapacity{{{"cpu", 25}}};
   o.resource_defaults.stickiness = model::kInfinity;
   o.resource_defaults.failure_timeout = std::chrono::milliseconds{1500};
   c.config.nodes.push_back({"n1", "host-1", true, false, {{"rack", "r1"}}, {{"cpu", 4}}});

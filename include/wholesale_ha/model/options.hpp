@@ -39,6 +39,16 @@ enum class PlacementStrategy {
   minimal,      ///< capacity limit, and pack resources onto as few nodes as possible
 };
 
+/// Admission control (docs/policy.md §11; vSphere HA's "cluster resource percentage"): room
+/// kept free for failover. A new resource (one that never ran) is not started when the
+/// cluster's total demand would then exceed the rest of its capacity.
+struct FailoverCapacity {
+  /// Per utilization attribute, the share of the hosting nodes' total capacity kept free (0-100).
+  Utilization percent;
+
+  friend bool operator==(const FailoverCapacity&, const FailoverCapacity&) = default;
+};
+
 /// What a partition without quorum does with its resources.
 enum class NoQuorumPolicy { stop, freeze, ignore };
 
@@ -54,6 +64,8 @@ struct ClusterOptions {
   bool symmetric_cluster = true;
   /// For resources whose meta (or resource_defaults) sets none.
   ShutdownPolicy shutdown_policy = ShutdownPolicy::migrate;
+  /// Admission control; none by default.
+  std::optional<FailoverCapacity> failover_capacity;
   ResourceMeta resource_defaults;
 
   friend bool operator==(const ClusterOptions&, const ClusterOptions&) = default;

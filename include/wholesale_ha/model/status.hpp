@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <wholesale_ha/model/node.hpp>
@@ -106,10 +107,15 @@ struct ClusterState {
   std::vector<FrozenResource> frozen;
   std::vector<ReturningResource> returns;
   /// Where each stopped resource last ran (resource -> node): on a score tie it starts there
-  /// again (local storage, warm caches).
+  /// again (local storage, warm caches). Admission control never holds back a resource that
+  /// has one: it ran before.
   std::map<std::string, std::string, std::less<>> last_node;
 
   friend bool operator==(const ClusterState&, const ClusterState&) = default;
 };
+
+/// `node` went away (lost and fenced, or left): what it ran is no longer placed there, and each
+/// resource that now runs nowhere remembers it as its last node.
+void drop_placements(ClusterState& state, std::string_view node);
 
 }  // namespace wholesale_ha::model

@@ -36,6 +36,7 @@ enum class ReasonCode {
   fencing_disabled,     ///< a lost node cannot be fenced: recovery waits
   blocked,              ///< cannot act safely for another reason
   unmanaged,            ///< meta managed: false: the cluster leaves it alone
+  admission_control,    ///< not started: it would eat into the room kept for failover
 };
 
 struct Reason {
