@@ -68,7 +68,8 @@ json status(const wholesale_ha::Controller& c, const wholesale_ha::membership::M
   const auto capacity = c.failover_capacity(1);
   return {{"ok", true},
           {"quorate", state.quorate},
-          {"failover_capacity", {{"tolerated", capacity.tolerated()}, {"verdict", capacity.verdict()}}},
+          {"failover_capacity", capacity ? json{{"tolerated", capacity->tolerated()}, {"verdict", capacity->verdict()}}
+                                         : json(nullptr)},
           {"local", membership.local_node()},
           {"coordinator", membership.view().coordinator},
           {"idle", c.idle()},

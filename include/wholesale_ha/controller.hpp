@@ -9,6 +9,7 @@
 // that strand.
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -47,6 +48,10 @@ struct ControllerOptions {
   /// membership change for every member's report of what it runs.
   std::chrono::milliseconds startup_grace{15'000};
   std::chrono::milliseconds sync_timeout{10'000};
+  /// The failure what-if costs a plan per node: the controller runs it (when it converges, and
+  /// for failover_capacity()) only while nodes x resources is at most this, to keep its strand
+  /// responsive; 0 turns it off. policy::survivability() answers for any size.
+  std::size_t failover_check_limit = 100'000;
 };
 
 /// A resource that failed a monitor or an operation.
@@ -138,8 +143,9 @@ class Controller {
   [[nodiscard]] const model::Config& config() const;
   [[nodiscard]] const model::ClusterState& state() const;
   /// The failure what-if on the configuration and state now (docs/policy.md §11): what the
-  /// loss of every `k` nodes would leave stopped. Computed on each call.
-  [[nodiscard]] policy::Survivability failover_capacity(int k = 1) const;
+  /// loss of every `k` nodes would leave stopped. Computed on each call; nullopt when the
+  /// cluster is larger than ControllerOptions::failover_check_limit.
+  [[nodiscard]] std::optional<policy::Survivability> failover_capacity(int k = 1) const;
   /// True when the last plan was empty and nothing runs.
   [[nodiscard]] bool idle() const;
   /// The strand the controller runs on.
@@ -155,9 +161,9 @@ class Controller {
   Subscription<const membership::View&> on_membership_changed{events_->membership_changed};
   /// The cluster has converged: nothing to do and nothing running.
   Subscription<> on_idle{events_->idle};
-  /// Checked each time the planning node converges: whether the loss of any one node would
-  /// leave something stopped (docs/policy.md §11) changed — "the cluster no longer tolerates a
-  /// host failure", or does again. The first check always reports.
+  /// Checked each time the planning node converges (within failover_check_limit): whether the
+  /// loss of any one node would leave something stopped (docs/policy.md §11) changed — "the
+  /// cluster no longer tolerates a host failure", or does again. The first check reports.
   Subscription<const policy::Survivability&> on_failover_capacity_changed{events_->failover_capacity_changed};
 };
 

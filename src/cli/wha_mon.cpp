@@ -58,6 +58,8 @@ void print_status(const json& s, bool colours) {
     const bool ok = f.value("tolerated", false);
     fmt::print("Failover: {}{}{}\n", colours ? colour(ok ? "green" : "red") : "", f.value("verdict", std::string{}),
                reset);
+  } else {
+    fmt::print("Failover: not checked here (a cluster larger than failover_check_limit)\n");
   }
   fmt::print("\nNodes\n");
   for (const auto& n : s["nodes"]) {

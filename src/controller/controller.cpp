@@ -55,6 +55,7 @@ core::Settings settings_for(const ControllerOptions& o, membership::Membership& 
   s.answer_grace = o.executor.answer_grace;
   s.node_concurrency = o.executor.node_concurrency;
   s.migration_limit = o.executor.migration_limit;
+  s.failover_check_limit = o.failover_check_limit;
   return s;
 }
 
@@ -285,7 +286,8 @@ std::vector<model::Diagnostic> Controller::set_attribute(const std::string& node
 const model::Config& Controller::config() const { return impl_->core.config(); }
 const model::ClusterState& Controller::state() const { return impl_->core.state(); }
 bool Controller::idle() const { return impl_->core.idle(); }
-policy::Survivability Controller::failover_capacity(int k) const {
+std::optional<policy::Survivability> Controller::failover_capacity(int k) const {
+  if (!impl_->core.failover_check_affordable()) return std::nullopt;
   return policy::survivability(impl_->core.state(), impl_->core.config(), k);
 }
 boost::asio::any_io_executor Controller::executor() const { return impl_->strand; }

@@ -49,6 +49,7 @@ struct Settings {
   Millis answer_grace{5'000};
   int node_concurrency = 4;
   int migration_limit = -1;
+  std::size_t failover_check_limit = 100'000;  ///< nodes x resources; see ControllerOptions
 };
 
 // --- events ------------------------------------------------------------------------------------
@@ -215,6 +216,11 @@ class Core {
   [[nodiscard]] bool idle() const { return is_idle_ && !run_ && running_; }
   [[nodiscard]] bool running() const { return running_; }
   [[nodiscard]] bool is_coordinator() const;
+  /// The failure what-if is run only on clusters within Settings::failover_check_limit.
+  [[nodiscard]] bool failover_check_affordable() const {
+    return config_->nodes.size() * config_->resources.size() <= settings_.failover_check_limit &&
+           settings_.failover_check_limit > 0;
+  }
   [[nodiscard]] bool runs_anywhere(const std::string& resource) const;
   /// False for meta managed: false: the cluster leaves it alone.
   [[nodiscard]] bool is_managed(const std::string& resource) const;

@@ -395,6 +395,7 @@ void Core::report_emptied(const policy::Transition* planned) {
 }
 
 void Core::check_failover_capacity() {
+  if (!failover_check_affordable()) return;
   auto s = policy::survivability(state_, *config_, 1);
   if (tolerates_one_failure_ == s.tolerated()) return;
   tolerates_one_failure_ = s.tolerated();

@@ -335,7 +335,8 @@ TEST_F(ControllerTest, AStoppedResourceStartsAgainWhereItLastRan) {
 
 TEST_F(ControllerTest, SaysWhenTheClusterNoLongerToleratesAHostFailure) {
   start();
-  EXPECT_TRUE(controller->failover_capacity().tolerated()) << controller->failover_capacity().verdict();
+  ASSERT_TRUE(controller->failover_capacity());
+  EXPECT_TRUE(controller->failover_capacity()->tolerated()) << controller->failover_capacity()->verdict();
   std::vector<policy::Survivability> changes;
   wholesale_ha::ScopedConnection c = controller->on_failover_capacity_changed.subscribe(
       [&](const policy::Survivability& s) { changes.push_back(s); });

@@ -44,11 +44,11 @@ model::Cluster every_field_cluster() {
                     {"#health-disk", model::RuleOperator::not_defined, std::nullopt}}};
   c.config.constraints.emplace_back(model::LocationConstraint{"l1", "g1", std::nullopt, 0, rule});
   c.config.constraints.emplace_back(model::LocationConstraint{"l2", "c1", "n2", -50, std::nullopt});
-  c.config.constraints.emplace_back(model::LocationConstraint{"l3", "r1", "n1", 20, std::nullopt, /*offline=*/true});
   c.config.constraints.emplace_back(model::ColocationConstraint{"co", "c1", "g1", -model::kInfinity});
   c.config.constraints.emplace_back(
       model::OrderConstraint{"o", "c1", "g1", model::OrderKind::serialize, false});
   c.config.constraints.emplace_back(model::DependsOnConstraint{"d", "r1", "c1"});
+  c.config.constraints.emplace_back(model::LocationConstraint{"l3", "r1", "n1", 20, std::nullopt, /*offline=*/true});
   c.state.now = 1'764'050'000;
   c.state.quorate = false;
   c.state.nodes["n1"] = {model::NodeState::unclean, {{"#health-disk", "red"}}};

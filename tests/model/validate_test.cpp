@@ -171,7 +171,8 @@ TEST(Validate, WarnsAsTheDocumentDoes) {
   EXPECT_TRUE(strings(found, model::Diagnostic::Severity::error).empty());
   EXPECT_EQ(strings(found, model::Diagnostic::Severity::warning),
             strings(parsed.diagnostics, model::Diagnostic::Severity::warning));
-  EXPECT_EQ(strings(found, model::Diagnostic::Severity::warning).size(), 2U);
+  // Health colour scores and utilization, then failover_capacity, under the default strategy.
+  EXPECT_EQ(strings(found, model::Diagnostic::Severity::warning).size(), 3U);
 }
 
 }  // namespace
