@@ -48,9 +48,10 @@ struct ControllerOptions {
   /// membership change for every member's report of what it runs.
   std::chrono::milliseconds startup_grace{15'000};
   std::chrono::milliseconds sync_timeout{10'000};
-  /// The failure what-if costs a plan per node: the controller runs it (when it converges, and
-  /// for failover_capacity()) only while nodes x resources is at most this, to keep its strand
-  /// responsive; 0 turns it off. policy::survivability() answers for any size.
+  /// The failure what-if costs a plan per case: the controller runs it (when it converges, and
+  /// for failover_capacity(k)) only while cases x resources — nodes x resources for k = 1 —
+  /// is at most this, to keep its strand responsive; 0 turns it off. policy::survivability()
+  /// answers for any size.
   std::size_t failover_check_limit = 100'000;
 };
 

@@ -287,7 +287,7 @@ const model::Config& Controller::config() const { return impl_->core.config(); }
 const model::ClusterState& Controller::state() const { return impl_->core.state(); }
 bool Controller::idle() const { return impl_->core.idle(); }
 std::optional<policy::Survivability> Controller::failover_capacity(int k) const {
-  if (!impl_->core.failover_check_affordable()) return std::nullopt;
+  if (!impl_->core.failover_check_affordable(k)) return std::nullopt;
   return policy::survivability(impl_->core.state(), impl_->core.config(), k);
 }
 boost::asio::any_io_executor Controller::executor() const { return impl_->strand; }

@@ -216,11 +216,9 @@ class Core {
   [[nodiscard]] bool idle() const { return is_idle_ && !run_ && running_; }
   [[nodiscard]] bool running() const { return running_; }
   [[nodiscard]] bool is_coordinator() const;
-  /// The failure what-if is run only on clusters within Settings::failover_check_limit.
-  [[nodiscard]] bool failover_check_affordable() const {
-    return config_->nodes.size() * config_->resources.size() <= settings_.failover_check_limit &&
-           settings_.failover_check_limit > 0;
-  }
+  /// The failure what-if for `k` lost nodes is run only while its cases x resources stay
+  /// within Settings::failover_check_limit (for k = 1: nodes x resources).
+  [[nodiscard]] bool failover_check_affordable(int k = 1) const;
   [[nodiscard]] bool runs_anywhere(const std::string& resource) const;
   /// False for meta managed: false: the cluster leaves it alone.
   [[nodiscard]] bool is_managed(const std::string& resource) const;

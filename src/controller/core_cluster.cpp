@@ -394,6 +394,17 @@ void Core::report_emptied(const policy::Transition* planned) {
   }
 }
 
+bool Core::failover_check_affordable(int k) const {
+  const std::size_t limit = settings_.failover_check_limit;
+  const std::size_t n = config_->nodes.size();
+  // C(n, k) x resources, stopping as soon as it is past the limit (no overflow).
+  std::size_t cost = std::max<std::size_t>(config_->resources.size(), 1);
+  for (int i = 0; i < k && static_cast<std::size_t>(i) < n && cost <= limit; ++i) {
+    cost = cost * (n - static_cast<std::size_t>(i)) / (static_cast<std::size_t>(i) + 1);
+  }
+  return limit > 0 && cost <= limit;
+}
+
 void Core::check_failover_capacity() {
   if (!failover_check_affordable()) return;
   auto s = policy::survivability(state_, *config_, 1);
