@@ -166,7 +166,13 @@ int main(int argc, char** argv) {
     if (as_json) {
       fmt::print("{}\n", reply->dump(2));
     } else {
-      print_status(*reply, watch > 0 || ::isatty(1));
+      try {
+        print_status(*reply, watch > 0 || ::isatty(1));
+      } catch (const json::exception& e) {
+        // Another version of wha-node, or not wha-node at all: say so rather than abort.
+        std::cerr << "error: wha-node's status reply is not what this wha-mon reads: " << e.what() << "\n";
+        return 1;
+      }
     }
     if (watch <= 0) return 0;
     std::this_thread::sleep_for(std::chrono::duration<double>(watch));
