@@ -218,6 +218,7 @@ void Core::send_report(std::uint64_t report) {
     if (status.evacuate) m.maintenance.push_back(node);
   }
   m.returns = state_.returns;
+  for (const auto& [resource, node] : state_.last_node) m.last_ran.push_back({resource, node});
   publish(std::move(m));
 }
 
@@ -310,6 +311,11 @@ void Core::learn_from_report(const protocol::NodeReport& report) {
     const bool known = std::any_of(state_.returns.begin(), state_.returns.end(),
                                    [&](const auto& g) { return g.resource == r.resource; });
     if (!known) state_.returns.push_back(r);
+  }
+  for (const auto& [resource, node] : report.last_ran) {
+    const bool placed = std::any_of(state_.resources.begin(), state_.resources.end(),
+                                    [&](const auto& p) { return p.resource == resource; });
+    if (!placed) state_.last_node.try_emplace(resource, node);
   }
 }
 

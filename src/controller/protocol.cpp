@@ -253,7 +253,7 @@ Decoded decode_node_report(Fields& f, const Known& config) {
     }
     return std::nullopt;
   };
-  for (auto error : {records("frozen", m.frozen), records("returns", m.returns)}) {
+  for (auto error : {records("frozen", m.frozen), records("returns", m.returns), records("last_ran", m.last_ran)}) {
     if (error) return {std::nullopt, std::move(*error)};
   }
   if (const json* maintenance = f.find("maintenance", false); maintenance != nullptr) {
@@ -468,7 +468,8 @@ json encode_body(const Message& message) {
                     {"shutting_down", std::move(shutting)},
                     {"frozen", records(m.frozen)},
                     {"maintenance", m.maintenance},
-                    {"returns", records(m.returns)}};
+                    {"returns", records(m.returns)},
+                    {"last_ran", records(m.last_ran)}};
           },
           [](const Leaving& m) -> json { return {{"node", m.node}, {"kind", model::to_string(m.kind)}}; },
           [](const Left& m) -> json { return {{"node", m.node}}; },

@@ -107,6 +107,13 @@ struct NodeReport {
   /// The same for maintenance mode: nodes evacuated, resources to bring back.
   std::vector<std::string> maintenance;
   std::vector<model::ReturningResource> returns;
+  /// Where resources that run nowhere last ran: that they ran at all is what admission control
+  /// reads, and a member that joined after they stopped never saw them run.
+  struct LastRan {
+    std::string resource;
+    std::string node;
+  };
+  std::vector<LastRan> last_ran;
 };
 /// A node shuts down or reboots cleanly: its resources follow their shutdown policy first.
 struct Leaving {

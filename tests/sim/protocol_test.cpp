@@ -33,7 +33,7 @@ TEST(Protocol, EveryMessageRoundTrips) {
       SyncRequest{4},
       SyncBusy{4, "n2"},
       NodeReport{4, "n1", "n2", {{r, "n2", model::ResourceState::failed}}, {{r, "n3", model::ResourceState::started}}, {"n3"}, {{"#health-disk", "green"}}, {{r, "n3", 2, 5}},
-                 {{"n2", model::ShutdownKind::reboot}}, {{r, "n2"}}, {"n3"}, {{r, "n3"}}},
+                 {{"n2", model::ShutdownKind::reboot}}, {{r, "n2"}}, {"n3"}, {{r, "n3"}}, {{r, "n1"}}},
       Leaving{"n2", model::ShutdownKind::reboot},
       Left{"n2"},
       Maintenance{"n3", false},
@@ -44,6 +44,18 @@ TEST(Protocol, EveryMessageRoundTrips) {
     ASSERT_TRUE(decoded.message) << type_name(m) << ": " << decoded.error;
     EXPECT_EQ(encode_body(*decoded.message), body) << type_name(m);
   }
+}
+
+TEST(Protocol, AReportNamingAnUnknownResourceWhereItLastRanIsRejected) {
+  NodeReport report;
+  report.round = 1;
+  report.coordinator = "n1";
+  report.node = "n2";
+  json body = encode_body(Message{report});
+  body["last_ran"] = json::array({{{"resource", "nope"}, {"node", "n1"}}});
+  const auto decoded = decode("node_report", body, config());
+  EXPECT_FALSE(decoded.message);
+  EXPECT_NE(decoded.error.find("last_ran: "), std::string::npos) << decoded.error;
 }
 
 TEST(Protocol, HostileFieldsAreRejectedWithTheFieldNamed) {
