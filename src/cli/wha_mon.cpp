@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
   app.add_flag("--json", as_json, "Print the status as JSON");
   app.add_option("--watch", watch, "Refresh every N seconds");
   app.add_option("--attribute", attribute, "Set a node attribute: NODE NAME VALUE ('-' removes it)")->expected(3);
-  auto* move_option = app.add_option("--move", move, "Move a resource: RESOURCE NODE ('-' clears the move)")->expected(2);
+  auto* move_option =
+      app.add_option("--move", move, "Move a resource: RESOURCE NODE ('-' clears the move)")->expected(2);
   app.add_flag("--offline", offline, "With --move: stop and start it there, never live-migrate")->needs(move_option);
   app.add_option("--standby", standby, "Put a node in standby");
   app.add_option("--unstandby", unstandby, "Take a node out of standby");

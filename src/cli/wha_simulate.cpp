@@ -113,8 +113,9 @@ int main(int argc, char** argv) {
   app.add_option("--fail", events.fail, "A resource fails on a node, e.g. vm7@n1");
   app.add_option("--fail-op", events.fail_operation,
                  "An operation fails, its on_fail applied: RESOURCE@NODE:start|stop|migrate");
-  auto* move_option = app.add_option("--move", events.move, "The operator moves a resource: RESOURCE NODE ('-' clears the move)")
-                   ->expected(2);
+  auto* move_option =
+      app.add_option("--move", events.move, "The operator moves a resource: RESOURCE NODE ('-' clears the move)")
+          ->expected(2);
   app.add_flag("--offline", events.move_offline,
                "The --move is an offline move: stop and start, never live migration")
       ->needs(move_option);
@@ -167,7 +168,9 @@ int main(int argc, char** argv) {
       }
     }
     if (show_apply) out["after"] = model::to_json(*after)["status"];
-    if (survive > 0) out["survivability"] = policy::to_json(policy::survivability(cluster.state, cluster.config, survive));
+    if (survive > 0) {
+      out["survivability"] = policy::to_json(policy::survivability(cluster.state, cluster.config, survive));
+    }
     // Replacing, not throwing, as the last defence should any text have escaped repair.
     fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {

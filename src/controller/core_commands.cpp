@@ -53,7 +53,9 @@ Diagnostics Core::command(const Command& command, Now now, Effects& out) {
           if (settings_.clustered) {
             return error("shutdown_node: in a cluster each node shuts down by itself (Controller::leave there)");
           }
-          if (config_->find_node(c.node) == nullptr) return error(fmt::format("shutdown_node: unknown node \"{}\"", c.node));
+          if (config_->find_node(c.node) == nullptr) {
+            return error(fmt::format("shutdown_node: unknown node \"{}\"", c.node));
+          }
           if (view_.state_of(c.node) != model::NodeState::online) {
             return error(fmt::format("shutdown_node: node \"{}\" is not online", c.node));
           }

@@ -45,7 +45,8 @@ void check_survivability(const wholesale_ha::model::Cluster& cluster, const json
     for (const auto& n : c.nodes) key += (key.empty() ? "" : "+") + n;
     for (const auto& r : c.stranded) actual[key][r.resource] = std::string{policy::to_string(r.reason.code)};
   }
-  const auto expected = survive.value("stranded", json::object()).get<std::map<std::string, std::map<std::string, std::string>>>();
+  using Stranded = std::map<std::string, std::map<std::string, std::string>>;
+  const auto expected = survive.value("stranded", json::object()).get<Stranded>();
   EXPECT_EQ(actual, expected) << s.verdict();
   EXPECT_EQ(s.tolerated(), expected.empty());
 }
