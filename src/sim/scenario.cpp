@@ -81,6 +81,23 @@ Scenario random_scenario(std::uint64_t seed, const Shape& shape) {
   for (auto& r : s.config.resources) {
     if (rng.chance(15)) r.meta.shutdown_policy = kPolicies[rng.below(4)];
   }
+  // Now and then memory is a capacity (VMs need their memory_mib; a node holds 1-2x its share),
+  // sometimes with admission control keeping a part of it for failover.
+  if (rng.chance(30)) {
+    s.config.options.placement_strategy = model::PlacementStrategy::utilization;
+    std::int64_t total = 0;
+    for (auto& r : s.config.resources) {
+      if (auto it = r.params.find("memory_mib"); it != r.params.end()) {
+        r.utilization["memory"] = std::stoll(it->second);
+        total += r.utilization["memory"];
+      }
+    }
+    const auto share = total / nodes + 1;
+    for (auto& n : s.config.nodes) n.capacity["memory"] = share + share * static_cast<std::int64_t>(rng.below(101)) / 100;
+    if (rng.chance(50)) {
+      s.config.options.failover_capacity = model::FailoverCapacity{{{"memory", rng.between(10, 60)}}};
+    }
+  }
   s.duration = shape.duration;
   s.settle = shape.settle;
   const int faults = static_cast<int>(rng.between(shape.min_faults, shape.max_faults));
