@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <utility>
 #include <numeric>
+#include <optional>
 #include <queue>
 #include <span>
 #include <tuple>
 
-#include <fmt/format.h>
+#include "admission.hpp"
 
 namespace wholesale_ha::policy::detail {
 namespace {
@@ -135,7 +136,7 @@ class Placer {
     load_.assign(c.nodes.size(), 0);
     left_current_.assign(r_count, false);
     staying_demand_.assign(c.nodes.size() * keys_, 0);
-    if (!c.reserve_percent.empty()) init_admission();
+    if (!c.reserve_percent.empty()) admission_.emplace(c);
     for (const auto& info : c.resources) {
       for (const auto& inst : info.active) {
         ++load_[inst.node];
@@ -167,48 +168,6 @@ class Placer {
   }
 
  private:
-  /// Admission control's budget: what the hosting nodes offer minus the reserve, and what
-  /// runs or ran before (never held back) already claims of it.
-  void init_admission() {
-    allowed_.assign(keys_, 0);
-    committed_.assign(keys_, 0);
-    for (const auto& node : c_.nodes) {
-      if (!node.can_host) continue;
-      for (std::size_t k = 0; k < keys_; ++k) allowed_[k] += node.capacity[k];
-    }
-    for (std::size_t k = 0; k < keys_; ++k) allowed_[k] -= allowed_[k] * c_.reserve_percent[k] / 100;
-    for (const auto& info : c_.resources) {
-      const std::size_t copies = info.is_clone ? info.active.size() : (!info.active.empty() || info.ran_before ? 1 : 0);
-      for (std::size_t k = 0; k < keys_; ++k) committed_[k] += static_cast<std::int64_t>(copies) * info.demand[k];
-    }
-  }
-
-  /// A new unit (no member runs or ran before) starts only within the budget.
-  bool admitted(const Unit& unit) {
-    if (c_.reserve_percent.empty()) return true;
-    bool new_start = true;
-    std::vector<std::int64_t> need(keys_, 0);
-    for (std::size_t i = 0; i < unit.members.size(); ++i) {
-      const auto& info = c_.resources[unit.members[i]];
-      if (!info.active.empty() || info.ran_before) new_start = false;
-      if (!runs_[i] || !info.active.empty() || info.ran_before) continue;
-      for (std::size_t k = 0; k < keys_; ++k) need[k] += info.demand[k];
-    }
-    if (new_start) {
-      for (std::size_t k = 0; k < keys_; ++k) {
-        if (c_.reserve_percent[k] == 0 || committed_[k] + need[k] <= allowed_[k]) continue;
-        for (Index r : unit.members) {
-          p_.held_back[r] = fmt::format(
-              "admission control keeps {}% of {} free for failover: starting it would claim {} of the {} allowed",
-              c_.reserve_percent[k], c_.utilization_keys[k], committed_[k] + need[k], allowed_[k]);
-        }
-        return false;
-      }
-    }
-    for (std::size_t k = 0; k < keys_; ++k) committed_[k] += need[k];
-    return true;
-  }
-
   [[nodiscard]] bool fits_on(Index n, const std::vector<std::int64_t>& extra,
                              const std::vector<std::int64_t>& demand) const {
     for (std::size_t k = 0; k < keys_; ++k) {
@@ -308,8 +267,14 @@ class Placer {
     }
     const Index current = current_node(unit);
     Index best = m_count == 1 && !c_.utilization_enabled ? best_node_alone(current) : best_node(unit, current);
-    const bool held_back = best != kNone && !admitted(unit);
-    if (held_back) best = kNone;
+    bool held_back = false;
+    if (best != kNone && admission_) {
+      if (auto why = admission_->admit(unit, runs_)) {
+        for (Index r : unit.members) p_.held_back[r] = *why;
+        held_back = true;
+        best = kNone;
+      }
+    }
 
     for (std::size_t i = 0; i < m_count; ++i) {
       Index r = unit.members[i];
@@ -598,8 +563,7 @@ class Placer {
   std::vector<std::int64_t> load_;
   /// Per node and key: demand of what runs there and is not yet decided (balanced ties).
   std::vector<std::int64_t> staying_demand_;
-  std::vector<std::int64_t> allowed_;    ///< admission control, per key: capacity minus the reserve
-  std::vector<std::int64_t> committed_;  ///< ... and what is claimed of it so far
+  std::optional<AdmissionBudget> admission_;  ///< with options.failover_capacity
   std::vector<char> left_current_;  ///< leave_current() has run for this resource
   // Scratch space reused across units.
   std::vector<Score> scores_;
