@@ -253,8 +253,20 @@ Decoded decode_node_report(Fields& f, const Known& config) {
     }
     return std::nullopt;
   };
-  for (auto error : {records("frozen", m.frozen), records("returns", m.returns), records("last_ran", m.last_ran)}) {
+  for (auto error : {records("frozen", m.frozen), records("returns", m.returns)}) {
     if (error) return {std::nullopt, std::move(*error)};
+  }
+  // Advisory (admission control reads it): an entry a reload has since made unknown is
+  // dropped rather than costing the coordinator the whole report.
+  if (const json* last_ran = f.find("last_ran", false); last_ran != nullptr) {
+    if (!last_ran->is_array()) return {std::nullopt, "\"last_ran\" must be an array"};
+    for (const auto& entry : *last_ran) {
+      Fields item(entry, config);
+      auto resource = item.text("resource");
+      auto node = item.text("node");
+      if (!item.ok()) return {std::nullopt, "last_ran: " + item.error()};
+      if (config.resource(resource) && config.node(node)) m.last_ran.push_back({std::move(resource), std::move(node)});
+    }
   }
   if (const json* maintenance = f.find("maintenance", false); maintenance != nullptr) {
     if (!maintenance->is_array()) f.fail("\"maintenance\" must be an array");
