@@ -211,13 +211,12 @@ void Core::set_placement(const std::string& resource, const std::string& node, m
 }
 
 void Core::remove_placement(const std::string& resource, const std::string& node) {
-  // It ran there (not merely probed as stopped) and now runs nowhere: remember where.
-  const auto removed =
-      std::erase_if(state_.resources, [&](const auto& p) { return p.resource == resource && p.node == node; });
+  // It ran there (not merely probed as stopped) and now runs nowhere: remember where, unless a
+  // reload removed it.
   monitors_.erase({resource, node});
-  const bool elsewhere = std::any_of(state_.resources.begin(), state_.resources.end(),
-                                     [&](const auto& p) { return p.resource == resource; });
-  if (removed > 0 && !elsewhere && find_resource(resource) != nullptr) state_.last_node[resource] = node;
+  if (model::remove_placement(state_, resource, node) && find_resource(resource) == nullptr) {
+    state_.last_node.erase(resource);
+  }
 }
 
 void Core::drop_node_placements(const std::string& node) {

@@ -41,18 +41,22 @@ EffectiveMeta effective_meta(const ResourceMeta& meta, const ResourceMeta& defau
   return out;
 }
 
+bool remove_placement(ClusterState& state, std::string_view resource, std::string_view node) {
+  const auto removed = std::erase_if(
+      state.resources, [&](const ResourcePlacement& p) { return p.resource == resource && p.node == node; });
+  if (removed == 0) return false;
+  const bool elsewhere = std::any_of(state.resources.begin(), state.resources.end(),
+                                     [&](const ResourcePlacement& p) { return p.resource == resource; });
+  if (!elsewhere) state.last_node[std::string{resource}] = std::string{node};
+  return true;
+}
+
 void drop_placements(ClusterState& state, std::string_view node) {
   std::vector<std::string> gone;
-  std::erase_if(state.resources, [&](const ResourcePlacement& p) {
-    if (p.node != node) return false;
-    gone.push_back(p.resource);
-    return true;
-  });
-  for (const auto& resource : gone) {
-    const bool elsewhere = std::any_of(state.resources.begin(), state.resources.end(),
-                                       [&](const ResourcePlacement& p) { return p.resource == resource; });
-    if (!elsewhere) state.last_node[resource] = std::string{node};
+  for (const auto& p : state.resources) {
+    if (p.node == node) gone.push_back(p.resource);
   }
+  for (const auto& resource : gone) remove_placement(state, resource, node);
 }
 
 }  // namespace wholesale_ha::model

@@ -25,12 +25,7 @@ model::ClusterState apply(const model::ClusterState& state, const Transition& tr
         break;
       }
       case ActionKind::stop:
-        if (auto it = find(action.resource, action.node); it != placements.end()) {
-          placements.erase(it);
-          const bool elsewhere = std::any_of(placements.begin(), placements.end(),
-                                             [&](const auto& p) { return p.resource == action.resource; });
-          if (!elsewhere) out.last_node[action.resource] = action.node;
-        }
+        model::remove_placement(out, action.resource, action.node);
         break;
       case ActionKind::start:
         placements.push_back({action.resource, action.node, model::ResourceState::started});

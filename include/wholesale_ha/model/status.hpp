@@ -114,8 +114,10 @@ struct ClusterState {
   friend bool operator==(const ClusterState&, const ClusterState&) = default;
 };
 
-/// `node` went away (lost and fenced, or left): what it ran is no longer placed there, and each
-/// resource that now runs nowhere remembers it as its last node.
+/// `resource` no longer runs on `node`: its placement there goes and, if it runs nowhere else
+/// now, `node` becomes its last node. False when it was not placed there.
+bool remove_placement(ClusterState& state, std::string_view resource, std::string_view node);
+/// `node` went away (lost and fenced, or left): remove_placement() for all it ran.
 void drop_placements(ClusterState& state, std::string_view node);
 
 }  // namespace wholesale_ha::model
