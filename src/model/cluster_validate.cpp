@@ -25,6 +25,11 @@ class ValueChecker {
     Path options{root, "options"};
     integer(config.options.migration_limit, kMigrationLimit, Path{options, "migration_limit"});
     meta(config.options.resource_defaults, Path{options, "resource_defaults"});
+    if (const auto& f = config.options.failover_capacity) {
+      Path at{options, "failover_capacity"};
+      amounts(f->percent, Path{at, "percent"});
+      each(f->spare_nodes, Path{at, "spare_nodes"}, [&](const std::string& n, const Path& n_at) { id(n, n_at); });
+    }
     each(config.nodes, Path{root, "nodes"}, [&](const Node& n, const Path& at) { node(n, at); });
     each(config.resources, Path{root, "resources"},
          [&](const Resource& r, const Path& at) { resource(r, at); });

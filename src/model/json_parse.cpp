@@ -63,10 +63,9 @@ FailoverCapacity parse_failover_capacity(const json& v, const Path& at, Diagnost
   ObjectReader r{v, at, d};
   FailoverCapacity out;
   read_field(r, "percent", out.percent, read_utilization);
-  const Path percent{at, "percent"};
-  for (const auto& [key, value] : out.percent) {
-    if (value > 100) d.error(Path{percent, key}, fmt::format("a share of the capacity, at most 100, got {}", value));
-  }
+  read_field(r, "hosts", out.hosts, int_in(kFailoverHosts));
+  read_field(r, "spare_nodes", out.spare_nodes, read_id_list);
+  read_field(r, "failback", out.failback, read_bool);
   r.finish();
   return out;
 }

@@ -238,8 +238,9 @@ class Validator {
     if (health.strategy != HealthStrategy::progressive && health.base != 0) {
       d_.warning(Path{options, "health"}, "\"base\" is used only by strategy \"progressive\"");
     }
+    if (config_.options.failover_capacity) check_failover_capacity(*config_.options.failover_capacity, Path{options, "failover_capacity"});
     if (config_.options.placement_strategy != PlacementStrategy::default_) return;
-    if (config_.options.failover_capacity) {
+    if (const auto& f = config_.options.failover_capacity; f && f->spare_nodes.empty()) {
       d_.warning(Path{options, "failover_capacity"},
                  "admission control counts utilization, which placement_strategy \"default\" ignores: it has no "
                  "effect; set /options/placement_strategy to \"utilization\", \"balanced\" or \"minimal\"");
@@ -251,6 +252,31 @@ class Validator {
                  "utilization is ignored under placement_strategy \"default\"; set "
                  "/options/placement_strategy to \"utilization\", \"balanced\" or \"minimal\"");
       break;  // once is enough to make the point
+    }
+  }
+
+  /// Exactly one mode; shares at most 100 %; spares are configured nodes, and not all of them.
+  void check_failover_capacity(const FailoverCapacity& f, const Path& at) {
+    const int modes = int{!f.percent.empty()} + int{f.hosts != 0} + int{!f.spare_nodes.empty()};
+    if (modes != 1) {
+      d_.error(at, fmt::format("admission control takes exactly one of \"percent\", \"hosts\" or \"spare_nodes\", got {}",
+                               modes));
+    }
+    for (const auto& [key, value] : f.percent) {
+      if (value > 100) d_.error(Path{Path{at, "percent"}, key}, fmt::format("a share of the capacity, at most 100, got {}", value));
+    }
+    if (f.hosts < 0) d_.error(Path{at, "hosts"}, fmt::format("a number of hosts, at least 1, got {}", f.hosts));
+    if (f.hosts > 0 && static_cast<std::size_t>(f.hosts) >= config_.nodes.size()) {
+      d_.warning(Path{at, "hosts"}, fmt::format("room for {} host failures among {} nodes leaves no room for new resources",
+                                                f.hosts, config_.nodes.size()));
+    }
+    Path spares{at, "spare_nodes"};
+    for (std::size_t i = 0; i < f.spare_nodes.size(); ++i) nodes_.check(f.spare_nodes[i], Path{spares, i});
+    if (!f.spare_nodes.empty() && f.spare_nodes.size() >= config_.nodes.size()) {
+      d_.error(spares, "every node is a spare: nothing could run in normal operation");
+    }
+    if (f.failback && f.spare_nodes.empty()) {
+      d_.error(Path{at, "failback"}, "failback applies to spare nodes only: set \"spare_nodes\"");
     }
   }
 

@@ -68,7 +68,13 @@ json options_json(const ClusterOptions& options) {
   out["no_quorum_policy"] = to_string(options.no_quorum_policy);
   out["symmetric_cluster"] = options.symmetric_cluster;
   out["shutdown_policy"] = to_string(options.shutdown_policy);
-  if (options.failover_capacity) out["failover_capacity"] = {{"percent", options.failover_capacity->percent}};
+  if (const auto& f = options.failover_capacity) {
+    json& capacity = out["failover_capacity"] = json::object();
+    if (!f->percent.empty()) capacity["percent"] = f->percent;
+    if (f->hosts != 0) capacity["hosts"] = f->hosts;
+    if (!f->spare_nodes.empty()) capacity["spare_nodes"] = f->spare_nodes;
+    if (f->failback) capacity["failback"] = true;
+  }
   if (auto meta = meta_json(options.resource_defaults); !meta.empty()) {
     out["resource_defaults"] = std::move(meta);
   }

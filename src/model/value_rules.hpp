@@ -26,6 +26,8 @@ inline constexpr IntRange kMaxRestart{0, kInfinity};
 inline constexpr IntRange kMaxRelocate{-1, kInfinity};
 inline constexpr IntRange kPriority{kInt32Min, kInt32Max};
 inline constexpr IntRange kMigrationLimit{-1, kInt32Max};
+/// failover_capacity.hosts: 0 is "mode not chosen", so a file that names it asks for at least 1.
+inline constexpr IntRange kFailoverHosts{1, kInt32Max};
 inline constexpr IntRange kCloneMax{0, kInt32Max};
 inline constexpr IntRange kCloneNodeMax{1, kInt32Max};
 inline constexpr IntRange kFailCount{0, kInfinity};

@@ -46,6 +46,7 @@ class Compiler {
     compile_groups();
     compile_constraints();
     compile_status();
+    compile_spares();
     build_units();
     return std::move(c_);
   }
@@ -61,9 +62,10 @@ class Compiler {
       for (const auto& [k, v] : r.utilization) keys.insert(k);
     }
     c_.utilization_keys.assign(keys.begin(), keys.end());
-    if (const auto& failover = config().options.failover_capacity) {
+    if (const auto& failover = config().options.failover_capacity; failover && !failover->percent.empty()) {
       c_.reserve_percent = amounts(failover->percent);
     }
+    if (const auto& failover = config().options.failover_capacity) c_.reserve_hosts = failover->hosts;
   }
 
   std::vector<std::int64_t> amounts(const model::Utilization& u) const {
@@ -322,6 +324,36 @@ class Compiler {
       if (r == kNone || n == kNone || c_.resources[r].is_clone || c_.nodes[n].evacuate) continue;
       c_.resources[r].returns_to = n;
     }
+  }
+
+  /// Spare nodes (docs/policy.md §11): which resources are being recovered (their node is
+  /// gone, or its health bans them) and may use one, and whether the spares fail back now.
+  void compile_spares() {
+    const auto& failover = config().options.failover_capacity;
+    if (!failover || failover->spare_nodes.empty()) return;
+    for (const auto& id : failover->spare_nodes) {
+      if (const Index n = c_.node(id); n != kNone && !c_.nodes[n].spare) {
+        c_.nodes[n].spare = true;
+        c_.spare_nodes.push_back(n);
+      }
+    }
+    std::sort(c_.spare_nodes.begin(), c_.spare_nodes.end());
+    auto banned_by_health = [&](Index n, const ResourceInfo& info) {
+      return c_.nodes[n].health <= model::kMinusInfinity && !info.meta.allow_unhealthy_nodes;
+    };
+    for (auto& info : c_.resources) {
+      if (!info.lost_on.empty()) {
+        info.recovering = true;
+      } else if (info.active.empty()) {
+        info.recovering = info.last_node != kNone && c_.nodes[info.last_node].state != model::NodeState::online;
+      } else {
+        info.recovering = std::any_of(info.active.begin(), info.active.end(),
+                                      [&](const Instance& i) { return banned_by_health(i.node, info); });
+      }
+    }
+    c_.failback_now = failover->failback && std::all_of(c_.nodes.begin(), c_.nodes.end(), [](const NodeInfo& n) {
+                        return n.spare || (n.state == model::NodeState::online && n.health > model::kMinusInfinity);
+                      });
   }
 
   void build_units() {

@@ -31,6 +31,8 @@ struct NodeInfo {
   /// "#health-disk=red #health-memory=yellow" (only the non-green ones), for reasons.
   std::string health_evidence;
   std::vector<std::int64_t> capacity;  ///< per utilization key; 0 where undeclared
+  /// A spare (options.failover_capacity.spare_nodes): takes only what is being recovered.
+  bool spare = false;
 };
 
 struct Instance {
@@ -79,6 +81,8 @@ struct ResourceInfo {
   /// It ran before (the status remembers its last node, or it may still run on a lost node):
   /// starting it again is never held back by admission control, which gates only new ones.
   bool ran_before = false;
+  /// Its node was lost, or bans it for red health: a spare node is its first choice.
+  bool recovering = false;
   /// Nodes an offline move sends it to: it gets there by stop and start, never migration.
   std::vector<Index> offline_to;
   std::vector<std::int64_t> demand;  ///< per utilization key
@@ -123,9 +127,16 @@ struct Compiled {
   std::vector<Index> unit_members;
   std::vector<std::string> utilization_keys;
   bool utilization_enabled = false;
-  /// Admission control: per utilization key, the percent of the hosting nodes' capacity kept
-  /// free for failover (0: none); empty without it.
+  /// Admission control, percent mode: per utilization key, the percent of the hosting nodes'
+  /// capacity kept free for failover (0: none); empty otherwise.
   std::vector<std::int64_t> reserve_percent;
+  /// Admission control, hosts mode: room kept for the loss of this many nodes (0: off).
+  std::int32_t reserve_hosts = 0;
+  /// The spare nodes, ascending: placement adds a spare term for each (scoring.hpp).
+  std::vector<Index> spare_nodes;
+  /// options.failover_capacity.failback, and every node that is not a spare is online and not
+  /// red: what runs on a spare leaves it (no stickiness there, and it loses ties).
+  bool failback_now = false;
   /// Some resource has a ColocationTerm: passes that only act on colocations skip otherwise.
   bool any_colocation = false;
   /// Some resource is frozen or has an instance on a lost node: placement pins nothing

@@ -136,7 +136,7 @@ class Placer {
     load_.assign(c.nodes.size(), 0);
     left_current_.assign(r_count, false);
     staying_demand_.assign(c.nodes.size() * keys_, 0);
-    if (!c.reserve_percent.empty()) admission_.emplace(c);
+    if (!c.reserve_percent.empty() || c.reserve_hosts > 0) admission_.emplace(c);
     for (const auto& info : c.resources) {
       for (const auto& inst : info.active) {
         ++load_[inst.node];
@@ -265,6 +265,8 @@ class Placer {
       add_base_scores(c_, r, /*with_stickiness=*/true, row);
       add_colocations(r, row);
     }
+    leaves_spare_ = c_.failback_now && std::none_of(unit.members.begin(), unit.members.end(),
+                                                     [&](Index r) { return c_.resources[r].recovering; });
     const Index current = current_node(unit);
     Index best = m_count == 1 && !c_.utilization_enabled ? best_node_alone(current) : best_node(unit, current);
     bool held_back = false;
@@ -427,6 +429,7 @@ class Placer {
     const Score sa = model::clamp_score(a_score);
     const Score sb = model::clamp_score(b_score);
     if (sa != sb) return sa > sb;
+    if (leaves_spare_ && c_.nodes[a].spare != c_.nodes[b].spare) return !c_.nodes[a].spare;
     if (a == current || b == current) return a == current;
     return strategy_prefers(a, b, a_extra, best_extra_);
   }
@@ -565,6 +568,8 @@ class Placer {
   std::vector<std::int64_t> staying_demand_;
   std::optional<AdmissionBudget> admission_;  ///< with options.failover_capacity
   std::vector<char> left_current_;  ///< leave_current() has run for this resource
+  /// The unit being placed is failing back (Compiled::failback_now): a spare loses ties.
+  bool leaves_spare_ = false;
   // Scratch space reused across units.
   std::vector<Score> scores_;
   std::vector<Unplaced> pre_;

@@ -18,6 +18,7 @@ enum class TermKind {
   colocation,   ///< relative to an already placed resource
   frozen,       ///< waits for another node (shutdown_policy freeze)
   failback,     ///< returns to the node it left for that node's maintenance
+  spare,        ///< a spare node: first choice in recovery, otherwise reserved
 };
 
 struct Term {
@@ -54,9 +55,21 @@ void for_each_base_term(const Compiled& c, Index r, bool with_stickiness, Sink&&
       if (n != info.waits_for) sink(Term{TermKind::frozen, n, model::kMinusInfinity});
     }
   }
+  if (!info.is_clone) {  // clones run on spares too: recovered resources may need them there
+    for (Index n : c.spare_nodes) {
+      const bool runs_there = std::any_of(info.active.begin(), info.active.end(),
+                                          [&](const Instance& i) { return i.node == n; });
+      if (info.recovering) {
+        sink(Term{TermKind::spare, n, model::kInfinity});
+      } else if (!runs_there) {
+        sink(Term{TermKind::spare, n, model::kMinusInfinity});
+      }
+    }
+  }
   if (with_stickiness && info.meta.stickiness != 0) {
     for (const auto& instance : info.active) {
-      if (!instance.failed) {
+      // Failing back, a spare holds nothing by stickiness.
+      if (!instance.failed && !(c.failback_now && c.nodes[instance.node].spare)) {
         sink(Term{TermKind::stickiness, instance.node, info.meta.stickiness});
       }
     }

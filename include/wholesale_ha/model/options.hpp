@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <wholesale_ha/model/resource.hpp>
 #include <wholesale_ha/model/score.hpp>
@@ -39,12 +40,21 @@ enum class PlacementStrategy {
   minimal,      ///< capacity limit, and pack resources onto as few nodes as possible
 };
 
-/// Admission control (docs/policy.md §11; vSphere HA's "cluster resource percentage"): room
-/// kept free for failover. A new resource (one that never ran) is not started when the
-/// cluster's total demand would then exceed the rest of its capacity.
+/// Admission control (docs/policy.md §11): room kept for failover, in exactly one of three
+/// modes. A new resource (one that never ran) is not started when that would break it.
 struct FailoverCapacity {
-  /// Per utilization attribute, the share of the hosting nodes' total capacity kept free (0-100).
+  /// vSphere HA's "cluster resource percentage": per utilization attribute, the share of the
+  /// hosting nodes' total capacity kept free (0-100).
   Utilization percent;
+  /// vSphere HA's "host failures cluster tolerates": room for the loss of this many hosting
+  /// nodes, counted as the capacity of the largest ones (0: mode not chosen).
+  std::int32_t hosts = 0;
+  /// Masakari's reserved hosts, vSphere HA's dedicated failover hosts: these nodes run nothing
+  /// (but clones) until a lost or red node's resources need them, and are their first choice.
+  std::vector<std::string> spare_nodes;
+  /// With spare_nodes: once every other node is back online and not red, what runs on a spare
+  /// leaves it for a regular node that can take it. Off: it stays until an operator moves it.
+  bool failback = false;
 
   friend bool operator==(const FailoverCapacity&, const FailoverCapacity&) = default;
 };
