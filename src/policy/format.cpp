@@ -175,11 +175,14 @@ json to_json(const Survivability& s) {
     for (const auto& r : c.stranded) stranded.push_back({{"resource", r.resource}, {"reason", reason_json(r.reason)}});
     failing.push_back({{"nodes", c.nodes}, {"stranded", std::move(stranded)}});
   }
+  json spares = json::array();
+  for (const auto& use : s.spares_in_use) spares.push_back({{"node", use.node}, {"resources", use.resources}});
   return {{"k", s.k},
           {"tolerated", s.tolerated()},
           {"verdict", s.verdict()},
           {"cases_checked", s.cases_checked},
-          {"failing", std::move(failing)}};
+          {"failing", std::move(failing)},
+          {"spares_in_use", std::move(spares)}};
 }
 
 std::string format_survivability(const Survivability& s, std::size_t max_cases) {

@@ -184,6 +184,10 @@ Reason ReasonWriter::leave(Index r, Index from, bool failed_there) const {
     }
   }
   const Index to = p_.node_of[r];
+  if (to != kNone && node.spare && !c_.nodes[to].spare && c_.failback_now) {
+    return {ReasonCode::failback,
+            fmt::format("leaves spare node {}: every other node is back (failover_capacity failback)", node.config->id)};
+  }
   if (to != kNone && to == info.returns_to) {
     return {ReasonCode::failback,
             fmt::format("back to {}, which it left for that node's maintenance", c_.node_id(to))};

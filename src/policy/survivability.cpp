@@ -89,6 +89,23 @@ class Checker {
 
   [[nodiscard]] const std::vector<std::string>& candidates() const { return candidates_; }
 
+  [[nodiscard]] std::vector<SpareInUse> spares_in_use() const {
+    std::vector<SpareInUse> out;
+    const auto& failover = config_.options.failover_capacity;
+    if (!failover) return out;
+    for (const auto& spare : failover->spare_nodes) {
+      std::set<std::size_t> there;  // configuration indices
+      for (const auto& p : base_.resources) {
+        auto it = index_.find(p.resource);
+        if (p.node == spare && it != index_.end() && !config_.resources[it->second].clone) there.insert(it->second);
+      }
+      if (there.empty()) continue;
+      SpareInUse& use = out.emplace_back(SpareInUse{spare, {}});
+      for (std::size_t r : there) use.resources.push_back(config_.resources[r].id);
+    }
+    return out;
+  }
+
   FailureCase lose(const std::vector<std::string>& nodes) const {
     // Losing nodes that run nothing changes no placement (a spare stays a spare): no plan.
     const bool runs_something = std::any_of(base_.resources.begin(), base_.resources.end(), [&](const auto& p) {
@@ -155,9 +172,13 @@ class Checker {
 }  // namespace
 
 std::string Survivability::verdict() const {
+  std::string spares;
+  for (const auto& s : spares_in_use) {
+    spares += fmt::format("; spare {} in use ({})", s.node, fmt::join(s.resources, ", "));
+  }
   const std::string claim = fmt::format("tolerates {} host failure{}", k, k == 1 ? "" : "s");
   if (failing.empty()) {
-    return fmt::format("{}: yes ({} case{} checked)", claim, cases_checked, cases_checked == 1 ? "" : "s");
+    return fmt::format("{}: yes ({} case{} checked){}", claim, cases_checked, cases_checked == 1 ? "" : "s", spares);
   }
   const FailureCase& first = failing.front();
   // Named: the first that is stranded for its own sake, not for a dependency's.
@@ -167,8 +188,8 @@ std::string Survivability::verdict() const {
   const std::string what = first.stranded.size() == 1
                                ? r.resource
                                : fmt::format("{} resources, among them {},", first.stranded.size(), r.resource);
-  return fmt::format("{}: no — losing {} leaves {} stopped ({}); {} of {} cases strand something", claim,
-                     fmt::join(first.nodes, " and "), what, r.reason.text, failing.size(), cases_checked);
+  return fmt::format("{}: no — losing {} leaves {} stopped ({}); {} of {} cases strand something{}", claim,
+                     fmt::join(first.nodes, " and "), what, r.reason.text, failing.size(), cases_checked, spares);
 }
 
 Survivability survivability(const model::ClusterState& state, const model::Config& config, int k) {
@@ -176,6 +197,7 @@ Survivability survivability(const model::ClusterState& state, const model::Confi
   out.k = k;
   if (k < 1) return out;
   const Checker checker(state, config);
+  out.spares_in_use = checker.spares_in_use();
   const auto& nodes = checker.candidates();
   auto check = [&](std::vector<std::string> lost) {
     ++out.cases_checked;

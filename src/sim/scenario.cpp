@@ -95,8 +95,21 @@ Scenario random_scenario(std::uint64_t seed, const Shape& shape) {
     const auto share = total / nodes + 1;
     for (auto& n : s.config.nodes) n.capacity["memory"] = share + share * static_cast<std::int64_t>(rng.below(101)) / 100;
     if (rng.chance(50)) {
-      s.config.options.failover_capacity = model::FailoverCapacity{{{"memory", rng.between(10, 60)}}};
+      model::FailoverCapacity f;
+      if (rng.chance(50)) {
+        f.percent = {{"memory", rng.between(10, 60)}};
+      } else {
+        f.hosts = static_cast<std::int32_t>(rng.between(1, 2));
+      }
+      s.config.options.failover_capacity = f;
     }
+  }
+  // Now and then the last node is a spare, failing back or not (docs/policy.md §11).
+  if (!s.config.options.failover_capacity && nodes >= 3 && rng.chance(20)) {
+    model::FailoverCapacity f;
+    f.spare_nodes = {node_id(nodes - 1)};
+    f.failback = rng.chance(50);
+    s.config.options.failover_capacity = f;
   }
   s.duration = shape.duration;
   s.settle = shape.settle;

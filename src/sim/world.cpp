@@ -671,6 +671,7 @@ class World {
     }
     check_shutdown_policy(h, op);
     check_offline_move(h, op);
+    check_spare_reserved(h, op);
     if (op.kind == Operation::Kind::start || op.kind == Operation::Kind::stop) {
       // Two operations at once on one instance, from one controller or from two that both
       // hold quorum, is a conflict; a node that lost quorum stopping its own is deliberate.
@@ -745,6 +746,21 @@ class World {
     }
   }
 
+  /// 9. A spare node takes no resource's first start (clones excepted): it is kept for
+  /// what is recovered.
+  void check_spare_reserved(std::size_t h, const Operation& op) {
+    if (op.kind != Operation::Kind::start || !started_before_.insert(op.resource).second) return;
+    const model::Config& config = hosts_[h].core->config();
+    const auto& failover = config.options.failover_capacity;
+    const model::Resource* r = config.find_resource(op.resource);
+    if (!failover || r == nullptr || r->clone) return;
+    const auto& spares = failover->spare_nodes;
+    if (std::find(spares.begin(), spares.end(), op.node) != spares.end()) {
+      violation("spare-reserved", fmt::format("{} starts {} for the first time on spare node {}", hosts_[h].id,
+                                              op.resource, op.node));
+    }
+  }
+
   /// 5. Once faults stop, the cluster converges to what the planner wants, and its replicated
   /// state is the truth.
   void check_converged() {
@@ -794,6 +810,7 @@ class World {
   std::map<std::size_t, std::set<std::string>> lost_;
   std::map<std::pair<std::string, std::string>, std::multiset<std::size_t>> in_flight_;  ///< who issued them
   std::map<std::pair<std::string, std::string>, std::string> last_ok_;
+  std::set<std::string> started_before_;  ///< resources a start was issued for (9)
   struct Stop {
     std::size_t by;  ///< the controller that issued it
     bool quorate;    ///< whether it had quorum when the stop was done

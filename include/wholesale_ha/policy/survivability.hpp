@@ -29,15 +29,27 @@ struct FailureCase {
   friend bool operator==(const FailureCase&, const FailureCase&) = default;
 };
 
+/// A spare node (options.failover_capacity.spare_nodes) that already runs what was recovered
+/// or evacuated there: the room it kept is (partly) used up.
+struct SpareInUse {
+  std::string node;
+  std::vector<std::string> resources;  ///< in configuration order, clones left out
+
+  friend bool operator==(const SpareInUse&, const SpareInUse&) = default;
+};
+
 struct Survivability {
   int k = 1;
   std::size_t cases_checked = 0;
   /// The cases that strand something, in node order; empty when every failure is survived.
   std::vector<FailureCase> failing;
+  /// In the order the configuration lists the spares.
+  std::vector<SpareInUse> spares_in_use;
 
   [[nodiscard]] bool tolerated() const noexcept { return failing.empty(); }
   /// "tolerates 1 host failure: yes (3 cases checked)", or "... : no — losing host-c leaves
-  /// vm-db stopped (no node can run vm-db: host-a lacks capacity (memory ...))".
+  /// vm-db stopped (no node can run vm-db: host-a lacks capacity (memory ...))"; spares in
+  /// use are named after it.
   [[nodiscard]] std::string verdict() const;
 };
 
