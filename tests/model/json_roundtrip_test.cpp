@@ -45,6 +45,24 @@ TEST(JsonRoundTrip, EveryFieldSurvives) {
   EXPECT_EQ(*again.value, original);
 }
 
+// Admission control modes are exclusive, so every_field_cluster() can carry one only.
+TEST(JsonRoundTrip, EveryFailoverCapacityModeSurvives) {
+  auto original = wha_test::every_field_cluster();
+  original.config.nodes.push_back({"n3", "n3", false, false, {}, {}});
+  model::FailoverCapacity hosts;
+  hosts.hosts = 2;
+  model::FailoverCapacity spares;
+  spares.spare_nodes = {"n3"};
+  spares.failback = true;
+  for (const auto& mode : {hosts, spares}) {
+    original.config.options.failover_capacity = mode;
+    auto text = model::to_json_string(original);
+    auto again = model::parse_cluster(std::string_view{text});
+    ASSERT_TRUE(again.ok()) << (again.diagnostics.empty() ? text : again.diagnostics[0].to_string());
+    EXPECT_EQ(again.value->config.options.failover_capacity, mode);
+  }
+}
+
 TEST(JsonRoundTrip, EmptyDocumentIsAnEmptyCluster) {
   auto result = model::parse_cluster(std::string_view{"{}"});
   ASSERT_TRUE(result.ok());

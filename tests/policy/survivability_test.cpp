@@ -115,4 +115,22 @@ TEST(Survivability, AnEmptySpareNodeCanBeLost) {
   EXPECT_TRUE(s.tolerated()) << s.verdict();  // vm-big's loss now has somewhere to go
 }
 
+TEST(Survivability, ASpareInUseIsNamedInTheVerdictAndJson) {
+  auto c = cluster();
+  c.config.nodes.push_back({"spare", "spare", false, false, {}, {{"memory", 8192}}});
+  c.config.options.failover_capacity = model::FailoverCapacity{};
+  c.config.options.failover_capacity->spare_nodes = {"spare"};
+  EXPECT_TRUE(policy::survivability(c.state, c.config, 1).spares_in_use.empty());
+  // n3 was lost: vm-big went to the spare, and the reserve is spent.
+  c.state.nodes["n3"].state = model::NodeState::offline;
+  std::erase_if(c.state.resources, [](const auto& p) { return p.node == "n3"; });
+  c.state.resources.push_back({"vm-big", "spare", model::ResourceState::started});
+  const auto s = policy::survivability(c.state, c.config, 1);
+  ASSERT_EQ(s.spares_in_use.size(), 1U);
+  EXPECT_EQ(s.spares_in_use[0], (policy::SpareInUse{"spare", {"vm-big"}}));
+  EXPECT_FALSE(s.tolerated());
+  EXPECT_TRUE(s.verdict().ends_with("; spare spare in use (vm-big)")) << s.verdict();
+  EXPECT_EQ(policy::to_json(s)["spares_in_use"][0]["resources"][0], "vm-big");
+}
+
 }  // namespace
