@@ -303,6 +303,7 @@ class Placer {
 
   /// The node the unit should run on, or kNone; leaves runs_ describing that node.
   Index best_node(const Unit& unit, Index current) {
+    if (const Index kept = keep_current(unit, current); kept != kNone) return kept;
     Index best = kNone;
     std::size_t best_count = 0;
     std::int64_t best_score = 0;
@@ -319,6 +320,33 @@ class Placer {
     }
     if (best != kNone) evaluate(unit, best);
     return best;
+  }
+
+  /// best_node()'s answer when it is the current node, found without evaluating every node:
+  /// every member that may run fits there and no node scores higher, so by better()'s order
+  /// nothing can beat it. Most units stay where they are; kNone when it cannot tell so.
+  Index keep_current(const Unit& unit, Index current) {
+    if (current == kNone || !c_.nodes[current].can_host || (leaves_spare_ && c_.nodes[current].spare)) return kNone;
+    const std::size_t m_count = unit.members.size();
+    const std::size_t n_count = c_.nodes.size();
+    const std::size_t possible = static_cast<std::size_t>(std::count(pre_.begin(), pre_.end(), Unplaced::placed));
+    const auto [count, total] = evaluate(unit, current);
+    if (count == 0 || count != possible) return kNone;
+    const Score mine = model::clamp_score(total);
+    for (Index n = 0; n < n_count; ++n) {
+      if (n == current || !c_.nodes[n].can_host) continue;
+      std::int64_t sum = 0;  // what n would total if every member could run there
+      bool all = true;
+      for (std::size_t i = 0; i < m_count && all; ++i) {
+        if (pre_[i] != Unplaced::placed) continue;
+        const Score s = scores_[i * n_count + n];
+        all = s >= 0;
+        sum += s;
+      }
+      if (all && model::clamp_score(sum) > mine) return kNone;
+    }
+    best_extra_ = extra_;
+    return current;
   }
 
   /// best_node() for most units: one resource and no capacities to fit, so it runs on the

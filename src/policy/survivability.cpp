@@ -1,7 +1,6 @@
 #include <wholesale_ha/policy/survivability.hpp>
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -9,6 +8,10 @@
 #include <fmt/format.h>
 
 #include <wholesale_ha/policy/planner.hpp>
+
+#include "compiled.hpp"
+#include "placement.hpp"
+#include "reasons.hpp"
 
 namespace wholesale_ha::policy {
 namespace {
@@ -24,19 +27,14 @@ bool staged(const Transition& t) {
                      [](const Notice& n) { return n.reason.code == ReasonCode::migration_deferred; });
 }
 
-struct Converged {
-  model::ClusterState state;
-  std::vector<Notice> notices;  ///< of the last plan: why what stays stopped does
-};
-
-Converged converge(model::ClusterState state, const model::Config& config) {
+model::ClusterState converge(model::ClusterState state, const model::Config& config) {
   Transition t = plan(state, config);
   for (int round = 0; round < kMaxRounds && !t.empty(); ++round) {
     state = apply(state, t);
     if (!staged(t)) break;
     t = plan(state, config);
   }
-  return {std::move(state), std::move(t.notices)};
+  return state;
 }
 
 bool online(const model::ClusterState& state, const std::string& node) {
@@ -76,7 +74,7 @@ std::string unhealthy(const model::Node& node, const model::ClusterState& state)
 class Checker {
  public:
   Checker(const model::ClusterState& state, const model::Config& config)
-      : config_(config), base_(converge(state, config).state) {
+      : config_(config), base_(converge(state, config)) {
     for (std::size_t r = 0; r < config.resources.size(); ++r) index_[config.resources[r].id] = r;
     before_ = running(base_, config, index_);
     for (const auto& node : config.nodes) {
@@ -121,7 +119,17 @@ class Checker {
       std::erase_if(s.pending, [&](const auto& op) { return op.node == n; });
       std::erase_if(s.frozen, [&](const auto& f) { return f.node == n; });
     }
-    return stranded(nodes, converge(std::move(s), banned_ ? *banned_ : config_));
+    // Where the planner would put everything is its placement: the plans that carry it out
+    // (and a migration limit's stages) end there (docs/policy.md §8), so they are skipped.
+    const detail::Compiled c = detail::compile(s, banned_ ? *banned_ : config_);
+    const detail::Placement p = detail::place(c);
+    const detail::ReasonWriter reasons{c, p};
+    FailureCase out{nodes, {}};
+    for (detail::Index r = 0; r < before_.size(); ++r) {
+      const bool runs = c.resources[r].is_clone ? !p.clone_nodes[r].empty() : p.node_of[r] != detail::kNone;
+      if (before_[r] && !runs) out.stranded.push_back({config_.resources[r].id, reasons.unplaced(r)});
+    }
+    return out;
   }
 
  private:
@@ -141,23 +149,6 @@ class Checker {
         banned_->constraints.emplace_back(model::LocationConstraint{id, r.id, node, -model::kInfinity, std::nullopt});
       }
     }
-  }
-
-  FailureCase stranded(const std::vector<std::string>& nodes, const Converged& after) const {
-    FailureCase out{nodes, {}};
-    const auto now = running(after.state, config_, index_);
-    std::map<std::string_view, const Reason*> why;
-    for (const auto& n : after.notices) {
-      if (!n.resource.empty()) why.emplace(n.resource, &n.reason);
-    }
-    for (std::size_t r = 0; r < now.size(); ++r) {
-      if (!before_[r] || now[r]) continue;
-      const std::string& id = config_.resources[r].id;
-      auto it = why.find(id);
-      out.stranded.push_back({id, it != why.end() ? *it->second
-                                                  : Reason{ReasonCode::no_eligible_node, id + " stays stopped"}});
-    }
-    return out;
   }
 
   const model::Config& config_;
