@@ -453,7 +453,9 @@ class Core {
   bool replan_pending_ = false;
   bool resync_after_run_ = false;  ///< a fence succeeded: probe again before planning
   bool is_idle_ = false;
-  std::optional<bool> tolerates_one_failure_;  ///< the last check_failover_capacity() answer
+  /// The last check_failover_capacity() answer: whether a host failure is tolerated, and
+  /// which spares already hold something (a spent reserve is news too).
+  std::optional<std::pair<bool, std::vector<policy::SpareInUse>>> failover_answer_;
   std::size_t probes_in_flight_ = 0;
   Millis retry_delay_{0};
   std::uint64_t retry_generation_ = 0;

@@ -414,9 +414,10 @@ bool Core::failover_check_affordable(int k) const {
 void Core::check_failover_capacity() {
   if (!failover_check_affordable()) return;
   auto s = policy::survivability(state_, *config_, 1);
-  if (tolerates_one_failure_ == s.tolerated()) return;
-  tolerates_one_failure_ = s.tolerated();
-  if (s.tolerated()) {
+  auto answer = std::make_pair(s.tolerated(), s.spares_in_use);
+  if (failover_answer_ == answer) return;
+  failover_answer_ = std::move(answer);
+  if (s.tolerated() && s.spares_in_use.empty()) {
     log_.info("failover capacity: {}", s.verdict());
   } else {
     log_.warn("failover capacity: {}", s.verdict());

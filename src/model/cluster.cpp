@@ -44,9 +44,14 @@ EffectiveMeta effective_meta(const ResourceMeta& meta, const ResourceMeta& defau
 }
 
 bool remove_placement(ClusterState& state, std::string_view resource, std::string_view node) {
-  const auto removed = std::erase_if(
-      state.resources, [&](const ResourcePlacement& p) { return p.resource == resource && p.node == node; });
-  if (removed == 0) return false;
+  // One instance: a clone may run several on a node. A failed or blocked one goes first, as
+  // that is the one a plan stops when it also starts a fresh one there.
+  auto here = [&](const ResourcePlacement& p) { return p.resource == resource && p.node == node; };
+  auto it = std::find_if(state.resources.begin(), state.resources.end(),
+                         [&](const ResourcePlacement& p) { return here(p) && p.state != ResourceState::started; });
+  if (it == state.resources.end()) it = std::find_if(state.resources.begin(), state.resources.end(), here);
+  if (it == state.resources.end()) return false;
+  state.resources.erase(it);
   const bool elsewhere = std::any_of(state.resources.begin(), state.resources.end(),
                                      [&](const ResourcePlacement& p) { return p.resource == resource; });
   if (!elsewhere) state.last_node[std::string{resource}] = std::string{node};

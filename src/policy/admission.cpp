@@ -11,8 +11,10 @@ AdmissionBudget::AdmissionBudget(const Compiled& c) : c_(c) {
   allowed_.assign(keys, 0);
   reserve_.assign(keys, 0);
   std::vector<std::vector<std::int64_t>> hosting(keys);  // per key: each hosting node's capacity
+  std::int64_t hosting_nodes = 0;
   for (const auto& node : c.nodes) {
     if (!node.can_host || node.spare) continue;
+    ++hosting_nodes;
     for (std::size_t k = 0; k < keys; ++k) {
       allowed_[k] += node.capacity[k];
       hosting[k].push_back(node.capacity[k]);
@@ -30,12 +32,19 @@ AdmissionBudget::AdmissionBudget(const Compiled& c) : c_(c) {
     }
     allowed_[k] -= reserve_[k];
   }
+  // What is claimed must not change when a plan is carried out, or the next plan would admit
+  // what this one held back (docs/policy.md §8): a resource claims while it runs or ran before
+  // (a stop leaves its last node), a clone as many instances as it may run, whether or not
+  // they run now; what is meant to be stopped claims nothing.
   for (const auto& info : c.resources) {
-    const std::size_t copies = info.is_clone ? info.active.size() : (!info.active.empty() || info.ran_before ? 1 : 0);
+    if (info.meta.target_role == model::TargetRole::stopped) continue;
+    const std::int64_t copies =
+        info.is_clone ? std::min<std::int64_t>(std::max(info.clone_max, 0), hosting_nodes * info.clone_node_max)
+                      : (!info.active.empty() || info.ran_before ? 1 : 0);
     if (copies == 0) continue;
     auto& claimed = claimed_[c.units[info.unit].priority];
     claimed.resize(keys, 0);
-    for (std::size_t k = 0; k < keys; ++k) claimed[k] += static_cast<std::int64_t>(copies) * info.demand[k];
+    for (std::size_t k = 0; k < keys; ++k) claimed[k] += copies * info.demand[k];
   }
 }
 

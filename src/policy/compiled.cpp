@@ -239,7 +239,9 @@ class Compiler {
       last_n = n;
       auto& info = c_.resources[r];
       switch (c_.nodes[n].state) {
-        case model::NodeState::offline: break;  // stale: an offline node runs nothing
+        case model::NodeState::offline:  // stale: an offline node runs nothing, but it ran there
+          info.ran_before = true;
+          break;
         case model::NodeState::unclean:
           info.lost_on.push_back(n);
           c_.any_frozen_or_lost = true;

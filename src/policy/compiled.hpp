@@ -78,10 +78,12 @@ struct ResourceInfo {
   Index returns_to = kNone;
   /// Not running anywhere: the node it last ran on (a tie goes there).
   Index last_node = kNone;
-  /// It ran before (the status remembers its last node, or it may still run on a lost node):
+  /// It ran before (the status remembers its last node, lists it on an offline node, or it
+  /// may still run on a lost node):
   /// starting it again is never held back by admission control, which gates only new ones.
   bool ran_before = false;
-  /// Its node was lost, or bans it for red health: a spare node is its first choice.
+  /// Its node was lost, or bans it for red health: it may use a spare, and prefers one
+  /// among nodes that score alike.
   bool recovering = false;
   /// Nodes an offline move sends it to: it gets there by stop and start, never migration.
   std::vector<Index> offline_to;

@@ -265,8 +265,9 @@ class Placer {
       add_base_scores(c_, r, /*with_stickiness=*/true, row);
       add_colocations(r, row);
     }
-    leaves_spare_ = c_.failback_now && std::none_of(unit.members.begin(), unit.members.end(),
-                                                     [&](Index r) { return c_.resources[r].recovering; });
+    recovers_ = !c_.spare_nodes.empty() && std::any_of(unit.members.begin(), unit.members.end(),
+                                                        [&](Index r) { return c_.resources[r].recovering; });
+    leaves_spare_ = c_.failback_now && !recovers_;
     const Index current = current_node(unit);
     Index best = m_count == 1 && !c_.utilization_enabled ? best_node_alone(current) : best_node(unit, current);
     bool held_back = false;
@@ -326,7 +327,9 @@ class Placer {
   /// every member that may run fits there and no node scores higher, so by better()'s order
   /// nothing can beat it. Most units stay where they are; kNone when it cannot tell so.
   Index keep_current(const Unit& unit, Index current) {
-    if (current == kNone || !c_.nodes[current].can_host || (leaves_spare_ && c_.nodes[current].spare)) return kNone;
+    if (current == kNone || !c_.nodes[current].can_host || recovers_ || (leaves_spare_ && c_.nodes[current].spare)) {
+      return kNone;
+    }
     const std::size_t m_count = unit.members.size();
     const std::size_t n_count = c_.nodes.size();
     const std::size_t possible = static_cast<std::size_t>(std::count(pre_.begin(), pre_.end(), Unplaced::placed));
@@ -457,7 +460,7 @@ class Placer {
     const Score sa = model::clamp_score(a_score);
     const Score sb = model::clamp_score(b_score);
     if (sa != sb) return sa > sb;
-    if (leaves_spare_ && c_.nodes[a].spare != c_.nodes[b].spare) return !c_.nodes[a].spare;
+    if ((recovers_ || leaves_spare_) && c_.nodes[a].spare != c_.nodes[b].spare) return c_.nodes[a].spare == recovers_;
     if (a == current || b == current) return a == current;
     return strategy_prefers(a, b, a_extra, best_extra_);
   }
@@ -596,6 +599,8 @@ class Placer {
   std::vector<std::int64_t> staying_demand_;
   std::optional<AdmissionBudget> admission_;  ///< with options.failover_capacity
   std::vector<char> left_current_;  ///< leave_current() has run for this resource
+  /// The unit being placed is recovered and there are spares: a spare wins ties.
+  bool recovers_ = false;
   /// The unit being placed is failing back (Compiled::failback_now): a spare loses ties.
   bool leaves_spare_ = false;
   // Scratch space reused across units.

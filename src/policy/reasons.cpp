@@ -77,9 +77,7 @@ std::string ReasonWriter::describe(Index r, const Term& term) const {
                          c_.resource_id(term.other));
     case TermKind::failback:
       return fmt::format("failback (it left {} for its maintenance)", c_.node_id(term.node));
-    case TermKind::spare:
-      return term.score > 0 ? fmt::format("spare node {}, first choice in recovery", c_.node_id(term.node))
-                            : fmt::format("spare node {}, kept for recovery", c_.node_id(term.node));
+    case TermKind::spare: return fmt::format("spare node {}, kept for recovery", c_.node_id(term.node));
     case TermKind::frozen:
       return fmt::format("frozen with {} (shutdown_policy freeze)", c_.node_id(c_.resources[r].waits_for));
   }

@@ -18,7 +18,7 @@ enum class TermKind {
   colocation,   ///< relative to an already placed resource
   frozen,       ///< waits for another node (shutdown_policy freeze)
   failback,     ///< returns to the node it left for that node's maintenance
-  spare,        ///< a spare node: first choice in recovery, otherwise reserved
+  spare,        ///< a spare node, kept for what is recovered
 };
 
 struct Term {
@@ -55,15 +55,13 @@ void for_each_base_term(const Compiled& c, Index r, bool with_stickiness, Sink&&
       if (n != info.waits_for) sink(Term{TermKind::frozen, n, model::kMinusInfinity});
     }
   }
-  if (!info.is_clone) {  // clones run on spares too: recovered resources may need them there
+  // A spare is kept for what is recovered (which prefers it among equals: placement's
+  // tie-break). Clones run there too: recovered resources may need them.
+  if (!info.is_clone && !info.recovering) {
     for (Index n : c.spare_nodes) {
       const bool runs_there = std::any_of(info.active.begin(), info.active.end(),
                                           [&](const Instance& i) { return i.node == n; });
-      if (info.recovering) {
-        sink(Term{TermKind::spare, n, model::kInfinity});
-      } else if (!runs_there) {
-        sink(Term{TermKind::spare, n, model::kMinusInfinity});
-      }
+      if (!runs_there) sink(Term{TermKind::spare, n, model::kMinusInfinity});
     }
   }
   if (with_stickiness && info.meta.stickiness != 0) {

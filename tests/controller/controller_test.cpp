@@ -356,6 +356,38 @@ TEST_F(ControllerTest, SaysWhenTheClusterNoLongerToleratesAHostFailure) {
   EXPECT_TRUE(changes[1].tolerated());
 }
 
+TEST_F(ControllerTest, ASpareNodeTakesARedNodesResourcesAndFailsBackWhenAsked) {
+  config.options.failover_capacity = model::FailoverCapacity{};
+  config.options.failover_capacity->spare_nodes = {"n3"};
+  start();
+  EXPECT_EQ(services.where("web").size(), 1U);
+  EXPECT_NE(services.where("web").at(0), "n3");
+  EXPECT_NE(services.where("vm1").at(0), "n3");
+  std::vector<policy::Survivability> changes;
+  wholesale_ha::ScopedConnection c = controller->on_failover_capacity_changed.subscribe(
+      [&](const policy::Survivability& s) { changes.push_back(s); });
+  const auto red = services.where("vm1").at(0);
+  const int migrations = services.migrations;
+  controller->set_attribute(red, "#health-disk", "red");
+  ASSERT_TRUE(settle_after([&] { return services.where("vm1") == std::vector<std::string>{"n3"}; }));
+  EXPECT_EQ(services.migrations, migrations + 1);  // live-migrated to the spare, its first choice
+  ASSERT_TRUE(settle_after([&] { return !changes.empty(); }));
+  ASSERT_FALSE(changes.back().spares_in_use.empty());
+  EXPECT_EQ(changes.back().spares_in_use[0].node, "n3");
+  EXPECT_EQ(controller->failover_capacity()->spares_in_use, changes.back().spares_in_use);
+  // Back to green: without failback, it stays on the spare.
+  controller->set_attribute(red, "#health-disk", "green");
+  EXPECT_TRUE(converged());
+  EXPECT_EQ(services.where("vm1"), std::vector<std::string>{"n3"});
+  // With failback, it leaves the spare for a regular node.
+  config.options.failover_capacity->failback = true;
+  ASSERT_TRUE(controller->reload(config).empty());
+  ASSERT_TRUE(settle_after([&] { return services.where("vm1") != std::vector<std::string>{"n3"}; }));
+  EXPECT_EQ(services.where("vm1").size(), 1U);
+  EXPECT_EQ(services.migrations, migrations + 2);
+  ASSERT_TRUE(settle_after([&] { return changes.back().spares_in_use.empty(); }));
+}
+
 TEST_F(ControllerTest, ClearingFailuresLetsAResourceComeBack) {
   start();
   const auto first = services.where("web").at(0);

@@ -80,6 +80,19 @@ class RandomCluster {
     }
     add_constraints(c);
     add_status(c);
+    if (chance(0.25)) {  // admission control in each of its modes (docs/policy.md §11)
+      model::FailoverCapacity f;
+      const double mode = real();
+      if (mode < 0.33) {
+        f.percent = {{"cpu", uniform(10, 60)}};
+      } else if (mode < 0.66) {
+        f.hosts = uniform(1, 2);
+      } else {
+        f.spare_nodes = {c.config.nodes.back().id};
+        f.failback = chance(0.5);
+      }
+      o.failover_capacity = f;
+    }
     return c;
   }
 

@@ -50,7 +50,8 @@ struct FailoverCapacity {
   /// nodes, counted as the capacity of the largest ones (0: mode not chosen).
   std::int32_t hosts = 0;
   /// Masakari's reserved hosts, vSphere HA's dedicated failover hosts: these nodes run nothing
-  /// (but clones) until a lost or red node's resources need them, and are their first choice.
+  /// (but clones) until a lost or red node's resources need them, and are their first choice
+  /// among nodes that score alike.
   std::vector<std::string> spare_nodes;
   /// With spare_nodes: once every other node is back online and not red, what runs on a spare
   /// leaves it for a regular node that can take it. Off: it stays until an operator moves it.

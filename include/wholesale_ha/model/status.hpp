@@ -114,10 +114,12 @@ struct ClusterState {
   friend bool operator==(const ClusterState&, const ClusterState&) = default;
 };
 
-/// `resource` no longer runs on `node`: its placement there goes and, if it runs nowhere else
-/// now, `node` becomes its last node. False when it was not placed there.
+/// An instance of `resource` stops on `node`: one placement there goes (a failed or blocked
+/// one first; a clone may run several on a node) and, if it runs nowhere else now, `node`
+/// becomes its last node. False when it was not placed there.
 bool remove_placement(ClusterState& state, std::string_view resource, std::string_view node);
-/// `node` went away (lost and fenced, or left): remove_placement() for all it ran.
+/// `node` went away (lost and fenced, or left): every placement there goes, and what runs
+/// nowhere else now has `node` as its last node.
 void drop_placements(ClusterState& state, std::string_view node);
 
 }  // namespace wholesale_ha::model
