@@ -277,10 +277,9 @@ class Decider {
                                                     p_.clone_nodes[t].end(), inst.node) > 0
                                        : p_.node_of[t] == inst.node;
       if (!stays) continue;
-      const bool will_start_f = has_kind(d_.by_resource[f], ActionKind::start) ||
-                                has_kind(d_.by_resource[f], ActionKind::migrate);
+      // It stays placed there, so `f` still runs (a clone: somewhere): it starts again after.
       add(t, ActionKind::stop, inst.node, kNone, why);
-      if (will_start_f) add(t, ActionKind::start, inst.node, kNone, why);
+      add(t, ActionKind::start, inst.node, kNone, why);
     }
   }
 

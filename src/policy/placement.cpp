@@ -508,7 +508,8 @@ class Placer {
       if (!active.empty()) {
         p_.node_of[r] = active.front().node;
         p_.why[r] = Unplaced::placed;
-        occupy(active.front().node, c_.resources[r].demand);
+        // Every instance stays (decisions leave a pinned resource alone), and takes room.
+        for (const auto& inst : active) occupy(inst.node, c_.resources[r].demand);
       } else {
         p_.why[r] = !c_.resources[r].meta.managed ? Unplaced::unmanaged
                     : blocked                     ? Unplaced::blocked_unclean

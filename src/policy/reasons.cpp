@@ -190,6 +190,13 @@ Reason ReasonWriter::leave(Index r, Index from, bool failed_there) const {
     return {ReasonCode::failback,
             fmt::format("back to {}, which it left for that node's maintenance", c_.node_id(to))};
   }
+  if (info.is_clone && p_.why[r] == Unplaced::placed) {
+    std::vector<std::string> kept;
+    for (Index n : p_.clone_nodes[r]) kept.push_back(c_.node_id(n));
+    return {ReasonCode::better_placement, fmt::format("{} keeps {} instance{} (clone_max {}), on {}: not this one", id,
+                                                      kept.size(), kept.size() == 1 ? "" : "s", info.clone_max,
+                                                      fmt::join(kept, ", "))};
+  }
   if (to != kNone) {
     return {ReasonCode::better_placement,
             fmt::format("{} scores {}, {} scores {}", c_.node_id(to), score_text(base_score(r, to)),
