@@ -358,6 +358,18 @@ class Placer {
     Index best = kNone;
     if (pre_[0] == Unplaced::placed) {
       const auto n_count = static_cast<Index>(c_.nodes.size());
+      // The current node when no node scores higher (ties go to it): a scan of the scores
+      // instead of better() per node, for the many resources that stay where they are.
+      if (current != kNone && c_.nodes[current].can_host && scores_[current] >= 0 && !recovers_ &&
+          !(leaves_spare_ && c_.nodes[current].spare)) {
+        const Score mine = scores_[current];
+        bool beaten = false;
+        for (Index n = 0; n < n_count && !beaten; ++n) beaten = scores_[n] > mine && c_.nodes[n].can_host;
+        if (!beaten) {
+          runs_.assign(1, true);
+          return current;
+        }
+      }
       for (Index n = 0; n < n_count; ++n) {
         if (!c_.nodes[n].can_host || scores_[n] < 0) continue;
         if (best == kNone || better(n, 1, scores_[n], best, 1, scores_[best], current, extra_)) {
