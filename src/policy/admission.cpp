@@ -13,7 +13,8 @@ AdmissionBudget::AdmissionBudget(const Compiled& c) : c_(c) {
   std::vector<std::vector<std::int64_t>> hosting(keys);  // per key: each hosting node's capacity
   std::int64_t hosting_nodes = 0;
   for (const auto& node : c.nodes) {
-    if (!node.can_host || node.spare) continue;
+    // A degrading node is no recovery target (the what-if agrees): its room does not count.
+    if (!node.can_host || node.spare || node.degraded) continue;
     ++hosting_nodes;
     for (std::size_t k = 0; k < keys; ++k) {
       allowed_[k] += node.capacity[k];

@@ -31,6 +31,8 @@ struct NodeInfo {
   /// "#health-disk=red #health-memory=yellow" (only the non-green ones), for reasons.
   std::string health_evidence;
   std::vector<std::int64_t> capacity;  ///< per utilization key; 0 where undeclared
+  /// Some #health-* attribute is red or yellow: no room for failover is counted here.
+  bool degraded = false;
   /// A spare (options.failover_capacity.spare_nodes): takes only what is being recovered.
   bool spare = false;
 };
