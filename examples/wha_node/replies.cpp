@@ -4,6 +4,7 @@
 #include <map>
 
 #include <wholesale_ha/model/enum_names.hpp>
+#include <wholesale_ha/policy/format.hpp>
 #include <wholesale_ha/policy/transition.hpp>
 #include <wholesale_ha/utf8.hpp>
 
@@ -68,7 +69,9 @@ json status(const wholesale_ha::Controller& c, const wholesale_ha::membership::M
   const auto capacity = c.failover_capacity(1);
   return {{"ok", true},
           {"quorate", state.quorate},
-          {"failover_capacity", capacity ? json{{"tolerated", capacity->tolerated()}, {"verdict", capacity->verdict()}}
+          {"failover_capacity", capacity ? json{{"tolerated", capacity->tolerated()},
+                                                {"verdict", capacity->verdict()},
+                                                {"spares_in_use", wholesale_ha::policy::to_json(*capacity)["spares_in_use"]}}
                                          : json(nullptr)},
           {"local", membership.local_node()},
           {"coordinator", membership.view().coordinator},

@@ -55,9 +55,10 @@ void print_status(const json& s, bool colours) {
              s.value("coordinator", std::string{}).empty() ? "(none)" : s["coordinator"].get<std::string>(),
              s.value("local", std::string{"?"}));
   if (const auto& f = s.value("failover_capacity", json{}); f.is_object()) {
-    const bool ok = f.value("tolerated", false);
-    fmt::print("Failover: {}{}{}\n", colours ? colour(ok ? "green" : "red") : "", f.value("verdict", std::string{}),
-               reset);
+    // Yellow: tolerated, but a spare's reserve is (partly) spent.
+    const bool spent = f.contains("spares_in_use") && !f["spares_in_use"].empty();
+    const char* state = !f.value("tolerated", false) ? "red" : spent ? "yellow" : "green";
+    fmt::print("Failover: {}{}{}\n", colours ? colour(state) : "", f.value("verdict", std::string{}), reset);
   } else {
     fmt::print("Failover: not checked here (a cluster larger than failover_check_limit)\n");
   }

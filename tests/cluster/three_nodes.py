@@ -472,7 +472,8 @@ class Test:
         print(table, flush=True)
         if "coordinator n1, this node n2" not in table or not all(r["id"] in table for r in status["resources"]):
             raise Failure(f"wha-mon's table is missing something:\n{table}")
-        if "Failover: tolerates 1 host failure: yes" not in table or not status["failover_capacity"]["tolerated"]:
+        if ("Failover: tolerates 1 host failure: yes" not in table or not status["failover_capacity"]["tolerated"]
+                or status["failover_capacity"]["spares_in_use"] != []):
             raise Failure(f"wha-mon does not say the cluster tolerates a host failure:\n{table}")
         run(self.c.args.wha_mon, "--socket", sock, "--attribute", "n3", "rack", "r7")
         wait_for("the attribute set through wha-mon on every node",
