@@ -22,8 +22,11 @@
 #include <wholesale_ha/health/detect.hpp>
 #include <wholesale_ha/health/monitor.hpp>
 #include <wholesale_ha/version.hpp>
+#include "parse_args.hpp"
 
 namespace {
+
+constexpr int kUnknown = 3;  ///< a monitoring plugin's UNKNOWN
 
 namespace health = wholesale_ha::health;
 namespace asio = boost::asio;
@@ -147,6 +150,22 @@ void print(const health::HealthMonitor& monitor, const Source& source, const Opt
   std::fflush(stdout);
 }
 
+/// A monitoring plugin's exit status (Nagios, Icinga, Zabbix): 2 when an attribute is red
+/// (or scores -INFINITY), else 3 when a probe failed, else 1 when one is yellow (or a negative
+/// score), else 0. A probe with nothing to watch here (no value, no error) does not count.
+int plugin_status(const std::vector<health::AttributeReading>& readings) {
+  bool critical = false, unknown = false, warning = false;
+  for (const auto& r : readings) {
+    if (r.error) unknown = true;
+    if (!r.value) continue;
+    const auto colour = r.value->colour();
+    const auto score = r.value->score_value();
+    critical = critical || colour == health::Colour::red || (score && *score <= wholesale_ha::model::kMinusInfinity);
+    warning = warning || colour == health::Colour::yellow || (score && *score < 0);
+  }
+  return critical ? 2 : unknown ? 3 : warning ? 1 : 0;
+}
+
 void refresh_every(asio::steady_timer& timer, std::chrono::seconds period,
                    const std::function<void()>& show) {
   timer.expires_after(period);
@@ -161,6 +180,8 @@ void refresh_every(asio::steady_timer& timer, std::chrono::seconds period,
 
 int main(int argc, char** argv) {
   CLI::App app{"Print this node's #health-* attributes as its health probes see them"};
+  app.footer("Exit status, as a monitoring plugin: 0 all green, 1 something yellow, 2 something red, 3 unknown (a probe "
+             "failed, or the configuration or command line cannot be used). With --watch: 0 once stopped.");
   Options options;
   app.add_option("-c,--config", options.config_file,
                  "Health configuration (JSON); default: autodetect what this machine has")
@@ -174,10 +195,11 @@ int main(int argc, char** argv) {
                  "Where /sys, /proc and /dev are looked for when autodetecting");
   app.add_flag("-v,--verbose", options.verbosity, "Log probe activity to stderr (-vv: more)");
   app.set_version_flag("--version", std::string{wholesale_ha::kVersion});
-  CLI11_PARSE(app, argc, argv);
+  // Usage errors and a configuration that cannot be used are "unknown" to a monitoring system.
+  if (auto status = wha_cli::parse_args(app, argc, argv, kUnknown)) return *status;
 
   auto source = load_source(options);
-  if (!source) return 1;
+  if (!source) return kUnknown;
 
   // Probe errors are shown in the output; the log adds detail only when asked for.
   const auto level = options.verbosity >= 2   ? wholesale_ha::LogLevel::debug
@@ -193,7 +215,7 @@ int main(int argc, char** argv) {
     // monitor gave up on is still killed by its own timeout rather than left behind.
     monitor.check_now([&] { print(monitor, *source, options); });
     io.run();
-    return 0;
+    return plugin_status(monitor.readings());
   }
 
   asio::signal_set signals{io, SIGINT, SIGTERM};

@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include "parse_args.hpp"
 
 namespace {
 
@@ -128,7 +129,7 @@ int main(int argc, char** argv) {
   app.add_option("--clear", clear, "Forget a resource's failures (and release one frozen with its node)");
   app.add_option("--start", start, "Set a resource's target role to started");
   app.add_option("--stop", stop, "Set a resource's target role to stopped");
-  CLI11_PARSE(app, argc, argv);
+  if (auto status = wha_cli::parse_args(app, argc, argv)) return *status;
 
   json request = {{"cmd", "status"}};
   if (!attribute.empty()) {

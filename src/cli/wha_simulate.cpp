@@ -21,6 +21,7 @@
 #include <wholesale_ha/version.hpp>
 
 #include "cluster_input.hpp"
+#include "parse_args.hpp"
 
 namespace {
 
@@ -125,20 +126,27 @@ int main(int argc, char** argv) {
                  "Plan the loss of every K nodes at once (K = 1: each node, 2: each pair) and report what "
                  "would stay stopped")
       ->check(CLI::Range(1, 3));
-  app.add_option("--explain", explain, "Show every node's score for a resource, with sources");
+  app.add_option("--explain", explain, "Show every node's score for a resource, with sources (repeat for more)");
   app.add_option("--dot", dot_file, "Write the transition as a Graphviz graph ('-' = stdout)");
   app.add_option("--save", save_file, "Write the cluster after the transition as JSON");
   app.add_flag("--apply", show_apply, "Print the placement after the transition succeeds");
   app.add_flag("--json", as_json, "Print JSON instead of text");
   app.add_flag("-q,--quiet", quiet, "Do not print the current cluster");
   app.set_version_flag("--version", std::string{wholesale_ha::kVersion});
+  // One value per occurrence (repeat the option for more): a list option must not swallow
+  // the cluster file that follows it.
+  for (auto* option : app.get_options()) {
+    if (option->get_items_expected_max() > 1 && option->get_name() != "--move") {
+      option->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    }
+  }
   app.footer(
       "Events are applied in this order: --now, --node-down/--node-offline/--node-up, "
       "--shutdown/--reboot, --standby/--unstandby, --maintenance/--end-maintenance, --health, "
       "--fail, --fail-op, --move, --no-quorum/--quorum.\nThe cluster is a JSON file or, "
       "with --cib, a Pacemaker CIB (import warnings go to stderr).\nExit status: 0 planned, 1 invalid "
       "input, 2 usage error.");
-  CLI11_PARSE(app, argc, argv);
+  if (auto status = wha_cli::parse_args(app, argc, argv)) return *status;
 
   // Every diagnostic, JSON or CIB alike: a CIB's warnings name what was left out and where
   // (an XPath-like location), so the transition below is read knowing what it lacks.
@@ -150,6 +158,12 @@ int main(int argc, char** argv) {
   if (!loaded.ok()) return 1;
   model::Cluster cluster = std::move(*loaded.value);
   if (!apply_events(cluster, events)) return 1;
+  for (const auto& r : explain) {
+    if (cluster.config.find_resource(r) == nullptr) {
+      fmt::print(stderr, "error: --explain: unknown resource \"{}\"\n", r);
+      return 1;
+    }
+  }
 
   const auto transition = policy::plan(cluster.state, cluster.config);
   // Only --apply and --save show the cluster after the transition: a copy of a large

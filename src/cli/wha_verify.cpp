@@ -13,6 +13,7 @@
 #include <wholesale_ha/utf8.hpp>
 #include <wholesale_ha/model/summary.hpp>
 #include <wholesale_ha/version.hpp>
+#include "parse_args.hpp"
 
 namespace {
 
@@ -44,7 +45,7 @@ int main(int argc, char** argv) {
                "Print each valid cluster as normalised JSON (defaults omitted)");
   app.add_flag("--strict", warnings_are_errors, "Fail on warnings too");
   app.set_version_flag("--version", std::string{wholesale_ha::kVersion});
-  CLI11_PARSE(app, argc, argv);
+  if (auto status = wha_cli::parse_args(app, argc, argv)) return *status;
 
   int status = 0;
   auto report = nlohmann::json::object();

@@ -1,0 +1,22 @@
+#pragma once
+// The command-line tools' one convention for a command line they cannot use: --help and
+// --version exit 0, every other parse error prints CLI11's message and exits 2 (usage; 3 for
+// wha-health, a monitoring plugin), never one of CLI11's own codes (105, 106, ...).
+
+#include <optional>
+
+#include <CLI/CLI.hpp>
+
+namespace wha_cli {
+
+/// Parses; nullopt to go on, or the exit status to return from main().
+inline std::optional<int> parse_args(CLI::App& app, int argc, char** argv, int usage_status = 2) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : usage_status;
+  }
+  return std::nullopt;
+}
+
+}  // namespace wha_cli
