@@ -130,6 +130,21 @@ int main(int argc, char** argv) {
   app.add_option("--start", start, "Set a resource's target role to started");
   app.add_option("--stop", stop, "Set a resource's target role to stopped");
   if (auto status = wha_cli::parse_args(app, argc, argv)) return *status;
+  // One request per run: a second command given with the first would be dropped silently.
+  std::vector<std::string> commands;
+  for (const char* name : {"--attribute", "--move", "--standby", "--unstandby", "--maintenance", "--clear", "--start",
+                           "--stop"}) {
+    if (app.count(name) > 0) commands.emplace_back(name);
+  }
+  if (commands.size() > 1 || (!commands.empty() && watch > 0)) {
+    if (watch > 0) commands.emplace_back("--watch");
+    std::cerr << "give one command at a time (got " << fmt::format("{}", fmt::join(commands, ", "))
+              << "); --watch shows the status only\n";
+    return 2;
+  }
+  // Escape codes and colours only for a terminal; when piped, every refresh is flushed at
+  // once (one line each with --json), so a reader sees it as it comes.
+  const bool terminal = ::isatty(STDOUT_FILENO) != 0;
 
   json request = {{"cmd", "status"}};
   if (!attribute.empty()) {
@@ -165,18 +180,19 @@ int main(int argc, char** argv) {
       }
       return reply->value("ok", false) ? 0 : 1;
     }
-    if (watch > 0) fmt::print("\033[H\033[2J");
+    if (watch > 0 && terminal && !as_json) fmt::print("\033[H\033[2J");
     if (as_json) {
-      fmt::print("{}\n", reply->dump(2));
+      fmt::print("{}\n", reply->dump(watch > 0 ? -1 : 2, ' ', false, json::error_handler_t::replace));
     } else {
       try {
-        print_status(*reply, watch > 0 || ::isatty(1));
+        print_status(*reply, terminal);
       } catch (const json::exception& e) {
         // Another version of wha-node, or not wha-node at all: say so rather than abort.
         std::cerr << "error: wha-node's status reply is not what this wha-mon reads: " << e.what() << "\n";
         return 1;
       }
     }
+    std::fflush(stdout);
     if (watch <= 0) return 0;
     std::this_thread::sleep_for(std::chrono::duration<double>(watch));
   }

@@ -39,6 +39,8 @@ def main():
         ("wha-verify", [os.path.join(data, "bad-cluster.json")], 1, r"error"),
         ("wha-verify", [example], 0, r""),
         ("wha-mon", ["--socket", missing, "--no-such-option"], 2, r"no-such-option"),
+        ("wha-mon", ["--socket", missing, "--move", "vm1", "n2", "--standby", "n1"], 2, r"one command at a time"),
+        ("wha-mon", ["--socket", missing, "--standby", "n1", "--watch", "1"], 2, r"one command at a time"),
         ("wha-sim", ["--no-such-option"], 2, r"no-such-option"),
         ("wha-health", ["--config", os.path.join(health, "plugin-green.json")], 0, r"green"),
         ("wha-health", ["--config", os.path.join(health, "plugin-yellow.json")], 1, r"yellow"),
