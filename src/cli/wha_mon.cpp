@@ -17,6 +17,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <wholesale_ha/version.hpp>
+
 #include "parse_args.hpp"
 
 namespace {
@@ -129,6 +131,7 @@ int main(int argc, char** argv) {
   app.add_option("--clear", clear, "Forget a resource's failures (and release one frozen with its node)");
   app.add_option("--start", start, "Set a resource's target role to started");
   app.add_option("--stop", stop, "Set a resource's target role to stopped");
+  app.set_version_flag("--version", std::string{wholesale_ha::kVersion});
   if (auto status = wha_cli::parse_args(app, argc, argv)) return *status;
   // One request per run: a second command given with the first would be dropped silently.
   std::vector<std::string> commands;

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "sim/shrink.hpp"
+#include <wholesale_ha/version.hpp>
+
 #include "parse_args.hpp"
 
 namespace sim = wholesale_ha::sim;
@@ -53,6 +55,7 @@ int main(int argc, char** argv) {
   app.add_flag("--trace", trace, "print every core's log lines with virtual time");
   app.add_flag("--shrink", do_shrink, "make a failing scenario minimal");
   app.add_option("--save", save_path, "write the (shrunk) failing scenario here");
+  app.set_version_flag("--version", std::string{wholesale_ha::kVersion});
   if (auto status = wha_cli::parse_args(app, argc, argv)) return *status;
   if (file.empty() == !(seed || seeds > 0) || (seed && seeds > 0)) {
     std::cerr << "wha-sim: give one of a scenario file, --seed S or --seeds N\n";
