@@ -127,8 +127,8 @@ int main(int argc, char** argv) {
                  "would stay stopped")
       ->check(CLI::Range(1, 3));
   app.add_option("--explain", explain, "Show every node's score for a resource, with sources (repeat for more)");
-  app.add_option("--dot", dot_file, "Write the transition as a Graphviz graph ('-' = stdout)");
-  app.add_option("--save", save_file, "Write the cluster after the transition as JSON");
+  app.add_option("--dot", dot_file, "Write the transition as a Graphviz graph ('-' = stdout, the report then goes to stderr)");
+  app.add_option("--save", save_file, "Write the cluster after the transition as JSON ('-' = stdout, as --dot)");
   app.add_flag("--apply", show_apply, "Print the placement after the transition succeeds");
   app.add_flag("--json", as_json, "Print JSON instead of text");
   app.add_flag("-q,--quiet", quiet, "Do not print the current cluster");
@@ -147,6 +147,10 @@ int main(int argc, char** argv) {
       "with --cib, a Pacemaker CIB (import warnings go to stderr).\nExit status: 0 planned, 1 invalid "
       "input, 2 usage error.");
   if (auto status = wha_cli::parse_args(app, argc, argv)) return *status;
+  if (dot_file == "-" && save_file == "-") {
+    fmt::print(stderr, "--dot - and --save - both want standard output: give one of them a file\n");
+    return 2;
+  }
 
   // Every diagnostic, JSON or CIB alike: a CIB's warnings name what was left out and where
   // (an XPath-like location), so the transition below is read knowing what it lacks.
@@ -173,6 +177,9 @@ int main(int argc, char** argv) {
     after.emplace(model::Cluster{cluster.config, policy::apply(cluster.state, transition)});
   }
 
+  // Standard output carries one thing: the graph or the cluster when written there ('-'),
+  // else the report, which then goes to standard error.
+  std::FILE* report = dot_file == "-" || save_file == "-" ? stderr : stdout;
   if (as_json) {
     nlohmann::json out = {{"transition", policy::to_json(transition)}};
     if (!explain.empty()) {
@@ -186,17 +193,17 @@ int main(int argc, char** argv) {
       out["survivability"] = policy::to_json(policy::survivability(cluster.state, cluster.config, survive));
     }
     // Replacing, not throwing, as the last defence should any text have escaped repair.
-    fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    fmt::print(report, "{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
-    if (!quiet) fmt::print("Current cluster\n{}\n", model::format_summary(cluster));
-    fmt::print("{}", policy::format_transition(transition));
+    if (!quiet) fmt::print(report, "Current cluster\n{}\n", model::format_summary(cluster));
+    fmt::print(report, "{}", policy::format_transition(transition));
     for (const auto& r : explain) {
-      fmt::print("\n{}", policy::format_explanation(
+      fmt::print(report, "\n{}", policy::format_explanation(
                             policy::explain(cluster.state, cluster.config, r)));
     }
-    if (show_apply) fmt::print("\nAfter the transition\n{}", model::format_summary(*after));
+    if (show_apply) fmt::print(report, "\nAfter the transition\n{}", model::format_summary(*after));
     if (survive > 0) {
-      fmt::print("\n{}", policy::format_survivability(policy::survivability(cluster.state, cluster.config, survive)));
+      fmt::print(report, "\n{}", policy::format_survivability(policy::survivability(cluster.state, cluster.config, survive)));
     }
   }
   if (!dot_file.empty() && !write_text(dot_file, policy::to_dot(transition))) return 1;

@@ -21,7 +21,7 @@ def main():
     health = os.path.join(data, "health")
     missing = os.path.join(data, "no-such-file.json")
     cases = [
-        # (tool, arguments, status, text expected in stdout + stderr)
+        # (tool, arguments, status, text expected in stdout + stderr, or "stdout:" + in stdout alone)
         ("wha-simulate", [], 2, r"a cluster is required"),
         ("wha-simulate", ["--help"], 0, r"Exit status"),
         ("wha-simulate", ["--version"], 0, r"\d+\.\d+"),
@@ -34,6 +34,8 @@ def main():
         ("wha-simulate", ["-q", "--explain", "vm-db", "--explain", "vm-web", example], 0,
          r"Scores for vm-db(.|\n)*Scores for vm-web"),
         ("wha-simulate", ["-q", "--node-down", "host-a", "--node-down", "host-b", example], 0, r"Fence +host-b"),
+        ("wha-simulate", [example, "--dot", "-"], 0, r"stdout:^digraph transition \{(.|\n)*\}\n$"),
+        ("wha-simulate", [example, "--dot", "-", "--save", "-"], 2, r"both want standard output"),
         ("wha-verify", [], 2, r"required"),
         ("wha-verify", ["--version"], 0, r"\d+\.\d+"),
         ("wha-verify", [os.path.join(data, "bad-cluster.json")], 1, r"error"),
@@ -57,8 +59,10 @@ def main():
         command = [os.path.join(args.bin, tool)] + arguments
         result = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=60,
                                 cwd=args.source)
-        output = result.stdout + result.stderr
-        if result.returncode != status or not re.search(text, output):
+        # "stdout:PATTERN": standard output alone must match (nothing else mixed into it).
+        output = result.stdout if text.startswith("stdout:") else result.stdout + result.stderr
+        pattern = text.removeprefix("stdout:")
+        if result.returncode != status or not re.search(pattern, output):
             failed += 1
             print(f"FAIL {tool} {' '.join(arguments)}: exit {result.returncode} (want {status}), "
                   f"output must match {text!r}:\n{output[:2000]}")
