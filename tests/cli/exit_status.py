@@ -15,6 +15,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True, help="directory holding wha-simulate, wha-verify, ...")
     parser.add_argument("--source", required=True, help="the source tree (examples, tests/data)")
+    parser.add_argument("--with-cib", default="0", help="1 when the tools can read a Pacemaker CIB")
     args = parser.parse_args()
     example = os.path.join(args.source, "examples/clusters/two-hosts-vms.json")
     data = os.path.join(args.source, "tests/data")
@@ -36,7 +37,7 @@ def main():
         ("wha-simulate", ["-q", "--node-down", "host-a", "--node-down", "host-b", example], 0, r"Fence +host-b"),
         ("wha-simulate", [example, "--dot", "-"], 0, r"stdout:^digraph transition \{(.|\n)*\}\n$"),
         ("wha-simulate", [example, "--dot", "-", "--save", "-"], 2, r"both want standard output"),
-        ("wha-verify", [], 2, r"required"),
+        ("wha-verify", [], 2, r"give cluster JSON files or --cib FILE"),
         ("wha-verify", ["--version"], 0, r"\d+\.\d+"),
         ("wha-verify", [os.path.join(data, "bad-cluster.json")], 1, r"error"),
         ("wha-verify", [example], 0, r""),
@@ -54,6 +55,14 @@ def main():
         ("wha-health", ["--config", os.path.join(health, "bad-health.json")], 3, r""),
         ("wha-health", ["--no-such-option"], 3, r"no-such-option"),
     ]
+    cib = os.path.join(data, "cib")
+    if args.with_cib in ("1", "ON", "TRUE", "true"):
+        cases += [
+            ("wha-verify", ["--cib", os.path.join(cib, "basic.xml")], 0, r"basic\.xml: valid"),
+            ("wha-verify", ["--cib", os.path.join(cib, "malformed.xml")], 1, r"invalid XML"),
+            ("wha-verify", ["--strict", "--cib", os.path.join(cib, "unsupported.xml")], 1, r"fail --strict"),
+            ("wha-verify", ["--cib", os.path.join(cib, "basic.xml"), example], 0, r"two-hosts-vms\.json: valid"),
+        ]
     failed = 0
     for tool, arguments, status, text in cases:
         command = [os.path.join(args.bin, tool)] + arguments
