@@ -9,10 +9,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "sim/shrink.hpp"
 #include <wholesale_ha/version.hpp>
 
 #include "parse_args.hpp"
+#include "sim/shrink.hpp"
 
 namespace sim = wholesale_ha::sim;
 
