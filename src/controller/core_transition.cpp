@@ -177,6 +177,13 @@ void Core::action_step_done(std::size_t id, agents::Result result) {
     if (source == model::NodeState::unclean) {
       return complete_action(id, {Status::error_generic, fmt::format("{}; {} is lost", why, a.node)});
     }
+    // The source is back after a membership change and has not reported yet: it may be acting
+    // on its own (a stop when it lost quorum). Stopping it too would run two operations on the
+    // instance at once; the next plan, made on its report, decides.
+    if (!synced_ && awaiting_reports_.contains(a.node) && a.node != settings_.local) {
+      return complete_action(id, {Status::error_generic,
+                                  fmt::format("{}; no fallback until {} has reported", why, a.node)});
+    }
     run_->fallback_why[id] = why;
     if (source == model::NodeState::offline) {
       // It left cleanly, so nothing runs there any more: only the start remains.
