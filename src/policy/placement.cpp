@@ -2,122 +2,18 @@
 
 #include <algorithm>
 #include <utility>
-#include <numeric>
 #include <optional>
-#include <queue>
 #include <span>
 #include <tuple>
 
 #include "admission.hpp"
+#include "unit_order.hpp"
 
 namespace wholesale_ha::policy::detail {
 namespace {
 
 using model::kInfinity;
 using model::kMinusInfinity;
-
-/// Who places relative to whom: reverse colocation lookups and mandatory predecessors.
-/// Left empty when no resource has a colocation or an order (a plain VM fleet): then there
-/// is nothing to look up, and two tables of empty lists per plan are not built.
-class Links {
- public:
-  explicit Links(const Compiled& c) {
-    if (!c.any_colocation && c.orders.empty()) return;
-    colocated_by_.resize(c.resources.size());
-    mandatory_firsts_.resize(c.resources.size());
-    for (Index r = 0; r < c.resources.size(); ++r) {
-      const auto& terms = c.resources[r].colocations;
-      for (Index t = 0; t < terms.size(); ++t) colocated_by_[terms[t].other].push_back({r, t});
-    }
-    for (const auto& o : c.orders) {
-      if (o.mandatory) mandatory_firsts_[o.then].push_back(o.first);
-    }
-  }
-
-  [[nodiscard]] bool empty() const { return colocated_by_.empty(); }
-  /// (dependent, index of its colocation term) for every colocation placed relative to `r`.
-  [[nodiscard]] std::span<const std::pair<Index, Index>> colocated_by(Index r) const {
-    return empty() ? std::span<const std::pair<Index, Index>>{} : colocated_by_[r];
-  }
-  /// What `r` is ordered after by a mandatory order.
-  [[nodiscard]] std::span<const Index> mandatory_firsts(Index r) const {
-    return empty() ? std::span<const Index>{} : mandatory_firsts_[r];
-  }
-
- private:
-  std::vector<std::vector<std::pair<Index, Index>>> colocated_by_;
-  std::vector<std::vector<Index>> mandatory_firsts_;
-};
-
-/// Units ordered so that what others are placed relative to comes first; otherwise by
-/// priority (high first), then configuration order. The order must not depend on what runs
-/// where: planning the result of a plan then sees the same order, which is what makes
-/// every unit stay put (docs/policy.md §8).
-std::vector<Index> unit_order(const Compiled& c, const Links& links) {
-  const std::size_t count = c.units.size();
-  // Calls edge(unit before, unit after) for every "places after" between two units.
-  auto for_each_edge = [&](auto edge) {
-    for (Index r = 0; r < c.resources.size(); ++r) {
-      const Index u = c.resources[r].unit;
-      for (const auto& term : c.resources[r].colocations) {
-        if (c.resources[term.other].unit != u) edge(c.resources[term.other].unit, u);
-      }
-      for (Index first : links.mandatory_firsts(r)) {
-        if (c.resources[first].unit != u) edge(c.resources[first].unit, u);
-      }
-    }
-  };
-  bool any_edge = false;
-  if (!links.empty()) for_each_edge([&](Index, Index) { any_edge = true; });
-  using Key = std::tuple<std::int64_t, std::size_t, Index>;
-  auto key = [&](Index u) {
-    const Unit& unit = c.units[u];
-    return Key{-static_cast<std::int64_t>(unit.priority), unit.config_index, u};
-  };
-  if (!any_edge) {
-    // Nothing waits for anything: the order is the keys' (often configuration order already).
-    std::vector<Index> order(count);
-    std::iota(order.begin(), order.end(), Index{0});
-    auto by_key = [&](Index a, Index b) { return key(a) < key(b); };
-    if (!std::is_sorted(order.begin(), order.end(), by_key)) {
-      std::sort(order.begin(), order.end(), by_key);
-    }
-    return order;
-  }
-  std::vector<std::vector<Index>> after(count);
-  std::vector<std::size_t> waiting(count, 0);
-  for_each_edge([&](Index a, Index b) {
-    after[a].push_back(b);
-    ++waiting[b];
-  });
-  std::priority_queue<Key, std::vector<Key>, std::greater<>> ready;
-  for (Index u = 0; u < count; ++u) {
-    if (waiting[u] == 0) ready.push(key(u));
-  }
-  std::vector<Index> order;
-  std::vector<bool> done(count, false);
-  order.reserve(count);
-  while (order.size() < count) {
-    if (ready.empty()) {
-      // A cycle: release the most important unit still waiting.
-      Index best = kNone;
-      for (Index u = 0; u < count; ++u) {
-        if (!done[u] && (best == kNone || key(u) < key(best))) best = u;
-      }
-      waiting[best] = 0;
-      ready.push(key(best));
-    }
-    Index u = std::get<2>(ready.top());
-    ready.pop();
-    if (done[u]) continue;
-    done[u] = true;
-    order.push_back(u);
-    for (Index v : after[u]) {
-      if (!done[v] && waiting[v] > 0 && --waiting[v] == 0) ready.push(key(v));
-    }
-  }
-  return order;
-}
 
 class Placer {
  public:
