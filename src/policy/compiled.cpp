@@ -96,9 +96,7 @@ class Compiler {
       info.health = health.score;
       if (info.health != 0) c_.scored_health_nodes.push_back(n);
       info.health_evidence = std::move(health.evidence);
-      info.degraded = std::any_of(info.attributes.begin(), info.attributes.end(), [](const auto& a) {
-        return a.first.starts_with("#health-") && (a.second == "red" || a.second == "yellow");
-      });
+      info.degraded = !degraded_colour(info.attributes).empty();
       info.capacity = amounts(nodes[n].capacity);
     }
   }

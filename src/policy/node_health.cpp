@@ -59,6 +59,16 @@ NodeHealth node_health(const model::Attributes& attributes, const model::HealthO
   return out;
 }
 
+std::string_view degraded_colour(const model::Attributes& attributes) {
+  std::string_view worst;
+  for (const auto& [name, value] : attributes) {
+    if (!name.starts_with("#health-")) continue;
+    if (value == "red") return "red";
+    if (value == "yellow") worst = "yellow";
+  }
+  return worst;
+}
+
 std::string strategy_name(const model::HealthOptions& options) {
   return std::string{model::to_string(options.strategy)};
 }

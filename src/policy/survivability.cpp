@@ -10,6 +10,7 @@
 #include <wholesale_ha/policy/planner.hpp>
 
 #include "compiled.hpp"
+#include "node_health.hpp"
 #include "placement.hpp"
 #include "reasons.hpp"
 
@@ -62,13 +63,7 @@ std::string unhealthy(const model::Node& node, const model::ClusterState& state)
   if (auto it = state.nodes.find(node.id); it != state.nodes.end()) {
     for (const auto& [name, value] : it->second.attributes) attributes[name] = value;
   }
-  std::string worst;
-  for (const auto& [name, value] : attributes) {
-    if (!name.starts_with("#health-")) continue;
-    if (value == "red") return value;
-    if (value == "yellow") worst = value;
-  }
-  return worst;
+  return std::string{detail::degraded_colour(attributes)};
 }
 
 class Checker {
