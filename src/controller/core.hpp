@@ -289,6 +289,7 @@ class Core {
     std::string coordinator;
     std::size_t pending = 0;
     std::vector<model::ResourcePlacement> found;
+    std::vector<std::string> probed;  ///< nodes probed for what this coordinator drives
   };
 
   // core.cpp: lifecycle, planning, views

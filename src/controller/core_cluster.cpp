@@ -171,6 +171,11 @@ void Core::report_local(std::uint64_t round, const std::string& coordinator) {
       work.emplace_back(r.id, settings_.local);
     }
   }
+  if (coordinator == settings_.local) {
+    for (const auto& n : config_->nodes) {
+      if (state_.nodes[n.id].state == model::NodeState::online) build.probed.push_back(n.id);
+    }
+  }
   build.pending = work.size();
   if (work.empty()) return send_report(report);
   for (const auto& [resource, node] : work) {
@@ -199,6 +204,7 @@ void Core::send_report(std::uint64_t report) {
   m.coordinator = it->second.coordinator;
   m.node = settings_.local;
   m.placements = std::move(it->second.found);
+  if (m.coordinator == settings_.local) m.probed = std::move(it->second.probed);
   reports_.erase(it);
   // Attributes and failcounts travel along so that a member that joined later (and so
   // missed the messages that set them) learns them before it may coordinate.
@@ -233,12 +239,17 @@ void Core::report_received(const protocol::NodeReport& report) {
   // The current coordinator's own report tells this node what runs on it of what the
   // coordinator drives: until then a node back from a break may not know (it leaves only after).
   if (drives && report.node == view_.coordinator) driven_known_ = true;
+  // Only where the coordinator probed: a node it holds lost may still run what it drives
+  // there (a stop that failed without quorum), and that node must not forget it.
+  auto probed = [&](const std::string& node) {
+    if (!report.probed) return state_.nodes[node].state == model::NodeState::online;
+    return std::find(report.probed->begin(), report.probed->end(), node) != report.probed->end();
+  };
   std::erase_if(state_.resources, [&](const auto& p) {
     // The cheap test first: most reports are a member's, about its own node only.
     if (!drives && p.node != report.node) return false;
     if (!runs_anywhere(p.resource)) return p.node == report.node;
-    return drives && state_.nodes[p.node].state == model::NodeState::online &&
-           p.state != model::ResourceState::failed;
+    return drives && p.state != model::ResourceState::failed && probed(p.node);
   });
   for (const auto& p : report.placements) {
     const auto* known = placement(p.resource, p.node);

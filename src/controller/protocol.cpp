@@ -212,6 +212,13 @@ Decoded decode_node_report(Fields& f, const Known& config) {
       list->push_back(std::move(placement));
     }
   }
+  if (const json* probed = f.find("probed", false); probed != nullptr) {
+    if (!probed->is_array()) f.fail("\"probed\" must be an array");
+    m.probed.emplace();
+    for (std::size_t i = 0; f.ok() && i < probed->size(); ++i) {
+      m.probed->push_back(f.known("probed", f.checked_text((*probed)[i], "probed", 256), true));
+    }
+  }
   if (const json* departed = f.find("departed", false); departed != nullptr) {
     if (!departed->is_array()) f.fail("\"departed\" must be an array");
     for (std::size_t i = 0; f.ok() && i < departed->size(); ++i) {
@@ -469,19 +476,21 @@ json encode_body(const Message& message) {
               for (const auto& r : from) out.push_back({{"resource", r.resource}, {"node", r.node}});
               return out;
             };
-            return {{"round", m.round},
-                    {"coordinator", m.coordinator},
-                    {"node", m.node},
-                    {"placements", list(m.placements)},
-                    {"elsewhere", list(m.elsewhere)},
-                    {"departed", m.departed},
-                    {"attributes", m.attributes},
-                    {"failcounts", std::move(failcounts)},
-                    {"shutting_down", std::move(shutting)},
-                    {"frozen", records(m.frozen)},
-                    {"maintenance", m.maintenance},
-                    {"returns", records(m.returns)},
-                    {"last_ran", records(m.last_ran)}};
+            json j = {{"round", m.round},
+                     {"coordinator", m.coordinator},
+                     {"node", m.node},
+                     {"placements", list(m.placements)},
+                     {"elsewhere", list(m.elsewhere)},
+                     {"departed", m.departed},
+                     {"attributes", m.attributes},
+                     {"failcounts", std::move(failcounts)},
+                     {"shutting_down", std::move(shutting)},
+                     {"frozen", records(m.frozen)},
+                     {"maintenance", m.maintenance},
+                     {"returns", records(m.returns)},
+                     {"last_ran", records(m.last_ran)}};
+            if (m.probed) j["probed"] = *m.probed;
+            return j;
           },
           [](const Leaving& m) -> json { return {{"node", m.node}, {"kind", model::to_string(m.kind)}}; },
           [](const Left& m) -> json { return {{"node", m.node}}; },

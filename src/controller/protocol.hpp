@@ -114,6 +114,10 @@ struct NodeReport {
     std::string node;
   };
   std::vector<LastRan> last_ran;
+  /// In a coordinator's report to itself: the nodes it probed for what it drives. Of those
+  /// only, `placements` is the whole truth; it did not probe nodes it holds lost. Absent from
+  /// older peers: then every node the receiver sees online.
+  std::optional<std::vector<std::string>> probed;
 };
 /// A node shuts down or reboots cleanly: its resources follow their shutdown policy first.
 struct Leaving {
