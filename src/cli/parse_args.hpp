@@ -3,6 +3,7 @@
 // --version exit 0, every other parse error prints CLI11's message and exits 2 (usage; 3 for
 // wha-health, a monitoring plugin), never one of CLI11's own codes (105, 106, ...).
 
+#include <algorithm>
 #include <optional>
 
 #include <CLI/CLI.hpp>
@@ -14,7 +15,17 @@ inline std::optional<int> parse_args(CLI::App& app, int argc, char** argv, int u
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : usage_status;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // CLI11 checks required options and values before unknown arguments: "--bogus x" would be
+    // reported as "--config is required" or "File does not exist: x". The unknown argument
+    // is the real mistake; name it.
+    if (auto extras = app.remaining(); !extras.empty()) {
+      std::reverse(extras.begin(), extras.end());  // CLI11 lists them last to first
+      app.exit(CLI::ExtrasError(extras));
+    } else {
+      app.exit(e);
+    }
+    return usage_status;
   }
   return std::nullopt;
 }

@@ -16,6 +16,7 @@ def main():
     parser.add_argument("--bin", required=True, help="directory holding wha-simulate, wha-verify, ...")
     parser.add_argument("--source", required=True, help="the source tree (examples, tests/data)")
     parser.add_argument("--with-cib", default="0", help="1 when the tools can read a Pacemaker CIB")
+    parser.add_argument("--wha-node", help="the wha-node daemon, when built (it lives apart from the tools)")
     args = parser.parse_args()
     example = os.path.join(args.source, "examples/clusters/two-hosts-vms.json")
     data = os.path.join(args.source, "tests/data")
@@ -29,6 +30,7 @@ def main():
         ("wha-simulate", [missing], 2, r"File does not exist"),
         ("wha-simulate", ["--survive", "4", example], 2, r"not in range"),
         ("wha-simulate", ["--no-such-option", example], 2, r"no-such-option"),
+        ("wha-simulate", ["--bogus", "x"], 2, r"not expected: --bogus"),
         ("wha-simulate", [os.path.join(data, "bad-cluster.json")], 1, r"error: "),
         ("wha-simulate", ["-q", "--explain", "nope", example], 1, r'unknown resource "nope"'),
         ("wha-simulate", ["-q", "--explain", "vm-db", example], 0, r"Scores for vm-db"),
@@ -63,9 +65,19 @@ def main():
             ("wha-verify", ["--strict", "--cib", os.path.join(cib, "unsupported.xml")], 1, r"fail --strict"),
             ("wha-verify", ["--cib", os.path.join(cib, "basic.xml"), example], 0, r"two-hosts-vms\.json: valid"),
         ]
+    if args.wha_node:
+        cases += [
+            ("wha-node", [], 2, r"--config is required"),
+            ("wha-node", ["--version"], 0, r"\d+\.\d+"),
+            ("wha-node", ["--no-such-option"], 2, r"no-such-option"),
+            ("wha-node", ["--bogus", "x"], 2, r"not expected: --bogus x"),
+            ("wha-node", ["--config", missing], 2, r"File does not exist"),
+            ("wha-node", ["--config", os.path.join(data, "wha-node-bad-durations.json")], 1, r"wha-node-bad-durations"),
+        ]
     failed = 0
     for tool, arguments, status, text in cases:
-        command = [os.path.join(args.bin, tool)] + arguments
+        program = args.wha_node if tool == "wha-node" else os.path.join(args.bin, tool)
+        command = [program] + arguments
         result = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=60,
                                 cwd=args.source)
         # "stdout:PATTERN": standard output alone must match (nothing else mixed into it).

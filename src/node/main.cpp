@@ -28,9 +28,11 @@
 #include <wholesale_ha/membership/corosync.hpp>
 #include <wholesale_ha/model/enum_names.hpp>
 #include <wholesale_ha/model/json.hpp>
+#include <wholesale_ha/version.hpp>
 
 #include "control_socket.hpp"
 #include "node_config.hpp"
+#include "parse_args.hpp"
 #include "replies.hpp"
 #include "shutdown_kind.hpp"
 #include "socket_file.hpp"
@@ -41,7 +43,8 @@ int main(int argc, char** argv) {
   CLI::App app{"wholesale_ha node daemon"};
   std::string config_path;
   app.add_option("--config", config_path, "wha-node configuration (JSON)")->required()->check(CLI::ExistingFile);
-  CLI11_PARSE(app, argc, argv);
+  app.set_version_flag("--version", std::string{kVersion});
+  if (auto status = wha_cli::parse_args(app, argc, argv)) return *status;
 
   std::vector<std::string> errors;
   auto node = wha_node::load_node_config(config_path, errors);
