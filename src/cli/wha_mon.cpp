@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <wholesale_ha/version.hpp>
 
+#include "default_socket.hpp"
 #include "parse_args.hpp"
 
 namespace {
@@ -116,7 +117,9 @@ int main(int argc, char** argv) {
   double watch = 0;
   std::vector<std::string> attribute, move, maintenance;
   std::string standby, unstandby, clear, start, stop;
-  app.add_option("--socket", socket, "wha-node's control socket")->required();
+  app.add_option("--socket", socket, "wha-node's control socket")
+      ->default_val(wha_cli::kDefaultSocket)
+      ->envname("WHA_SOCKET");
   app.add_flag("--json", as_json, "Print the status as JSON");
   app.add_option("--watch", watch, "Refresh every N seconds");
   app.add_option("--attribute", attribute, "Set a node attribute: NODE NAME VALUE ('-' removes it)")->expected(3);
@@ -131,12 +134,16 @@ int main(int argc, char** argv) {
   app.add_option("--clear", clear, "Forget a resource's failures (and release one frozen with its node)");
   app.add_option("--start", start, "Set a resource's target role to started");
   app.add_option("--stop", stop, "Set a resource's target role to stopped");
+  bool reload = false;
+  app.add_flag("--reload", reload,
+               "Make wha-node re-read its cluster and health files (as SIGHUP does); a file with errors changes "
+               "nothing and the errors are printed");
   app.set_version_flag("--version", std::string{wholesale_ha::kVersion});
   if (auto status = wha_cli::parse_args(app, argc, argv)) return *status;
   // One request per run: a second command given with the first would be dropped silently.
   std::vector<std::string> commands;
   for (const char* name : {"--attribute", "--move", "--standby", "--unstandby", "--maintenance", "--clear", "--start",
-                           "--stop"}) {
+                           "--stop", "--reload"}) {
     if (app.count(name) > 0) commands.emplace_back(name);
   }
   if (commands.size() > 1 || (!commands.empty() && watch > 0)) {
@@ -167,6 +174,8 @@ int main(int argc, char** argv) {
     request = {{"cmd", "clear"}, {"resource", clear}};
   } else if (!start.empty() || !stop.empty()) {
     request = {{"cmd", "role"}, {"resource", start.empty() ? stop : start}, {"role", start.empty() ? "stopped" : "started"}};
+  } else if (reload) {
+    request = {{"cmd", "reload"}};
   }
   const bool command = request["cmd"] != "status";
   for (;;) {
@@ -178,8 +187,11 @@ int main(int argc, char** argv) {
     }
     // A refused status (permission, too many clients) is an error too, not a table.
     if (command || !reply->value("ok", false)) {
-      for (const auto& e : reply->value("errors", json::array())) {
-        std::cerr << "error: " << (e.is_string() ? e.get<std::string>() : e.dump()) << "\n";
+      for (const char* kind : {"errors", "warnings"}) {
+        for (const auto& e : reply->value(kind, json::array())) {
+          std::cerr << (kind[0] == 'e' ? "error: " : "warning: ") << (e.is_string() ? e.get<std::string>() : e.dump())
+                    << "\n";
+        }
       }
       return reply->value("ok", false) ? 0 : 1;
     }

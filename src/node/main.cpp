@@ -3,8 +3,12 @@
 // the configured method, and answers wha-mon on a Unix socket.
 //
 //   wha-node --config node.json
+//
+// Under systemd (wha-node.service): Type=notify readiness, watchdog keep-alives, SIGHUP
+// reloads the cluster and health files, log lines go to the journal with their priority.
 
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 
 #include <unistd.h>
@@ -14,6 +18,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <wholesale_ha/agents/checkpoint.hpp>
 #ifdef WHA_NODE_WITH_LIBVIRT
@@ -24,20 +29,42 @@
 #include <wholesale_ha/controller.hpp>
 #include <wholesale_ha/fencing/command.hpp>
 #include <wholesale_ha/fencing/self_fence.hpp>
-#include <wholesale_ha/health/monitor.hpp>
 #include <wholesale_ha/membership/corosync.hpp>
 #include <wholesale_ha/model/enum_names.hpp>
-#include <wholesale_ha/model/json.hpp>
 #include <wholesale_ha/version.hpp>
 
 #include "control_socket.hpp"
+#include "journal_sink.hpp"
 #include "node_config.hpp"
+#include "node_files.hpp"
+#include "node_health.hpp"
 #include "parse_args.hpp"
 #include "replies.hpp"
+#include "service_manager.hpp"
 #include "shutdown_kind.hpp"
 #include "socket_file.hpp"
 
 using namespace wholesale_ha;
+
+namespace {
+
+/// Where the log goes: the file the node config names, else the journal when systemd
+/// connected standard error to it, else plain lines on stderr.
+std::shared_ptr<LogSink> log_sink(const wha_node::NodeConfig& node) {
+  if (!node.log_file.empty()) return make_file_sink(node.log_file);
+  return wha_node::stderr_is_journal() ? wha_node::make_journal_sink() : make_stderr_sink();
+}
+
+/// systemd's one-line STATUS= (systemctl status shows it).
+std::string summary(const membership::Membership& membership) {
+  const auto& view = membership.view();
+  std::size_t online = 0;
+  for (const auto& m : view.nodes) online += m.state == model::NodeState::online ? 1 : 0;
+  return fmt::format("{}: {} member(s) online, {}, coordinator {}", membership.local_node(), online,
+                     view.quorate ? "quorate" : "WITHOUT QUORUM", view.coordinator.empty() ? "none" : view.coordinator);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"wholesale_ha node daemon"};
@@ -50,24 +77,19 @@ int main(int argc, char** argv) {
   auto node = wha_node::load_node_config(config_path, errors);
   for (const auto& e : errors) std::cerr << config_path << ": " << e << "\n";
   if (!node) return 1;
-  auto cluster = model::load_cluster_file(node->cluster_file);
-  for (const auto& d : cluster.diagnostics) std::cerr << node->cluster_file << ": " << d.to_string() << "\n";
-  if (!cluster.ok()) return 1;
-  std::optional<health::HealthConfig> health_config;
-  if (!node->health_file.empty()) {
-    auto loaded = health::load_health_config_file(node->health_file);
-    for (const auto& d : loaded.diagnostics) std::cerr << node->health_file << ": " << d.to_string() << "\n";
-    if (!loaded.ok()) return 1;
-    health_config = *loaded.value;
-  }
+  auto loaded = wha_node::load_node_files(*node);
+  for (const auto& e : loaded.errors) std::cerr << e << "\n";
+  for (const auto& w : loaded.warnings) std::cerr << w << "\n";
+  if (!loaded.files) return 1;
 
-  auto sink = node->log_file.empty() ? make_stderr_sink() : make_file_sink(node->log_file);
+  auto sink = log_sink(*node);
   if (!sink) {
     std::cerr << "cannot open " << node->log_file << "\n";
     return 1;
   }
   Logger log{sink, LogLevel::info, "wha-node"};
   boost::asio::io_context io;
+  wha_node::ServiceManager service{io.get_executor(), log.child("systemd")};
 
   agents::Registry registry;
   registry.add("process", agents::make_process_backend());
@@ -82,7 +104,7 @@ int main(int argc, char** argv) {
     return 1;
 #endif
   }
-  if (auto problems = registry.validate(cluster.value->config.resources); !problems.empty()) {
+  if (auto problems = registry.validate(loaded.files->cluster.resources); !problems.empty()) {
     for (const auto& d : problems) std::cerr << node->cluster_file << ": " << d.to_string() << "\n";
     return 1;
   }
@@ -109,42 +131,64 @@ int main(int argc, char** argv) {
     fencer = std::make_shared<fencing::SelfFenceWait>(io.get_executor(), node->fencing.deadline);
   }
 
-  Controller controller{io.get_executor(), cluster.value->config, membership, registry,
+  Controller controller{io.get_executor(), loaded.files->cluster, membership, registry,
                         {.logger = log,
                          .fencer = fencer,
                          .startup_grace = node->startup_grace,
                          .sync_timeout = node->sync_timeout}};
+  // The node's own health probes become its #health-* attributes, shared with the cluster.
+  wha_node::NodeHealth health{io.get_executor(), log.child("health"), controller};
+  health.use(loaded.files->health);
+
+  // SIGHUP and wha-mon --reload: both files again, applied together or not at all.
+  auto reload = [&]() -> nlohmann::json {
+    service.reloading();
+    auto next = wha_node::load_node_files(*node);
+    if (next.files) {
+      for (const auto& d : controller.reload(next.files->cluster)) {
+        (d.severity == model::Diagnostic::Severity::error ? next.errors : next.warnings)
+            .push_back(node->cluster_file + ": " + d.to_string());
+      }
+    }
+    const bool applied = next.files && next.errors.empty();
+    if (applied) health.use(std::move(next.files->health));
+    for (const auto& w : next.warnings) log.warn("reload: {}", w);
+    for (const auto& e : next.errors) log.error("reload: {}", e);
+    if (applied) {
+      log.info("reload: {} and {} applied", node->cluster_file,
+               node->health_file.empty() ? std::string{"no health probes"} : node->health_file);
+    } else {
+      log.error("reload rejected with {} error(s); the running configuration is unchanged", next.errors.size());
+    }
+    service.ready(summary(*membership));
+    return {{"ok", applied}, {"errors", next.errors}, {"warnings", next.warnings}};
+  };
+
   wha_node::Recent recent;
   ScopedConnection recorded = controller.on_action_finished.subscribe([&](const auto& r) { recent.add(r); });
+  const wha_node::Daemon daemon{controller, *membership, recent, reload};
   wha_node::ControlSocket control{
-      io,
-      node->socket,
-      *socket_file,
-      access,
-      [&](const wha_node::Request& r) { return wha_node::answer(r, controller, *membership, recent); },
+      io,     node->socket, *socket_file, access, [&](const wha_node::Request& r) { return wha_node::answer(r, daemon); },
       log.child("control")};
 
-  // The node's own health probes become its #health-* attributes, shared with the cluster.
-  health::HealthMonitor health{io.get_executor(), log.child("health")};
-  if (health_config) health.add(*health_config);
-  ScopedConnection health_changed = health.on_change().subscribe([&](const health::AttributeReading& r) {
-    std::optional<std::string> value;
-    if (r.value) value = r.value->to_string();
-    log.info("health {} = {} ({})", r.attribute, value.value_or("unknown"), r.evidence);
-    controller.set_attribute(membership->local_node(), r.attribute, value);
-  });
-
   // SIGTERM (systemd at shutdown or reboot, an update): leave cleanly — the resources follow
-  // their shutdown policy first and the others are told, so this node is not fenced. SIGINT: stop at
-  // once and leave everything as it is (the others then see a lost node).
+  // their shutdown policy first and the others are told, so this node is not fenced. SIGINT:
+  // stop at once and leave everything as it is (the others then see a lost node). SIGHUP: reload.
   bool started = false;
-  boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+  boost::asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};
   boost::asio::steady_timer leave_deadline{io};
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+  std::function<void(const boost::system::error_code&, int)> on_signal;
+  on_signal = [&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
+    if (signal == SIGHUP) {
+      log.info("SIGHUP: reloading the configuration");
+      reload();
+      return signals.async_wait(on_signal);
+    }
     health.stop();
     if (signal == SIGINT || !started) {
       log.info("stopping (resources are left as they are)");
+      service.stopping("stopping; resources are left as they are");
       return controller.stop([&] { io.stop(); });
     }
     const auto kind = node->shutdown_kind == "reboot"     ? model::ShutdownKind::reboot
@@ -152,6 +196,7 @@ int main(int argc, char** argv) {
                                                           : wha_node::detect_shutdown_kind();
     log.info("leaving the cluster for a {}: resources follow their shutdown policy (at most {}ms)",
              model::to_string(kind), node->leave_timeout.count());
+    service.stopping(fmt::format("leaving the cluster for a {}", model::to_string(kind)));
     leave_deadline.expires_after(node->leave_timeout);
     leave_deadline.async_wait([&](const boost::system::error_code& e) {
       if (e) return;
@@ -164,15 +209,18 @@ int main(int argc, char** argv) {
       log.info("left the cluster cleanly");
       io.stop();
     });
-  });
-  // The controller starts once corosync has told us who we are.
-  ScopedConnection first_view = membership->on_view_changed.subscribe([&](const membership::View&) {
-    if (started || !membership->connected()) return;
+  };
+  signals.async_wait(on_signal);
+  // The controller starts once corosync has told us who we are; systemd hears "ready" then.
+  ScopedConnection views = membership->on_view_changed.subscribe([&](const membership::View&) {
+    if (!membership->connected()) return;
+    if (started) return service.status(summary(*membership));
     started = true;
     // Posted: the controller subscribes to views itself and must see this one as current.
     boost::asio::post(io, [&] {
       controller.start();
-      health.start();
+      health.start(membership->local_node());
+      service.ready(summary(*membership));
     });
   });
   membership->start();

@@ -12,6 +12,7 @@
 #include <wholesale_ha/model/duration.hpp>
 #include <wholesale_ha/model/json_document.hpp>
 
+#include "default_socket.hpp"
 #include "socket_file.hpp"
 
 namespace wha_node {
@@ -139,7 +140,7 @@ std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<
   {
     Reader r{doc, "", errors};
     r.string("cluster", c.cluster_file, true);
-    r.string("socket", c.socket, true);
+    r.string("socket", c.socket);
     std::string mode, group;
     r.string("socket_mode", mode);
     r.string("socket_group", group);

@@ -10,6 +10,8 @@
 
 #include <sys/types.h>
 
+#include "default_socket.hpp"
+
 namespace wha_node {
 
 struct FencingConfig {
@@ -28,7 +30,7 @@ struct LibvirtConfig {
 
 struct NodeConfig {
   std::string cluster_file;  ///< the cluster description every node shares
-  std::string socket;        ///< wha-mon's Unix socket
+  std::string socket = wha_cli::kDefaultSocket;  ///< wha-mon's Unix socket
   mode_t socket_mode = 0660;
   std::optional<gid_t> socket_group;  ///< may send commands; unset: the daemon's own group
   bool socket_readonly_others = false;  ///< others may read status (if the mode lets them connect)

@@ -91,21 +91,22 @@ json result(const std::vector<model::Diagnostic>& problems) {
 
 }  // namespace
 
-json answer(const Request& request, wholesale_ha::Controller& controller,
-            const wholesale_ha::membership::Membership& membership, const Recent& recent) {
+json answer(const Request& request, const Daemon& daemon) {
   struct Visitor {
+    const Daemon& d;
     wholesale_ha::Controller& c;
-    const wholesale_ha::membership::Membership& membership;
-    const Recent& recent;
-    json operator()(const StatusRequest&) const { return status(c, membership, recent); }
+    json operator()(const StatusRequest&) const { return status(c, d.membership, d.recent); }
     json operator()(const AttributeRequest& r) const { return result(c.set_attribute(r.node, r.name, r.value)); }
     json operator()(const MoveRequest& r) const { return result(c.move(r.resource, r.node, r.offline)); }
     json operator()(const StandbyRequest& r) const { return result(c.standby(r.node, r.on)); }
     json operator()(const MaintenanceRequest& r) const { return result(c.maintenance(r.node, r.on)); }
     json operator()(const ClearRequest& r) const { return result(c.clear_failcount(r.resource, r.node)); }
     json operator()(const RoleRequest& r) const { return result(c.set_target_role(r.resource, r.role)); }
+    json operator()(const ReloadRequest&) const {
+      return d.reload ? d.reload() : error_reply("this daemon cannot reload its configuration");
+    }
   };
-  return std::visit(Visitor{controller, membership, recent}, request);
+  return std::visit(Visitor{daemon, daemon.controller}, request);
 }
 
 json error_reply(std::string_view message) {

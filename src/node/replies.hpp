@@ -3,6 +3,7 @@
 // reply is dumped with invalid UTF-8 replaced, so no text can make serialising throw.
 
 #include <deque>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -22,9 +23,17 @@ struct Recent {
   void add(const wholesale_ha::executor::ActionResult& r);
 };
 
+/// What the control socket answers from: the daemon's parts.
+struct Daemon {
+  wholesale_ha::Controller& controller;
+  const wholesale_ha::membership::Membership& membership;
+  const Recent& recent;
+  /// Re-reads the configuration files; the reply says what was wrong or that it applied.
+  std::function<nlohmann::json()> reload;
+};
+
 /// What `request` asks, done (commands) or read (status).
-[[nodiscard]] nlohmann::json answer(const Request& request, wholesale_ha::Controller& controller,
-                                    const wholesale_ha::membership::Membership& membership, const Recent& recent);
+[[nodiscard]] nlohmann::json answer(const Request& request, const Daemon& daemon);
 
 /// {"ok": false, "error": message, "errors": [message]} ("errors" is what wha-mon reads).
 [[nodiscard]] nlohmann::json error_reply(std::string_view message);

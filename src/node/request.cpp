@@ -146,8 +146,10 @@ std::variant<Request, RequestError> decode(const json& doc) {
       d.fail(fmt::format("\"role\" must be \"started\" or \"stopped\", got {}", excerpt(role)));
     }
     request = std::move(r);
+  } else if (cmd == "reload") {
+    request = ReloadRequest{};
   } else {
-    return RequestError{fmt::format("unknown command {} (expected status, attribute, move, standby, maintenance, clear or role)",
+    return RequestError{fmt::format("unknown command {} (expected status, attribute, move, standby, maintenance, clear, role or reload)",
                                     excerpt(cmd))};
   }
   if (auto error = d.finish()) return *error;

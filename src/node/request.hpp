@@ -8,6 +8,7 @@
 //   {"cmd": "standby", "node": N, "on": true | false}       ("on" defaults to true)
 //   {"cmd": "clear", "resource": R, "node": N?}
 //   {"cmd": "role", "resource": R, "role": "started" | "stopped"}
+//   {"cmd": "reload"}          (re-reads the cluster and health files, as SIGHUP does)
 
 #include <cstddef>
 #include <optional>
@@ -53,8 +54,11 @@ struct RoleRequest {
   wholesale_ha::model::TargetRole role = wholesale_ha::model::TargetRole::started;
 };
 
+/// Re-read the cluster and health files; a rejected file changes nothing.
+struct ReloadRequest {};
+
 using Request = std::variant<StatusRequest, AttributeRequest, MoveRequest, StandbyRequest, MaintenanceRequest,
-                             ClearRequest, RoleRequest>;
+                             ClearRequest, RoleRequest, ReloadRequest>;
 
 /// Why a line was rejected: valid UTF-8, names the key or limit at fault.
 struct RequestError {

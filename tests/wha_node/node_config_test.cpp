@@ -29,6 +29,10 @@ TEST(WhaNodeConfig, SocketDefaults) {
   EXPECT_EQ(c->socket_mode, 0660u);
   EXPECT_EQ(c->socket_group, std::nullopt);
   EXPECT_FALSE(c->socket_readonly_others);
+  // Where wha-mon looks without --socket: the systemd unit's runtime directory.
+  auto bare = load(R"({"cluster": "c.json"})", errors);
+  ASSERT_TRUE(bare) << errors.front();
+  EXPECT_EQ(bare->socket, "/run/wholesale_ha/wha.sock");
 }
 
 TEST(WhaNodeConfig, SocketKeys) {

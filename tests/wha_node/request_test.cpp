@@ -69,13 +69,15 @@ TEST(WhaNodeRequest, TypedRequests) {
   EXPECT_EQ(request_of<ClearRequest>(R"({"cmd":"clear","resource":"r","node":"n1"})").node, "n1");
   EXPECT_EQ(request_of<RoleRequest>(R"({"cmd":"role","resource":"r","role":"stopped"})").role,
             wholesale_ha::model::TargetRole::stopped);
+  request_of<ReloadRequest>(R"({"cmd":"reload"})");
   EXPECT_FALSE(is_command(StatusRequest{}));
   EXPECT_TRUE(is_command(MoveRequest{}));
+  EXPECT_TRUE(is_command(ReloadRequest{}));  // only who may command may reload
 }
 
 TEST(WhaNodeRequest, WrongFieldsAreNamed) {
   EXPECT_EQ(error_of(R"({"cmd":"reboot"})"),
-            "unknown command \"reboot\" (expected status, attribute, move, standby, maintenance, clear or role)");
+            "unknown command \"reboot\" (expected status, attribute, move, standby, maintenance, clear, role or reload)");
   EXPECT_EQ(error_of(R"({})"), "missing key \"cmd\"");
   EXPECT_EQ(error_of(R"({"cmd":"status","verbose":true})"), "unknown key \"verbose\"");
   EXPECT_EQ(error_of(R"({"cmd":"move","resource":["r"],"node":"n"})"), "\"resource\" must be a string, got an array");

@@ -1,0 +1,65 @@
+#include "node_health.hpp"
+
+#include <set>
+
+namespace wha_node {
+
+namespace health = wholesale_ha::health;
+
+NodeHealth::NodeHealth(boost::asio::any_io_executor executor, wholesale_ha::Logger log,
+                       wholesale_ha::Controller& controller)
+    : executor_(std::move(executor)), log_(std::move(log)), controller_(controller) {}
+
+void NodeHealth::make_monitor() {
+  changed_.disconnect();
+  monitor_.reset();
+  if (!config_) return;
+  monitor_ = std::make_unique<health::HealthMonitor>(executor_, log_);
+  monitor_->add(*config_);
+  changed_ = monitor_->on_change().subscribe([this](const health::AttributeReading& r) {
+    std::optional<std::string> value;
+    if (r.value) value = r.value->to_string();
+    log_.info("health {} = {} ({})", r.attribute, value.value_or("unknown"), r.evidence);
+    controller_.set_attribute(local_, r.attribute, value);
+  });
+}
+
+void NodeHealth::start(std::string local_node) {
+  local_ = std::move(local_node);
+  started_ = true;
+  if (!monitor_) make_monitor();
+  if (monitor_) monitor_->start();
+}
+
+void NodeHealth::stop() {
+  started_ = false;
+  if (monitor_) monitor_->stop();
+}
+
+void NodeHealth::use(std::optional<health::HealthConfig> config) {
+  if (config == config_) return;
+  std::set<std::string> kept;
+  if (config) {
+    for (const auto& probe : config->probes) kept.insert(probe.settings.attribute);
+  }
+  std::vector<std::string> gone;
+  if (monitor_) {
+    for (const auto& [attribute, value] : monitor_->attributes()) {
+      if (!kept.contains(attribute)) gone.push_back(attribute);
+    }
+  }
+  config_ = std::move(config);
+  make_monitor();
+  if (!started_) return;
+  for (const auto& attribute : gone) {
+    log_.info("health {} removed: no probe sets it any more", attribute);
+    controller_.set_attribute(local_, attribute, std::nullopt);
+  }
+  if (monitor_) monitor_->start();
+}
+
+std::vector<health::AttributeReading> NodeHealth::readings() const {
+  return monitor_ ? monitor_->readings() : std::vector<health::AttributeReading>{};
+}
+
+}  // namespace wha_node
