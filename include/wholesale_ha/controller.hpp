@@ -64,6 +64,14 @@ struct ResourceFailure {
   std::int32_t failcount = 0;  ///< on that node, after this failure
 };
 
+/// A plan the controller computed, converged (no actions) or not.
+struct PlanComputed {
+  /// Wall-clock time of the decision step that planned (the plan and the bookkeeping
+  /// around it; on the coordinator only, in a cluster).
+  std::chrono::nanoseconds took{0};
+  std::size_t actions = 0;
+};
+
 class Controller {
  public:
   struct Impl;
@@ -77,6 +85,7 @@ class Controller {
     Event<const membership::View&> membership_changed;
     Event<> idle;
     Event<const policy::Survivability&> failover_capacity_changed;
+    Event<const PlanComputed&> plan_computed;
   };
 
  private:
@@ -166,6 +175,8 @@ class Controller {
   /// loss of any one node would leave something stopped (docs/policy.md §11) changed — "the
   /// cluster no longer tolerates a host failure", or does again. The first check reports.
   Subscription<const policy::Survivability&> on_failover_capacity_changed{events_->failover_capacity_changed};
+  /// Every plan computed, with how long it took (metrics: wha_plan_duration_seconds).
+  Subscription<const PlanComputed&> on_plan_computed{events_->plan_computed};
 };
 
 }  // namespace wholesale_ha

@@ -89,7 +89,12 @@ core::Now Controller::Impl::now() const {
                       .count()};
 }
 
-void Controller::Impl::step(const core::Event& event) { perform(core.step(event, now())); }
+void Controller::Impl::step(const core::Event& event) {
+  const auto begin = std::chrono::steady_clock::now();
+  auto effects = core.step(event, now());
+  step_took = std::chrono::steady_clock::now() - begin;
+  perform(std::move(effects));
+}
 
 void Controller::Impl::step_soon(core::Event event) {
   asio::dispatch(strand, [weak = std::weak_ptr<Impl*>(alive), event = std::move(event)] {
@@ -99,7 +104,9 @@ void Controller::Impl::step_soon(core::Event event) {
 
 std::vector<model::Diagnostic> Controller::Impl::command(const core::Command& command) {
   core::Effects effects;
+  const auto begin = std::chrono::steady_clock::now();
   auto diagnostics = core.command(command, now(), effects);
+  step_took = std::chrono::steady_clock::now() - begin;
   perform(std::move(effects));
   return diagnostics;
 }
@@ -165,6 +172,7 @@ void Controller::Impl::perform(core::Effect& effect) {
           [&](core::HealthChanged& e) { events.node_health_changed.emit(e.node, e.health); },
           [&](core::MembershipChanged& e) { events.membership_changed.emit(e.view); },
           [&](core::Idle&) { events.idle.emit(); },
+          [&](core::Planned& e) { events.plan_computed.emit(PlanComputed{step_took, e.actions}); },
           [&](core::Stopped&) {
             end_timers_and_subscriptions();
             if (stop_done) asio::post(strand, std::exchange(stop_done, nullptr));

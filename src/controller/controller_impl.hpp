@@ -3,6 +3,7 @@
 // Asio timers, the membership's broadcast, this process's agents, the fencer — and turns
 // what comes back into the core's events. It decides nothing itself.
 
+#include <chrono>
 #include <map>
 #include <memory>
 
@@ -28,6 +29,8 @@ struct Controller::Impl {
   void step_soon(core::Event event);
   std::vector<model::Diagnostic> command(const core::Command& command);
   void perform(core::Effects effects);
+  /// How long the last core step or command took (wall clock): a plan's cost, when it planned.
+  std::chrono::nanoseconds step_took{0};
   void perform(core::Effect& effect);
   void end_timers_and_subscriptions();
 

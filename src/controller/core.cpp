@@ -200,6 +200,7 @@ void Core::plan_now() {
   state_.now = now_.wall;
   // A node leaving cleanly is marked in the state (shutdown): the policy empties it.
   policy::Transition t = policy::plan(state_, *config_);
+  notify(Planned{t.actions.size()});
   if (!emptying_.empty()) report_emptied(&t);
   for (const auto& notice : t.notices) {
     log_.warn("{}{}", notice.resource.empty() ? "" : notice.resource + ": ", notice.reason.text);

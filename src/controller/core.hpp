@@ -141,6 +141,10 @@ struct MembershipChanged {
   membership::View view;
 };
 struct Idle {};
+/// A plan was computed (empty or not): the shell times the step that made it.
+struct Planned {
+  std::size_t actions = 0;
+};
 struct Stopped {};
 struct LeftCluster {};
 /// Whether the cluster survives the loss of any one node changed (checked when it converges).
@@ -153,7 +157,7 @@ struct NodeEmptied {
   std::string node;
 };
 using Effect = std::variant<Broadcast, RunOperation, FenceNode, ArmTimer, Watch, TransitionPlanned, ActionStarted,
-                            ActionFinished, ResourceFailed, HealthChanged, MembershipChanged, Idle, Stopped,
+                            ActionFinished, ResourceFailed, HealthChanged, MembershipChanged, Idle, Planned, Stopped,
                             LeftCluster, NodeEmptied, FailoverCapacityChanged>;
 using Effects = std::vector<Effect>;
 
