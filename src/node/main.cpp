@@ -30,11 +30,13 @@
 #include <wholesale_ha/fencing/command.hpp>
 #include <wholesale_ha/fencing/self_fence.hpp>
 #include <wholesale_ha/membership/corosync.hpp>
+#include <wholesale_ha/metrics.hpp>
 #include <wholesale_ha/model/enum_names.hpp>
 #include <wholesale_ha/version.hpp>
 
 #include "control_socket.hpp"
 #include "journal_sink.hpp"
+#include "metrics_server.hpp"
 #include "node_config.hpp"
 #include "node_files.hpp"
 #include "node_health.hpp"
@@ -95,10 +97,14 @@ int main(int argc, char** argv) {
   registry.add("process", agents::make_process_backend());
   registry.add("checkpoint", agents::make_checkpoint_backend());
   registry.add("ocf", agents::make_ocf_backend({.ocf_root = node->ocf_root, .state_dir = node->ocf_state_dir}));
+#ifdef WHA_NODE_WITH_LIBVIRT
+  std::shared_ptr<agents::LibvirtBackend> libvirt;
+#endif
   if (node->libvirt.enabled) {
 #ifdef WHA_NODE_WITH_LIBVIRT
-    registry.add("libvirt", agents::make_libvirt_backend(
-                                io.get_executor(), {.node_uris = node->libvirt.node_uris, .peer_uris = node->libvirt.peer_uris}));
+    libvirt = agents::make_libvirt_backend(io.get_executor(),
+                                           {.node_uris = node->libvirt.node_uris, .peer_uris = node->libvirt.peer_uris});
+    registry.add("libvirt", libvirt);
 #else
     std::cerr << config_path << ": /libvirt: this wha-node was built without libvirt (install libvirt-dev and rebuild)\n";
     return 1;
@@ -139,6 +145,32 @@ int main(int argc, char** argv) {
   // The node's own health probes become its #health-* attributes, shared with the cluster.
   wha_node::NodeHealth health{io.get_executor(), log.child("health"), controller};
   health.use(loaded.files->health);
+
+  // Metrics for Prometheus and its kin, when node.json asks for them (metrics_listen).
+  Metrics metrics{controller};
+#ifdef WHA_NODE_WITH_LIBVIRT
+  ScopedConnection migration_progress;
+  if (libvirt) {
+    migration_progress = libvirt->on_migration_progress.subscribe([&](const agents::MigrationProgress& p) {
+      metrics.migration_progress({p.resource, p.from, p.to, p.memory_total, p.memory_remaining, p.complete});
+    });
+  }
+#endif
+  std::unique_ptr<wha_node::MetricsServer> metrics_server;
+  if (node->metrics) {
+    std::string error;
+    metrics_server = wha_node::MetricsServer::listen(
+        io, *node->metrics,
+        [&](MetricsFormat format) {
+          const auto readings = health.readings();
+          return metrics.render(format, membership->local_node(), readings);
+        },
+        log.child("metrics"), error);
+    if (!metrics_server) {
+      std::cerr << config_path << ": /metrics_listen: " << error << "\n";
+      return 1;
+    }
+  }
 
   // SIGHUP and wha-mon --reload: both files again, applied together or not at all.
   auto reload = [&]() -> nlohmann::json {

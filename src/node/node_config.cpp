@@ -7,6 +7,7 @@
 
 #include <grp.h>
 
+#include <boost/asio/ip/address.hpp>
 #include <nlohmann/json.hpp>
 
 #include <wholesale_ha/model/duration.hpp>
@@ -124,6 +125,30 @@ std::optional<gid_t> parse_group(const std::string& text) {
 
 }  // namespace
 
+std::optional<NodeConfig::Listen> parse_listen(const std::string& text, std::string& error) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    error = "expected ADDRESS:PORT like \"127.0.0.1:9464\" or \"[::1]:9464\", got \"" + text + "\"";
+    return std::nullopt;
+  }
+  std::string address = text.substr(0, colon);
+  if (address.size() >= 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(address, ec);
+  if (ec || address.empty()) {
+    error = "\"" + address + "\" is not an IP address (a name is not resolved: give the address)";
+    return std::nullopt;
+  }
+  unsigned port = 0;
+  const std::string digits = text.substr(colon + 1);
+  auto [ptr, perr] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (digits.empty() || perr != std::errc{} || ptr != digits.data() + digits.size() || port == 0 || port > 65535) {
+    error = "the port must be a number from 1 to 65535, got \"" + digits + "\"";
+    return std::nullopt;
+  }
+  return NodeConfig::Listen{address, static_cast<std::uint16_t>(port)};
+}
+
 std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<std::string>& errors) {
   // The cluster file's limits: size, nesting, NUL bytes, duplicate keys, located errors.
   auto loaded = wholesale_ha::model::load_json_document(path);
@@ -165,6 +190,13 @@ std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<
     r.duration("sync_timeout", c.sync_timeout);
     r.duration("leave_timeout", c.leave_timeout);
     r.string("shutdown_kind", c.shutdown_kind);
+    std::string metrics;
+    r.string("metrics_listen", metrics);
+    if (!metrics.empty()) {
+      std::string problem;
+      c.metrics = parse_listen(metrics, problem);
+      if (!c.metrics) errors.push_back("/metrics_listen: " + problem);
+    }
     if (const json* f = r.child("fencing")) {
       Reader fr{*f, "/fencing", errors};
       fr.string("type", c.fencing.type);

@@ -3,6 +3,7 @@
 // the cluster, fences, logs and answers wha-mon.
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -49,7 +50,17 @@ struct NodeConfig {
   /// What SIGTERM means for the shutdown policies: "poweroff", "reboot", or "auto" (ask
   /// systemd whether a reboot is queued).
   std::string shutdown_kind = "auto";
+  /// Where metrics are served over HTTP (GET /metrics): an address and port such as
+  /// "127.0.0.1:9464" or "[::1]:9464". Unset: no metrics endpoint.
+  struct Listen {
+    std::string address;
+    std::uint16_t port = 0;
+  };
+  std::optional<Listen> metrics;
 };
+
+/// "127.0.0.1:9464", "[::1]:9464" -> address and port; nullopt with `error` set otherwise.
+std::optional<NodeConfig::Listen> parse_listen(const std::string& text, std::string& error);
 
 /// Reads and checks the file; on failure, nullopt and `errors` says what and where.
 std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<std::string>& errors);

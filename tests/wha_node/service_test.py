@@ -10,6 +10,9 @@ of its own with a one-node corosync. Then it checks:
   error, through `wha-mon --reload`: exit 1, the error names the file and field, nothing
   changes, the daemon keeps running;
 * log lines carry journald's <N> priority prefixes;
+* metrics over HTTP (curl inside the namespace): what ran, quorum, the coordinator, in both
+  text formats, checked by `promtool check metrics` where Debian's prometheus package is
+  installed; 404, 405 and a malformed request are answered and the daemon keeps running;
 * SIGTERM: STOPPING=1, a clean leave, exit 0;
 * the installed unit passes `systemd-analyze verify`.
 
@@ -28,6 +31,7 @@ import tempfile
 import time
 
 ADDRESS = "10.231.9.1"
+METRICS = "127.0.0.1:9464"  # the namespace's own loopback
 
 
 class Failure(Exception):
@@ -82,7 +86,7 @@ class Lab:
         with open(os.path.join(self.work, "node.json"), "w") as f:
             json.dump({"cluster": self.cluster, "socket": self.sock, "group": f"wha-svc-{os.getpid()}",
                        "ocf_state_dir": self.work, "startup_grace": "2s", "shutdown_kind": "poweroff",
-                       "leave_timeout": "20s"}, f)
+                       "leave_timeout": "20s", "metrics_listen": METRICS}, f)
         with open(os.path.join(self.work, "corosync.conf"), "w") as f:
             f.write(f"""totem {{
   version: 2
@@ -288,6 +292,49 @@ def test_reload(lab):
     lab.wait_running(["svc1"], 30)
 
 
+def curl(lab, *args):
+    return subprocess.run(["ip", "netns", "exec", lab.ns, "curl", "-sS", "--max-time", "10", *args],
+                          capture_output=True, text=True, timeout=30)
+
+
+def test_metrics(lab):
+    step("metrics: GET /metrics, the classic text format")
+    r = curl(lab, "-D", "-", f"http://{METRICS}/metrics")
+    check(r.returncode == 0, f"curl: {r.stderr}")
+    head, _, body = r.stdout.partition("\n\n")  # text mode has made CRLF newlines
+    check(head.startswith("HTTP/1.1 200") and "text/plain; version=0.0.4" in head, f"headers: {head}")
+    for line in ["wha_quorate 1", 'wha_coordinator{node="n1"} 1', 'wha_node_state{node="n1",state="online"} 1',
+                 'wha_resource_placement{resource="svc1",node="n1",state="started"} 1',
+                 'wha_actions_total{kind="start",result="success"} 1']:
+        check(line in body.splitlines(), f"no {line!r} in:\n{body}")
+    check("wha_action_duration_seconds_bucket{" in body and "wha_plan_duration_seconds_count" in body, body)
+    if shutil.which("promtool"):
+        p = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True, text=True, timeout=30)
+        check(p.returncode == 0, f"promtool check metrics: {p.stdout}{p.stderr}")
+        print("promtool check metrics: ok", flush=True)
+    else:
+        print("promtool not installed (Debian's prometheus package): format checked by the assertions only",
+              flush=True)
+
+    step("metrics: OpenMetrics when asked for")
+    r = curl(lab, "-D", "-", "-H", "Accept: application/openmetrics-text; version=1.0.0", f"http://{METRICS}/metrics")
+    head, _, body = r.stdout.partition("\n\n")  # text mode has made CRLF newlines
+    check("application/openmetrics-text" in head and body.endswith("# EOF\n"), f"openmetrics: {head}{body[-200:]}")
+    check("# TYPE wha_actions counter" in body.splitlines(), "OpenMetrics counter family named with _total")
+
+    step("metrics: wrong path, method and request are answered")
+    check(curl(lab, "-o", "/dev/null", "-w", "%{http_code}", f"http://{METRICS}/nope").stdout == "404", "no 404")
+    check(curl(lab, "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", f"http://{METRICS}/metrics").stdout == "405",
+          "no 405")
+    r = subprocess.run(["ip", "netns", "exec", lab.ns, "python3", "-c",
+                        "import socket; s = socket.create_connection(('127.0.0.1', 9464), timeout=5); "
+                        "s.sendall(b'GARBAGE\\r\\n\\r\\n'); print(s.recv(100).decode(errors='replace'))"],
+                       capture_output=True, text=True, timeout=30)
+    check(r.stdout.startswith("HTTP/1.1 400"), f"malformed request: {r.stdout}{r.stderr}")
+    check(lab.daemon.poll() is None, "wha-node exited")
+    check(lab.status()["ok"] is True, "the daemon does not answer after the bad requests")
+
+
 def test_journal_lines(lab):
     step("log lines carry journald's priority prefixes")
     lines = [line for line in lab.stderr().splitlines() if line]
@@ -342,6 +389,7 @@ def main():
         lab.write_configs()
         lab.start()
         test_ready_and_watchdog(lab)
+        test_metrics(lab)
         test_reload(lab)
         test_journal_lines(lab)
         test_stop(lab)
