@@ -6,6 +6,7 @@
 //   wha-mon --socket ... --attribute n2 #health-disk red | --move vm1 n3 | --standby n2 ...
 
 #include <chrono>
+#include <ctime>
 #include <iostream>
 #include <thread>
 
@@ -15,6 +16,7 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <CLI/CLI.hpp>
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <wholesale_ha/version.hpp>
@@ -81,6 +83,18 @@ void print_status(const json& s, bool colours) {
     fmt::print("  {:<10} {:<8}{}{}\n", n["id"].get<std::string>(), n["state"].get<std::string>(), mode,
                health.empty() ? "" : "  health:" + health);
   }
+  if (const auto& running = s.value("in_flight", json::array()); !running.empty()) {
+    fmt::print("\nIn flight\n");
+    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    for (const auto& a : running) {
+      std::string progress;
+      if (const auto& p = a.value("progress", json{}); p.is_object()) {
+        progress = fmt::format(", {:.0f}% ({} MiB left)", p.value("percent", 0.0),
+                               p.value("remaining_bytes", std::uint64_t{0}) >> 20);
+      }
+      fmt::print("  {} (for {:.0f}s{})\n", a.value("action", std::string{}), now - a.value("since", now), progress);
+    }
+  }
   fmt::print("\nResources\n");
   for (const auto& r : s["resources"]) {
     std::vector<std::string> where;
@@ -96,6 +110,24 @@ void print_status(const json& s, bool colours) {
     for (const auto& f : s["failcounts"]) {
       fmt::print("  {} on {}: {}\n", f["resource"].get<std::string>(), f["node"].get<std::string>(),
                  f["count"].get<int>());
+    }
+  }
+  if (const auto& evidence = s.value("local_health", json::array()); !evidence.empty()) {
+    fmt::print("\nHealth evidence ({})\n", s.value("local", std::string{"this node"}));
+    for (const auto& r : evidence) {
+      const auto value = r["value"].is_string() ? r["value"].get<std::string>() : std::string{"unknown"};
+      fmt::print("  {:<16} {}{:<7}{} {}\n", r.value("attribute", std::string{}), colours ? colour(value) : "", value,
+                 reset, r.value("evidence", std::string{}));
+    }
+  }
+  if (const auto& fencing = s.value("fencing", json::array()); !fencing.empty()) {
+    fmt::print("\nFencing (by this node)\n");
+    for (const auto& f : fencing) {
+      const auto when = static_cast<std::time_t>(f.value("time", 0.0));
+      std::tm tm{};
+      ::localtime_r(&when, &tm);
+      fmt::print("  {:%Y-%m-%d %H:%M:%S} {} {}{}\n", tm, f.value("node", std::string{}),
+                 f.value("ok", false) ? "fenced" : "FAILED", f.value("reason", std::string{}).empty() ? "" : ": " + f.value("reason", std::string{}));
     }
   }
   if (!s["recent"].empty()) {

@@ -146,32 +146,6 @@ int main(int argc, char** argv) {
   wha_node::NodeHealth health{io.get_executor(), log.child("health"), controller};
   health.use(loaded.files->health);
 
-  // Metrics for Prometheus and its kin, when node.json asks for them (metrics_listen).
-  Metrics metrics{controller};
-#ifdef WHA_NODE_WITH_LIBVIRT
-  ScopedConnection migration_progress;
-  if (libvirt) {
-    migration_progress = libvirt->on_migration_progress.subscribe([&](const agents::MigrationProgress& p) {
-      metrics.migration_progress({p.resource, p.from, p.to, p.memory_total, p.memory_remaining, p.complete});
-    });
-  }
-#endif
-  std::unique_ptr<wha_node::MetricsServer> metrics_server;
-  if (node->metrics) {
-    std::string error;
-    metrics_server = wha_node::MetricsServer::listen(
-        io, *node->metrics,
-        [&](MetricsFormat format) {
-          const auto readings = health.readings();
-          return metrics.render(format, membership->local_node(), readings);
-        },
-        log.child("metrics"), error);
-    if (!metrics_server) {
-      std::cerr << config_path << ": /metrics_listen: " << error << "\n";
-      return 1;
-    }
-  }
-
   // SIGHUP and wha-mon --reload: both files again, applied together or not at all.
   auto reload = [&]() -> nlohmann::json {
     service.reloading();
@@ -196,9 +170,38 @@ int main(int argc, char** argv) {
     return {{"ok", applied}, {"errors", next.errors}, {"warnings", next.warnings}};
   };
 
-  wha_node::Recent recent;
-  ScopedConnection recorded = controller.on_action_finished.subscribe([&](const auto& r) { recent.add(r); });
-  const wha_node::Daemon daemon{controller, *membership, recent, reload};
+  wha_node::Activity activity;
+  ScopedConnection action_started = controller.on_action_started.subscribe([&](const auto& a) { activity.started(a); });
+  ScopedConnection action_finished =
+      controller.on_action_finished.subscribe([&](const auto& r) { activity.finished(r); });
+  const wha_node::Daemon daemon{controller, *membership, activity, health, reload};
+
+  // Metrics for Prometheus and its kin, when node.json asks for them (metrics_listen).
+  Metrics metrics{controller};
+#ifdef WHA_NODE_WITH_LIBVIRT
+  ScopedConnection migration_progress;
+  if (libvirt) {
+    migration_progress = libvirt->on_migration_progress.subscribe([&](const agents::MigrationProgress& p) {
+      metrics.migration_progress({p.resource, p.from, p.to, p.memory_total, p.memory_remaining, p.complete});
+      activity.migration_progress(p.resource, p.percent, p.memory_remaining, p.memory_total);
+    });
+  }
+#endif
+  std::unique_ptr<wha_node::MetricsServer> metrics_server;
+  if (node->metrics) {
+    std::string error;
+    metrics_server = wha_node::MetricsServer::listen(
+        io, *node->metrics,
+        [&](MetricsFormat format) {
+          const auto readings = health.readings();
+          return metrics.render(format, membership->local_node(), readings);
+        },
+        log.child("metrics"), error);
+    if (!metrics_server) {
+      std::cerr << config_path << ": /metrics_listen: " << error << "\n";
+      return 1;
+    }
+  }
   wha_node::ControlSocket control{
       io,     node->socket, *socket_file, access, [&](const wha_node::Request& r) { return wha_node::answer(r, daemon); },
       log.child("control")};

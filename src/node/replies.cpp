@@ -13,20 +13,24 @@ namespace wha_node {
 using nlohmann::json;
 namespace model = wholesale_ha::model;
 
-void Recent::add(const wholesale_ha::executor::ActionResult& r) {
-  if (r.skipped) return;
-  const std::chrono::duration<double> now = std::chrono::system_clock::now().time_since_epoch();
-  actions.push_back({{"time", now.count()},
-                     {"action", wholesale_ha::valid_utf8(wholesale_ha::policy::describe(r.action))},
-                     {"ok", r.result.ok()},
-                     {"reason", wholesale_ha::valid_utf8(r.result.reason)}});
-  while (actions.size() > 20) actions.pop_front();
-}
-
 namespace {
 
-json status(const wholesale_ha::Controller& c, const wholesale_ha::membership::Membership& membership,
-            const Recent& recent) {
+json health_evidence(const NodeHealth& health) {
+  json out = json::array();
+  for (const auto& r : health.readings()) {
+    out.push_back({{"attribute", r.attribute},
+                   {"probe", r.probe},
+                   {"value", r.value ? json(r.value->to_string()) : json(nullptr)},
+                   {"since", r.since},
+                   {"checked", r.checked},
+                   {"evidence", wholesale_ha::valid_utf8(r.evidence)}});
+  }
+  return out;
+}
+
+json status(const Daemon& d) {
+  const auto& c = d.controller;
+  const auto& membership = d.membership;
   const auto& state = c.state();
   json nodes = json::array();
   for (const auto& n : c.config().nodes) {
@@ -68,6 +72,7 @@ json status(const wholesale_ha::Controller& c, const wholesale_ha::membership::M
   }
   const auto capacity = c.failover_capacity(1);
   return {{"ok", true},
+          {"schema", kStatusSchema},
           {"quorate", state.quorate},
           {"failover_capacity", capacity ? json{{"tolerated", capacity->tolerated()},
                                                 {"verdict", capacity->verdict()},
@@ -79,7 +84,10 @@ json status(const wholesale_ha::Controller& c, const wholesale_ha::membership::M
           {"nodes", nodes},
           {"resources", resources},
           {"failcounts", failcounts},
-          {"recent", json(recent.actions)}};
+          {"in_flight", d.activity.in_flight()},
+          {"local_health", health_evidence(d.health)},
+          {"fencing", d.activity.fencing()},
+          {"recent", d.activity.recent()}};
 }
 
 json result(const std::vector<model::Diagnostic>& problems) {
@@ -95,7 +103,7 @@ json answer(const Request& request, const Daemon& daemon) {
   struct Visitor {
     const Daemon& d;
     wholesale_ha::Controller& c;
-    json operator()(const StatusRequest&) const { return status(c, d.membership, d.recent); }
+    json operator()(const StatusRequest&) const { return status(d); }
     json operator()(const AttributeRequest& r) const { return result(c.set_attribute(r.node, r.name, r.value)); }
     json operator()(const MoveRequest& r) const { return result(c.move(r.resource, r.node, r.offline)); }
     json operator()(const StandbyRequest& r) const { return result(c.standby(r.node, r.on)); }

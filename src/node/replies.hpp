@@ -2,7 +2,6 @@
 // The JSON answers of the control socket: status, the result of a command, an error. Every
 // reply is dumped with invalid UTF-8 replaced, so no text can make serialising throw.
 
-#include <deque>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -12,22 +11,22 @@
 #include <wholesale_ha/controller.hpp>
 #include <wholesale_ha/membership/membership.hpp>
 
+#include "activity.hpp"
+#include "node_health.hpp"
 #include "request.hpp"
 
 namespace wha_node {
 
-/// The last actions, for wha-mon's "recent actions". Their text (agent output) is made valid
-/// UTF-8 here, where it enters.
-struct Recent {
-  std::deque<nlohmann::json> actions;
-  void add(const wholesale_ha::executor::ActionResult& r);
-};
+/// The status reply's "schema": raised when a field changes meaning or goes away (new fields
+/// may appear without it). 2: in_flight, local_health, fencing, schema itself.
+inline constexpr int kStatusSchema = 2;
 
 /// What the control socket answers from: the daemon's parts.
 struct Daemon {
   wholesale_ha::Controller& controller;
   const wholesale_ha::membership::Membership& membership;
-  const Recent& recent;
+  const Activity& activity;
+  const NodeHealth& health;
   /// Re-reads the configuration files; the reply says what was wrong or that it applied.
   std::function<nlohmann::json()> reload;
 };

@@ -65,6 +65,7 @@ class Lab:
         self.stderr_path = os.path.join(self.work, "stderr.log")
         self.sock = os.path.join(self.work, "wha.sock")
         self.cluster = os.path.join(self.work, "cluster.json")
+        self.health = os.path.join(self.work, "health.json")
 
     # --- files ---------------------------------------------------------------------------
 
@@ -81,10 +82,20 @@ class Lab:
                        "resources": [self.resource(r) for r in resources]}, f)
         os.replace(self.cluster + ".tmp", self.cluster)
 
+    def write_health(self, attribute):
+        with open(self.health + ".tmp", "w") as f:
+            json.dump({"version": 1, "probes": [{"id": "test", "type": "command", "attribute": attribute,
+                                                 "command": ["cat", os.path.join(self.work, "colour")],
+                                                 "interval": "500ms", "timeout": "2s", "min_dwell": "0s"}]}, f)
+        os.replace(self.health + ".tmp", self.health)
+
     def write_configs(self):
         self.write_cluster(["svc1"])
+        with open(os.path.join(self.work, "colour"), "w") as f:
+            f.write("green\n")
+        self.write_health("#health-test")
         with open(os.path.join(self.work, "node.json"), "w") as f:
-            json.dump({"cluster": self.cluster, "socket": self.sock, "group": f"wha-svc-{os.getpid()}",
+            json.dump({"cluster": self.cluster, "health": self.health, "socket": self.sock, "group": f"wha-svc-{os.getpid()}",
                        "ocf_state_dir": self.work, "startup_grace": "2s", "shutdown_kind": "poweroff",
                        "leave_timeout": "20s", "metrics_listen": METRICS}, f)
         with open(os.path.join(self.work, "corosync.conf"), "w") as f:
@@ -227,6 +238,9 @@ nodelist {{
                 data += chunk
         return json.loads(data)
 
+    def node_health(self):
+        return self.status()["nodes"][0]["health"]
+
     def running(self):
         return sorted(r["id"] for r in self.status()["resources"]
                       if any(p["state"] == "started" for p in r["placements"]))
@@ -254,6 +268,19 @@ def test_ready_and_watchdog(lab):
         ready, _ = lab.wait_notification("", 30)
     lab.wait_running(["svc1"], 30)
 
+    step("status: schema, health evidence, nothing in flight; wha-mon shows them")
+    deadline = time.monotonic() + 30
+    while lab.node_health() != {"#health-test": "green"}:
+        check(time.monotonic() < deadline, f"no green #health-test: {lab.status()}")
+        time.sleep(0.2)
+    status = lab.status()
+    check(status["schema"] == 2 and status["in_flight"] == [] and status["fencing"] == [], f"status: {status}")
+    evidence = status["local_health"]
+    check(len(evidence) == 1 and evidence[0]["attribute"] == "#health-test" and evidence[0]["value"] == "green"
+          and evidence[0]["checked"] > 0, f"local_health: {evidence}")
+    r = lab.wha_mon()
+    check(r.returncode == 0 and "Health evidence (n1)" in r.stdout and "#health-test" in r.stdout, r.stdout + r.stderr)
+
     step("WATCHDOG=1 about every 0.5 s (WATCHDOG_USEC=1 s)")
     beats = [m for m in lab.notifications(2.2) if m == ["WATCHDOG=1"]]
     check(3 <= len(beats) <= 6, f"{len(beats)} keep-alives in 2.2 s")
@@ -275,6 +302,15 @@ def test_reload(lab):
     _, seen = lab.wait_notification("READY=1", 30)
     check(any("RELOADING=1" in m for m in seen), f"no RELOADING=1 before READY=1: {seen}")
     lab.wait_running(["svc1", "svc2"], 30)
+
+    step("a changed health file replaces the probes; the old attribute goes")
+    lab.write_health("#health-other")
+    lab.daemon.send_signal(signal.SIGHUP)
+    lab.wait_notification("READY=1", 30)
+    deadline = time.monotonic() + 30
+    while lab.node_health() != {"#health-other": "green"}:
+        check(time.monotonic() < deadline, f"health after reload: {lab.node_health()}")
+        time.sleep(0.2)
 
     step("wha-mon --reload with a bad file: exit 1, the error named, nothing changed")
     lab.write_cluster(["svc1", "svc2", "svc3"], {"no_quorum_policy": "sometimes"})
