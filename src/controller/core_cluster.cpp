@@ -63,6 +63,15 @@ void Core::serve(const std::string& from, const protocol::OpRequest& request) {
     publish(protocol::OpResult{request.id, from, {agents::Status::cancelled, settings_.local + " has no quorum"}});
     return;
   }
+  // This node is stopping the resource itself (it lost quorum and is back before the others
+  // noticed): refused, not failed — the coordinator plans again once it hears how that ended.
+  if (quorum_stopping_.contains(request.op.resource)) {
+    publish(protocol::OpResult{request.id, from,
+                               {agents::Status::cancelled,
+                                fmt::format("{} is stopping {} itself (after losing quorum)", settings_.local,
+                                            request.op.resource)}});
+    return;
+  }
   served_.insert(request.op.resource);
   Operation op = request.op;
   op.node = settings_.local;

@@ -747,9 +747,11 @@ class World {
   }
 
   /// 9. A spare node takes no resource's first start (clones excepted): it is kept for
-  /// what is recovered.
+  /// what is recovered. A resource the cluster had to stop somewhere (a probe found it failed
+  /// there) was active as far as the cluster could know, so it counts as having run.
   void check_spare_reserved(std::size_t h, const Operation& op) {
-    if (op.kind != Operation::Kind::start || !started_before_.insert(op.resource).second) return;
+    if (op.kind == Operation::Kind::stop) was_active_.insert(op.resource);
+    if (op.kind != Operation::Kind::start || !was_active_.insert(op.resource).second) return;
     const model::Config& config = hosts_[h].core->config();
     const auto& failover = config.options.failover_capacity;
     const model::Resource* r = config.find_resource(op.resource);
@@ -810,7 +812,7 @@ class World {
   std::map<std::size_t, std::set<std::string>> lost_;
   std::map<std::pair<std::string, std::string>, std::multiset<std::size_t>> in_flight_;  ///< who issued them
   std::map<std::pair<std::string, std::string>, std::string> last_ok_;
-  std::set<std::string> started_before_;  ///< resources a start was issued for (9)
+  std::set<std::string> was_active_;  ///< resources a start or stop was issued for (9)
   struct Stop {
     std::size_t by;  ///< the controller that issued it
     bool quorate;    ///< whether it had quorum when the stop was done
