@@ -170,6 +170,10 @@ int main(int argc, char** argv) {
   app.add_flag("--reload", reload,
                "Make wha-node re-read its cluster and health files (as SIGHUP does); a file with errors changes "
                "nothing and the errors are printed");
+  app.footer(
+      "Without a command: the status (a table, or JSON with --json; --watch refreshes it, line by line when "
+      "piped). One command per run.\nExit status: 0 done, 1 wha-node refused or could not be reached, 2 usage "
+      "error.");
   app.set_version_flag("--version", std::string{wholesale_ha::kVersion});
   if (auto status = wha_cli::parse_args(app, argc, argv)) return *status;
   // One request per run: a second command given with the first would be dropped silently.

@@ -35,6 +35,7 @@ nlohmann::json diagnostics_json(const std::vector<wholesale_ha::model::Diagnosti
 
 int main(int argc, char** argv) {
   CLI::App app{"Check wholesale_ha cluster descriptions (JSON), or Pacemaker CIBs as imported, for errors"};
+  app.footer("Exit status: 0 valid, 1 errors found (or warnings, with --strict), 2 usage error.");
   std::vector<std::string> files;
   std::vector<std::string> cibs;
   bool as_json = false;

@@ -72,6 +72,11 @@ int main(int argc, char** argv) {
   CLI::App app{"wholesale_ha node daemon"};
   std::string config_path;
   app.add_option("--config", config_path, "wha-node configuration (JSON)")->required()->check(CLI::ExistingFile);
+  app.footer(
+      "Signals: SIGTERM leaves the cluster cleanly (resources follow their shutdown policy first), SIGINT stops "
+      "at once leaving resources as they are, SIGHUP re-reads the cluster and health files.\nUnder systemd "
+      "(wha-node.service): readiness and watchdog notifications, log priorities in the journal.\nExit status: 0 "
+      "stopped or left cleanly, 1 invalid configuration or a second daemon, 2 usage error.");
   app.set_version_flag("--version", std::string{kVersion});
   if (auto status = wha_cli::parse_args(app, argc, argv)) return *status;
 

@@ -21,6 +21,11 @@ set(staging "${WORK_DIR}/staging")
 set(prefix "${WORK_DIR}/moved-prefix")
 run("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${staging}")
 file(RENAME "${staging}" "${prefix}")
+foreach(file IN LISTS EXPECT_FILES)
+  if(NOT EXISTS "${prefix}/${file}")
+    message(FATAL_ERROR "not installed: ${file}")
+  endif()
+endforeach()
 
 run("${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${WORK_DIR}/consumer-build" -G "${GENERATOR}"
     -DCMAKE_CXX_COMPILER=${CXX_COMPILER} "-DCMAKE_PREFIX_PATH=${prefix}"

@@ -281,6 +281,13 @@ def test_ready_and_watchdog(lab):
     r = lab.wha_mon()
     check(r.returncode == 0 and "Health evidence (n1)" in r.stdout and "#health-test" in r.stdout, r.stdout + r.stderr)
 
+    step("bash completion names the daemon's resources and nodes")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "cli", "wha-completion.bash")
+    r = subprocess.run(["bash", "-c", 'source "$0"; COMP_WORDS=("$1" --socket "$2" --move ""); COMP_CWORD=4; '
+                        '_wha_complete "$1"; printf "%s\\n" "${COMPREPLY[@]}"', script, lab.args.wha_mon, lab.sock],
+                       capture_output=True, text=True, timeout=30)
+    check({"svc1", "n1"} <= set(r.stdout.split()), f"completion: {r.stdout!r} {r.stderr}")
+
     step("WATCHDOG=1 about every 0.5 s (WATCHDOG_USEC=1 s)")
     beats = [m for m in lab.notifications(2.2) if m == ["WATCHDOG=1"]]
     check(3 <= len(beats) <= 6, f"{len(beats)} keep-alives in 2.2 s")
