@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """wha-mon --watch with its output piped (a log, a script): each refresh reaches the reader as
 it is made — not held in a block buffer — without screen-clearing or colour codes, and with
---json one document per line. A small server stands in for wha-node and answers every status
-request; the test ends the wha-mon it started, by PID, and removes its directory."""
+--json one document per line. On a terminal (a pseudo-terminal here) it clears the screen and
+colours health. The table shows the status's actions in flight (with migration progress),
+health evidence and fencing history. A small server stands in for wha-node and answers every
+status request; the test ends the wha-mon it started, by PID, and removes its directory."""
 
 import argparse
 import json
 import os
+import pty
 import select
 import shutil
 import socket
@@ -21,7 +24,13 @@ STATUS = {"ok": True, "quorate": True, "idle": True, "coordinator": "n1", "local
                                 "spares_in_use": []},
           "nodes": [{"id": "n1", "state": "online", "health": {"#health-disk": "green"}}],
           "resources": [{"id": "vm1", "backend": "libvirt", "placements": [{"node": "n1", "state": "started"}]}],
-          "failcounts": [], "recent": []}
+          "failcounts": [], "recent": [], "schema": 2,
+          "in_flight": [{"action": "migrate vm1 n1->n2", "kind": "migrate", "resource": "vm1", "node": "n1",
+                         "target": "n2", "since": time.time() - 12,
+                         "progress": {"percent": 40.0, "remaining_bytes": 600 << 20, "total_bytes": 1 << 30}}],
+          "local_health": [{"attribute": "#health-disk", "probe": "smart", "value": "green", "since": 1,
+                            "checked": 2, "evidence": "sda: reallocated sectors 0"}],
+          "fencing": [{"time": 1765000000, "node": "n3", "ok": True, "reason": ""}]}
 
 
 def serve(server, stop):
@@ -71,6 +80,33 @@ def watch(wha_mon, path, extra, count):
             proc.wait(5)
 
 
+def watch_on_terminal(wha_mon, path, seconds=3):
+    """wha-mon --watch with a pseudo-terminal as stdout: what it wrote within `seconds`."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([wha_mon, "--socket", path, "--watch", "0.2"], stdout=slave, stderr=subprocess.DEVNULL)
+    os.close(slave)
+    out = b""
+    try:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            try:
+                out += os.read(master, 65536)
+            except OSError:  # the terminal closed
+                break
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+        os.close(master)
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--wha-mon", required=True)
@@ -102,10 +138,18 @@ def main():
             failures.append(f"--watch piped: fewer than 2 refreshes within 5 s:\n{text[:2000]!r}")
         if b"\x1b" in text:
             failures.append("--watch piped: escape codes in the output")
+        for needed in [b"In flight", b"migrate vm1 n1->n2 (for 1", b"40% (600 MiB left)", b"Health evidence (n1)",
+                       b"sda: reallocated sectors 0", b"Fencing (by this node)", b"n3 fenced"]:
+            if needed not in text:
+                failures.append(f"the table lacks {needed!r}:\n{text[:3000]!r}")
+        terminal = watch_on_terminal(args.wha_mon, path)
+        if b"\x1b[H\x1b[2J" not in terminal or b"\x1b[32m" not in terminal:
+            failures.append(f"--watch on a terminal: no screen clearing or colours:\n{terminal[:500]!r}")
         for f in failures:
             print("FAIL", f)
         if not failures:
-            print("wha-mon --watch piped: refreshes arrive at once, one JSON document per line, no escape codes")
+            print("wha-mon --watch: piped, refreshes arrive at once, one JSON document per line, no escape codes; "
+                  "on a terminal, cleared and coloured")
         return 1 if failures else 0
     finally:
         stop.set()
