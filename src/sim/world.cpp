@@ -15,6 +15,7 @@
 #include <wholesale_ha/policy/shutdown.hpp>
 
 #include "../controller/core.hpp"
+#include "invariants.hpp"
 #include "rng.hpp"
 #include "trace_sink.hpp"
 
@@ -661,7 +662,7 @@ class World {
 
   [[nodiscard]] bool quorate(std::size_t h) const { return hosts_[h].core && hosts_[h].core->view().quorate; }
 
-  /// 2, 3 and 4, when an operation is issued.
+  /// 2, 3 and 4 — and 7, 8 and 9 (src/sim/invariants.cpp) — when an operation is issued.
   void check_issue(std::size_t h, const Operation& op, std::size_t exec) {
     const bool starts = op.kind == Operation::Kind::start || op.kind == Operation::Kind::migrate_to;
     const core::Core& c = *hosts_[h].core;
@@ -669,9 +670,9 @@ class World {
       violation("no-quorum", fmt::format("{} runs {} of {} on {} without quorum", hosts_[h].id,
                                          executor::to_string(op.kind), op.resource, op.node));
     }
-    check_shutdown_policy(h, op);
-    check_offline_move(h, op);
-    check_spare_reserved(h, op);
+    report(check_shutdown_policy(c, hosts_[h].id, op));
+    report(check_offline_move(c, hosts_[h].id, op));
+    report(check_spare_reserved(c, hosts_[h].id, op, was_active_));
     if (op.kind == Operation::Kind::start || op.kind == Operation::Kind::stop) {
       // Two operations at once on one instance, from one controller or from two that both
       // hold quorum, is a conflict; a node that lost quorum stopping its own is deliberate.
@@ -704,93 +705,19 @@ class World {
     }
   }
 
-  /// 7. Off a node shutting down on purpose, only shutdown_policy migrate live-migrates; a
-  /// resource frozen with a node that left cleanly starts nowhere else.
-  void check_shutdown_policy(std::size_t h, const Operation& op) {
-    const core::Core& c = *hosts_[h].core;
-    const auto& state = c.state();
-    const model::Resource* r = c.config().find_resource(op.resource);
-    if (r == nullptr) return;
-    if (op.kind == Operation::Kind::migrate_to) {
-      auto it = state.nodes.find(op.node);
-      if (it != state.nodes.end() && it->second.shutdown &&
-          policy::shutdown_policy(*r, c.config().options, *it->second.shutdown) != model::ShutdownPolicy::migrate) {
-        violation("shutdown-policy", fmt::format("{} live-migrates {} off {}, which shuts down under shutdown_policy {}",
-                                                 hosts_[h].id, op.resource, op.node,
-                                                 model::to_string(policy::shutdown_policy(*r, c.config().options, *it->second.shutdown))));
-      }
-    }
-    if (op.kind != Operation::Kind::start && op.kind != Operation::Kind::migrate_to) return;
-    const std::string& arrives = op.kind == Operation::Kind::start ? op.node : op.peer;
-    if (auto node = policy::waits_for(state, op.resource); node && *node != arrives) {
-      violation("shutdown-policy",
-                fmt::format("{} starts {} on {} while it is frozen with {}", hosts_[h].id, op.resource, arrives, *node));
-    }
-  }
-
-  /// 8. Nothing live-migrates to the node of an offline move.
-  void check_offline_move(std::size_t h, const Operation& op) {
-    if (op.kind != Operation::Kind::migrate_to) return;
-    const model::Config& config = hosts_[h].core->config();
-    auto names = [&](const std::string& id) {
-      return id == op.resource || std::any_of(config.groups.begin(), config.groups.end(), [&](const auto& g) {
-               return g.id == id && std::find(g.resources.begin(), g.resources.end(), op.resource) != g.resources.end();
-             });
-    };
-    for (const auto& c : config.constraints) {
-      const auto* l = std::get_if<model::LocationConstraint>(&c);
-      if (l != nullptr && l->offline && l->node == op.peer && names(l->resource)) {
-        violation("offline-move", fmt::format("{} live-migrates {} to {}, the node of offline move {}", hosts_[h].id,
-                                              op.resource, op.peer, l->id));
-      }
-    }
-  }
-
-  /// 9. A spare node takes no resource's first start (clones excepted): it is kept for
-  /// what is recovered. A resource the cluster had to stop somewhere (a probe found it failed
-  /// there) was active as far as the cluster could know, so it counts as having run.
-  void check_spare_reserved(std::size_t h, const Operation& op) {
-    if (op.kind == Operation::Kind::stop) was_active_.insert(op.resource);
-    if (op.kind != Operation::Kind::start || !was_active_.insert(op.resource).second) return;
-    const model::Config& config = hosts_[h].core->config();
-    const auto& failover = config.options.failover_capacity;
-    const model::Resource* r = config.find_resource(op.resource);
-    if (!failover || r == nullptr || r->clone) return;
-    const auto& spares = failover->spare_nodes;
-    if (std::find(spares.begin(), spares.end(), op.node) != spares.end()) {
-      violation("spare-reserved", fmt::format("{} starts {} for the first time on spare node {}", hosts_[h].id,
-                                              op.resource, op.node));
-    }
-  }
-
-  /// 5. Once faults stop, the cluster converges to what the planner wants, and its replicated
-  /// state is the truth.
+  /// 5. At the end (src/sim/invariants.cpp).
   void check_converged() {
     auto c = coordinator();
     if (!c) return violation("converges", "no quorate coordinator at the end");
-    const core::Core& core = *hosts_[*c].core;
-    if (!core.idle()) return violation("converges", fmt::format("coordinator {} is still busy at the end", hosts_[*c].id));
-    model::ClusterState state = core.state();
-    state.now = clock().wall;
-    const auto remaining = policy::plan(state, core.config());
-    if (!remaining.empty()) {
-      return violation("converges", fmt::format("the coordinator would still {}", policy::describe(remaining.actions.front())));
-    }
-    std::set<std::pair<std::string, std::string>> truth, known;
+    std::set<std::pair<std::string, std::string>> running;
     for (const auto& host : hosts_) {
-      for (const auto& [resource, instance] : host.running) truth.insert({resource, host.id});
+      for (const auto& [resource, instance] : host.running) running.insert({resource, host.id});
     }
-    for (const auto& p : core.state().resources) known.insert({p.resource, p.node});
-    if (truth != known) {
-      std::vector<std::string> diff;
-      for (const auto& t : truth) {
-        if (!known.contains(t)) diff.push_back(fmt::format("{} runs on {} unknown to it", t.first, t.second));
-      }
-      for (const auto& k : known) {
-        if (!truth.contains(k)) diff.push_back(fmt::format("it believes {} runs on {}", k.first, k.second));
-      }
-      violation("converges", fmt::format("coordinator {}: {}", hosts_[*c].id, fmt::join(diff, "; ")));
-    }
+    report(sim::check_converged(*hosts_[*c].core, hosts_[*c].id, clock().wall, running));
+  }
+
+  void report(std::optional<Broken> v) {
+    if (v) violation(std::move(v->invariant), std::move(v->detail));
   }
 
   const Scenario& scenario_;

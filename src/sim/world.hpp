@@ -30,7 +30,7 @@ struct Options {
 struct Violation {
   Millis at{0};
   /// "active-twice", "no-quorum", "fence-first", "exactly-once", "converges", "clean-leave",
-  /// "shutdown-policy", "offline-move", "core"
+  /// "shutdown-policy", "offline-move", "spare-reserved", "core"
   std::string invariant;
   std::string detail;
 };
