@@ -1,8 +1,10 @@
 # Installs the already-built tree into a scratch prefix, then configures, builds and runs a
-# consumer project against the *installed* package: once with find_package(CONFIG), once with
-# pkg-config. The prefix is moved after installation to prove it is relocatable.
+# consumer project against the *installed* package: with find_package(CONFIG) for the core
+# alone (the backends' libraries hidden), with every component, and asking for a missing one;
+# then with pkg-config. The prefix is moved after installation to prove it is relocatable.
 
 # CXX_FLAGS / LINKER_FLAGS (may be empty): the flags the library was built with.
+# COMPONENTS: the components built (a list); EXPECT_FILES: paths the install must have.
 foreach(var SOURCE_DIR BUILD_DIR WORK_DIR CONSUMER_DIR GENERATOR CXX_COMPILER)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "consumer_test.cmake needs -D${var}=...")
@@ -27,11 +29,30 @@ foreach(file IN LISTS EXPECT_FILES)
   endif()
 endforeach()
 
-run("${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${WORK_DIR}/consumer-build" -G "${GENERATOR}"
-    -DCMAKE_CXX_COMPILER=${CXX_COMPILER} "-DCMAKE_PREFIX_PATH=${prefix}"
-    "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}")
-run("${CMAKE_COMMAND}" --build "${WORK_DIR}/consumer-build")
-run("${WORK_DIR}/consumer-build/consumer" "${SOURCE_DIR}/examples/clusters/two-hosts-vms.json")
+# consumer(<name> <components> [ARGS...]): configure, build and run the consumer asking for them.
+function(consumer name components)
+  set(dir "${WORK_DIR}/consumer-${name}")
+  run("${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${dir}" -G "${GENERATOR}"
+      -DCMAKE_CXX_COMPILER=${CXX_COMPILER} "-DCMAKE_PREFIX_PATH=${prefix}" "-DWANT=${components}"
+      "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}" ${ARGN})
+  run("${CMAKE_COMMAND}" --build "${dir}")
+  run("${dir}/consumer" "${SOURCE_DIR}/examples/clusters/two-hosts-vms.json")
+endfunction()
+
+# The core alone needs none of the backends' libraries: pkg-config finds nothing and
+# pugixml is hidden, and it still configures.
+set(ENV{PKG_CONFIG_LIBDIR} "${WORK_DIR}/no-pkgconfig")
+consumer(core-only "" -DCMAKE_DISABLE_FIND_PACKAGE_pugixml=TRUE -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=TRUE)
+unset(ENV{PKG_CONFIG_LIBDIR})
+# Every component this installation has, asked for by name.
+consumer(components "${COMPONENTS}")
+# A component it does not have: not found, and the message says which and what there is.
+execute_process(COMMAND "${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${WORK_DIR}/consumer-nonesuch" -G "${GENERATOR}"
+                "-DCMAKE_PREFIX_PATH=${prefix}" "-DWANT=nonesuch"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "component \"nonesuch\" is not part of this installation")
+  message(FATAL_ERROR "asking for a missing component: exit ${rc}, expected a failure naming it:\n${out}\n${err}")
+endif()
 
 # pkg-config: compile the same program by hand with the flags the .pc file gives.
 file(GLOB_RECURSE pc_file "${prefix}/*/wholesale_ha.pc")
