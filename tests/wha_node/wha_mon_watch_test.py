@@ -66,18 +66,23 @@ def read_lines(proc, count, seconds):
     return lines
 
 
+def end(proc):
+    """Ends the wha-mon this test started (by its PID)."""
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
 def watch(wha_mon, path, extra, count):
     proc = subprocess.Popen([wha_mon, "--socket", path, "--watch", "0.2"] + extra, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)
     try:
         return read_lines(proc, count, 5)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        end(proc)
 
 
 def watch_on_terminal(wha_mon, path, seconds=3):
@@ -97,12 +102,7 @@ def watch_on_terminal(wha_mon, path, seconds=3):
             except OSError:  # the terminal closed
                 break
     finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        end(proc)
         os.close(master)
     return out
 
