@@ -10,21 +10,19 @@
 // from its state when the text is made (nothing is stored twice). Threading: construct,
 // feed and render on the controller's strand; destroy before the controller.
 
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
-#include <memory>
 #include <span>
 #include <string>
-#include <tuple>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <wholesale_ha/controller.hpp>
 #include <wholesale_ha/events.hpp>
 #include <wholesale_ha/health/reading.hpp>
-#include <wholesale_ha/model/diagnostic.hpp>
 
 namespace wholesale_ha {
 
@@ -90,7 +88,7 @@ class Metrics {
   std::map<std::string, Histogram> durations_;  ///< by action kind
   Histogram plans_;
   std::uint64_t plans_with_actions_ = 0;
-  /// Migrations under way, by resource: (from, to), and the last sample if any.
+  /// Migrations under way, by resource: (from, to); and their last progress samples.
   std::map<std::string, std::pair<std::string, std::string>, std::less<>> migrating_;
   std::map<std::string, MigrationSample, std::less<>> progress_;
   std::uint64_t resource_failures_ = 0;

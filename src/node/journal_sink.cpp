@@ -1,5 +1,6 @@
 #include "journal_sink.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -25,7 +26,10 @@ class JournalSink final : public wholesale_ha::LogSink {
  public:
   void write(wholesale_ha::LogLevel level, std::string_view component, std::string_view message) override {
     // One write() per line keeps lines whole when threads log at once.
-    std::string line = fmt::format("<{}>[{}] {}\n", syslog_priority(level), component, message);
+    std::string line = fmt::format("<{}>[{}] {}", syslog_priority(level), component, message);
+    // journald splits at newlines, and a continuation would lose the priority: one entry.
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    line += '\n';
     const char* p = line.data();
     std::size_t left = line.size();
     while (left > 0) {
