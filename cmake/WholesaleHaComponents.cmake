@@ -2,8 +2,16 @@
 # its own, so that wholesale_haConfig.cmake loads (and finds the dependencies of) only the
 # components a consumer asks for: find_package(wholesale_ha CONFIG COMPONENTS libvirt).
 
-# wholesale_ha_install_component(<component> <target>)
+# pkg-config files sit in <libdir>/pkgconfig: paths relative to ${pcfiledir} keep the
+# installed tree relocatable.
+file(RELATIVE_PATH WHOLESALE_HA_PC_TO_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
+string(REGEX REPLACE "/$" "" WHOLESALE_HA_PC_TO_PREFIX "${WHOLESALE_HA_PC_TO_PREFIX}")
+
+# wholesale_ha_install_component(<component> <target> [PKG_REQUIRES <pkg-config modules>...])
+# Components other than the core also get wholesale_ha-<component>.pc. Its system libraries
+# are in Requires, not Requires.private: the libraries are static by default.
 function(wholesale_ha_install_component component target)
+  cmake_parse_arguments(PARSE_ARGV 2 arg "" "" "PKG_REQUIRES")
   install(TARGETS ${target} EXPORT wholesale_ha-${component}-targets
     ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
     LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
@@ -12,4 +20,16 @@ function(wholesale_ha_install_component component target)
     NAMESPACE wholesale_ha::
     DESTINATION "${WHOLESALE_HA_CMAKE_DIR}")
   set_property(GLOBAL APPEND PROPERTY WHOLESALE_HA_COMPONENTS ${component})
+  if(component STREQUAL "core")
+    return()
+  endif()
+  set(WHOLESALE_HA_PC_COMPONENT ${component})
+  string(REPLACE ";" " " WHOLESALE_HA_PC_REQUIRES "${arg_PKG_REQUIRES}")
+  get_target_property(WHOLESALE_HA_PC_LIBRARY ${target} OUTPUT_NAME)
+  if(NOT WHOLESALE_HA_PC_LIBRARY)
+    set(WHOLESALE_HA_PC_LIBRARY ${target})
+  endif()
+  configure_file("${PROJECT_SOURCE_DIR}/cmake/wholesale_ha-component.pc.in"
+    "${PROJECT_BINARY_DIR}/wholesale_ha-${component}.pc" @ONLY)
+  install(FILES "${PROJECT_BINARY_DIR}/wholesale_ha-${component}.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
 endfunction()
