@@ -54,13 +54,15 @@ const char* colour(const std::string& value) {
   return "";
 }
 
-void print_status(const json& s, bool colours) {
+// `s` is a copy: a missing key then reads as null and a wrong type throws json::exception,
+// which main() reports, where a const lookup of a missing key would be undefined.
+void print_status(json s, bool colours) {
   const char* reset = colours ? "\033[0m" : "";
   fmt::print("Cluster: {}, {}; coordinator {}, this node {}\n",
              s.value("quorate", false) ? "quorate" : "WITHOUT QUORUM", s.value("idle", false) ? "idle" : "busy",
              s.value("coordinator", std::string{}).empty() ? "(none)" : s["coordinator"].get<std::string>(),
              s.value("local", std::string{"?"}));
-  if (const auto& f = s.value("failover_capacity", json{}); f.is_object()) {
+  if (auto f = s.value("failover_capacity", json{}); f.is_object()) {
     // Yellow: tolerated, but a spare's reserve is (partly) spent.
     const bool spent = f.contains("spares_in_use") && !f["spares_in_use"].empty();
     const char* state = !f.value("tolerated", false) ? "red" : spent ? "yellow" : "green";
@@ -69,7 +71,7 @@ void print_status(const json& s, bool colours) {
     fmt::print("Failover: not checked here (a cluster larger than failover_check_limit)\n");
   }
   fmt::print("\nNodes\n");
-  for (const auto& n : s["nodes"]) {
+  for (auto& n : s["nodes"]) {
     std::string health;
     for (const auto& [k, v] : n["health"].items()) {
       const auto value = v.get<std::string>();
@@ -77,18 +79,18 @@ void print_status(const json& s, bool colours) {
     }
     std::string mode = n.value("standby", false) ? " standby" : "";
     if (n.value("maintenance", false)) mode += " maintenance";
-    if (const auto& shutdown = n.value("shutdown", json{}); shutdown.is_string()) {
+    if (auto shutdown = n.value("shutdown", json{}); shutdown.is_string()) {
       mode += " shutting-down(" + shutdown.get<std::string>() + ")";
     }
     fmt::print("  {:<10} {:<8}{}{}\n", n["id"].get<std::string>(), n["state"].get<std::string>(), mode,
                health.empty() ? "" : "  health:" + health);
   }
-  if (const auto& running = s.value("in_flight", json::array()); !running.empty()) {
+  if (auto running = s.value("in_flight", json::array()); !running.empty()) {
     fmt::print("\nIn flight\n");
     const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    for (const auto& a : running) {
+    for (auto& a : running) {
       std::string progress;
-      if (const auto& p = a.value("progress", json{}); p.is_object()) {
+      if (auto p = a.value("progress", json{}); p.is_object()) {
         progress = fmt::format(", {:.0f}% ({} MiB left)", p.value("percent", 0.0),
                                p.value("remaining_bytes", std::uint64_t{0}) >> 20);
       }
@@ -96,9 +98,9 @@ void print_status(const json& s, bool colours) {
     }
   }
   fmt::print("\nResources\n");
-  for (const auto& r : s["resources"]) {
+  for (auto& r : s["resources"]) {
     std::vector<std::string> where;
-    for (const auto& p : r["placements"]) {
+    for (auto& p : r["placements"]) {
       const auto state = p["state"].get<std::string>();
       where.push_back(p["node"].get<std::string>() + (state == "started" ? "" : " (" + state + ")"));
     }
@@ -107,22 +109,22 @@ void print_status(const json& s, bool colours) {
   }
   if (!s["failcounts"].empty()) {
     fmt::print("\nFailcounts\n");
-    for (const auto& f : s["failcounts"]) {
+    for (auto& f : s["failcounts"]) {
       fmt::print("  {} on {}: {}\n", f["resource"].get<std::string>(), f["node"].get<std::string>(),
                  f["count"].get<int>());
     }
   }
-  if (const auto& evidence = s.value("local_health", json::array()); !evidence.empty()) {
+  if (auto evidence = s.value("local_health", json::array()); !evidence.empty()) {
     fmt::print("\nHealth evidence ({})\n", s.value("local", std::string{"this node"}));
-    for (const auto& r : evidence) {
+    for (auto& r : evidence) {
       const auto value = r["value"].is_string() ? r["value"].get<std::string>() : std::string{"unknown"};
       fmt::print("  {:<16} {}{:<7}{} {}\n", r.value("attribute", std::string{}), colours ? colour(value) : "", value,
                  reset, r.value("evidence", std::string{}));
     }
   }
-  if (const auto& fencing = s.value("fencing", json::array()); !fencing.empty()) {
+  if (auto fencing = s.value("fencing", json::array()); !fencing.empty()) {
     fmt::print("\nFencing (by this node)\n");
-    for (const auto& f : fencing) {
+    for (auto& f : fencing) {
       const auto when = static_cast<std::time_t>(f.value("time", 0.0));
       std::tm tm{};
       ::localtime_r(&when, &tm);
@@ -132,7 +134,7 @@ void print_status(const json& s, bool colours) {
   }
   if (!s["recent"].empty()) {
     fmt::print("\nRecent actions\n");
-    for (const auto& a : s["recent"]) {
+    for (auto& a : s["recent"]) {
       fmt::print("  {} {}{}\n", a["ok"].get<bool>() ? "ok    " : "FAILED", a["action"].get<std::string>(),
                  a["reason"].get<std::string>().empty() ? "" : ": " + a["reason"].get<std::string>());
     }
@@ -235,10 +237,15 @@ int main(int argc, char** argv) {
     if (as_json) {
       fmt::print("{}\n", reply->dump(watch > 0 ? -1 : 2, ' ', false, json::error_handler_t::replace));
     } else {
+      // Another version of wha-node, or not wha-node at all: say so rather than abort.
+      const auto listed = [&](const char* key) { return reply->contains(key) && (*reply)[key].is_array(); };
+      if (!listed("nodes") || !listed("resources")) {
+        std::cerr << "error: wha-node's status reply is not what this wha-mon reads: no list of nodes and resources\n";
+        return 1;
+      }
       try {
         print_status(*reply, terminal);
       } catch (const json::exception& e) {
-        // Another version of wha-node, or not wha-node at all: say so rather than abort.
         std::cerr << "error: wha-node's status reply is not what this wha-mon reads: " << e.what() << "\n";
         return 1;
       }

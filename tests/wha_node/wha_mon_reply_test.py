@@ -33,20 +33,34 @@ def main():
     work = tempfile.mkdtemp(prefix="wha-mon-reply-")
     try:
         path = os.path.join(work, "wha.sock")
-        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        server.bind(path)
-        server.listen(1)
-        # "ok" but "nodes" is a number, not a list of nodes.
-        thread = threading.Thread(target=serve_once, args=(server, {"ok": True, "nodes": 5}))
-        thread.start()
-        result = subprocess.run([args.wha_mon, "--socket", path], capture_output=True, text=True, timeout=30)
-        thread.join(15)
-        server.close()
-        if result.returncode != 1 or "status reply is not what this wha-mon reads" not in result.stderr:
-            print(f"unexpected: exit {result.returncode}\nstdout: {result.stdout}\nstderr: {result.stderr}")
-            return 1
-        print("wha-mon refused the malformed reply:", result.stderr.strip())
-        return 0
+        malformed = [
+            {"ok": True, "nodes": 5},                                  # a number, not a list of nodes
+            {"ok": True},                                              # nothing at all
+            {"ok": True, "nodes": [{"id": "n1"}], "resources": []},    # a node without its state
+            {"ok": True, "nodes": [], "resources": [{"id": 7}]},       # a resource id that is no string
+            {"ok": True, "nodes": [], "resources": [], "local_health": [{"attribute": 5}]},
+            {"ok": True, "nodes": [], "resources": [], "in_flight": [{"since": "soon"}]},
+            {"ok": True, "nodes": [], "resources": [], "fencing": [{"time": "noon"}]},
+        ]
+        failed = 0
+        for reply in malformed:
+            if os.path.exists(path):
+                os.unlink(path)
+            server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            server.bind(path)
+            server.listen(1)
+            thread = threading.Thread(target=serve_once, args=(server, reply))
+            thread.start()
+            result = subprocess.run([args.wha_mon, "--socket", path], capture_output=True, text=True, timeout=30)
+            thread.join(15)
+            server.close()
+            if result.returncode != 1 or "status reply is not what this wha-mon reads" not in result.stderr:
+                print(f"FAIL {json.dumps(reply)}: exit {result.returncode}\nstdout: {result.stdout}\n"
+                      f"stderr: {result.stderr}")
+                failed += 1
+            else:
+                print(f"ok   {json.dumps(reply)}: {result.stderr.strip()}")
+        return 1 if failed else 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
