@@ -59,5 +59,23 @@ TEST(WhaNodeConfig, SocketKeyErrors) {
   EXPECT_EQ(errors[3], "/socket: the socket path is 121 bytes long; a Unix socket path can be at most 107 bytes");
 }
 
+TEST(WhaNodeConfig, MetricsListenIsAnAddressAndAPort) {
+  std::vector<std::string> errors;
+  auto c = load(R"({"cluster": "c.json", "metrics_listen": "127.0.0.1:9464"})", errors);
+  ASSERT_TRUE(c && c->metrics);
+  EXPECT_EQ(c->metrics->address, "127.0.0.1");
+  EXPECT_EQ(c->metrics->port, 9464);
+  c = load(R"({"cluster": "c.json", "metrics_listen": "[::1]:9100"})", errors);
+  ASSERT_TRUE(c && c->metrics);
+  EXPECT_EQ(c->metrics->address, "::1");
+  EXPECT_FALSE(load(R"({"cluster": "c.json"})", errors)->metrics) << "off unless asked for";
+  for (const char* bad : {"9464", "localhost:9464", "127.0.0.1:0", "127.0.0.1:70000", "127.0.0.1:http", ":9464"}) {
+    errors.clear();
+    EXPECT_FALSE(load(std::string{R"({"cluster": "c.json", "metrics_listen": ")"} + bad + "\"}", errors)) << bad;
+    ASSERT_EQ(errors.size(), 1u) << bad;
+    EXPECT_TRUE(errors[0].starts_with("/metrics_listen: ")) << errors[0];
+  }
+}
+
 }  // namespace
 }  // namespace wha_node
