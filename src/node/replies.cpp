@@ -1,11 +1,9 @@
 #include "replies.hpp"
 
-#include <chrono>
 #include <map>
 
 #include <wholesale_ha/model/enum_names.hpp>
 #include <wholesale_ha/policy/format.hpp>
-#include <wholesale_ha/policy/transition.hpp>
 #include <wholesale_ha/utf8.hpp>
 
 namespace wha_node {
