@@ -12,6 +12,10 @@ string(REGEX REPLACE "/$" "" WHOLESALE_HA_PC_TO_PREFIX "${WHOLESALE_HA_PC_TO_PRE
 # are in Requires, not Requires.private: the libraries are static by default.
 function(wholesale_ha_install_component component target)
   cmake_parse_arguments(PARSE_ARGV 2 arg "" "" "PKG_REQUIRES")
+  set_property(GLOBAL APPEND PROPERTY WHOLESALE_HA_COMPONENTS ${component})
+  if(NOT WHOLESALE_HA_INSTALL)
+    return()
+  endif()
   install(TARGETS ${target} EXPORT wholesale_ha-${component}-targets
     ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
     LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
@@ -19,7 +23,6 @@ function(wholesale_ha_install_component component target)
   install(EXPORT wholesale_ha-${component}-targets
     NAMESPACE wholesale_ha::
     DESTINATION "${WHOLESALE_HA_CMAKE_DIR}")
-  set_property(GLOBAL APPEND PROPERTY WHOLESALE_HA_COMPONENTS ${component})
   if(component STREQUAL "core")
     return()
   endif()

@@ -21,5 +21,7 @@ function(wholesale_ha_man_page target section description)
     COMMENT "man page ${target}(${section})"
     VERBATIM)
   add_custom_target(${target}-man ALL DEPENDS "${page}")
-  install(FILES "${page}" DESTINATION "${CMAKE_INSTALL_MANDIR}/man${section}")
+  if(WHOLESALE_HA_INSTALL)
+    install(FILES "${page}" DESTINATION "${CMAKE_INSTALL_MANDIR}/man${section}")
+  endif()
 endfunction()
