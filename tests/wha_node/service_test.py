@@ -30,6 +30,8 @@ import sys
 import tempfile
 import time
 
+import daemon_test  # its control-socket client (this directory)
+
 ADDRESS = "10.231.9.1"
 METRICS = "127.0.0.1:9464"  # the namespace's own loopback
 
@@ -226,17 +228,9 @@ nodelist {{
             return f.read()
 
     def status(self):
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(5)
-            s.connect(self.sock)
+        with daemon_test.connect(self.sock) as s:
             s.sendall(b'{"cmd":"status"}\n')
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-        return json.loads(data)
+            return json.loads(daemon_test.read_line(s))
 
     def node_health(self):
         return self.status()["nodes"][0]["health"]
