@@ -47,10 +47,10 @@ void BM_ParseCluster(benchmark::State& state) {
 BENCHMARK(BM_ParseCluster)->Args({32, 1000})->Args({100, 10000})->Unit(benchmark::kMillisecond);
 
 void BM_WriteCluster(benchmark::State& state) {
-  auto cluster = *wholesale_ha::model::parse_cluster(
+  auto cluster = wholesale_ha::model::parse_cluster(
                       make_cluster_json(static_cast<int>(state.range(0)),
                                         static_cast<int>(state.range(1))))
-                      .value;
+                      .value();
   for (auto _ : state) {
     benchmark::DoNotOptimize(wholesale_ha::model::to_json_string(cluster, -1));
   }
@@ -60,13 +60,13 @@ BENCHMARK(BM_WriteCluster)->Args({100, 10000})->Unit(benchmark::kMillisecond);
 // validate() on a cluster built in code: what the controller's live reload and the CIB import
 // pay instead of writing the cluster as JSON and parsing it back.
 void BM_ValidateCluster(benchmark::State& state) {
-  const auto cluster = *wholesale_ha::model::parse_cluster(
+  const auto cluster = wholesale_ha::model::parse_cluster(
                             make_cluster_json(static_cast<int>(state.range(0)),
                                               static_cast<int>(state.range(1))))
-                            .value;
+                            .value();
   for (auto _ : state) {
     auto diagnostics = wholesale_ha::model::validate(cluster);  // one warning: utilization
-    if (diagnostics.size() != 1) state.SkipWithError("generated cluster did not validate");
+    if (diagnostics.diagnostics().size() != 1) state.SkipWithError("generated cluster did not validate");
     benchmark::DoNotOptimize(diagnostics);
   }
   state.SetItemsProcessed(state.iterations() * state.range(1));

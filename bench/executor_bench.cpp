@@ -20,7 +20,7 @@ namespace model = wholesale_ha::model;
 namespace policy = wholesale_ha::policy;
 
 agents::CallbackType instant() {
-  auto ok = agents::sync([](const agents::CallbackCall&) { return agents::Result{}; });
+  auto ok = agents::sync([](const agents::CallbackCall&) { return agents::Outcome{}; });
   return {.start = ok, .stop = ok, .monitor = ok, .migrate_to = {}, .migrate_from = {}, .clonable = false};
 }
 
@@ -62,10 +62,10 @@ void BM_MonitorFailureToRestartDispatch(benchmark::State& state) {
   boost::asio::io_context io;
   std::set<std::string> running;
   agents::CallbackType service;
-  service.start = agents::sync([&](const agents::CallbackCall& c) { running.insert(c.node); return agents::Result{}; });
-  service.stop = agents::sync([&](const agents::CallbackCall& c) { running.erase(c.node); return agents::Result{}; });
+  service.start = agents::sync([&](const agents::CallbackCall& c) { running.insert(c.node); return agents::Outcome{}; });
+  service.stop = agents::sync([&](const agents::CallbackCall& c) { running.erase(c.node); return agents::Outcome{}; });
   service.monitor = agents::sync([&](const agents::CallbackCall& c) {
-    return running.contains(c.node) ? agents::Result{} : agents::Result{agents::Status::not_running, "gone"};
+    return running.contains(c.node) ? agents::Outcome{} : agents::Outcome{agents::Status::not_running, "gone"};
   });
   auto backend = std::make_shared<agents::CallbackBackend>();
   backend->add_type("service", service);

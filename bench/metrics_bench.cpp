@@ -27,15 +27,15 @@ void BM_MetricsRender(benchmark::State& state) {
   agents::CallbackType vm;
   vm.start = agents::sync([&](const agents::CallbackCall& c) {
     running.insert({c.resource.id, c.node});
-    return agents::Result{};
+    return agents::Outcome{};
   });
   vm.stop = agents::sync([&](const agents::CallbackCall& c) {
     running.erase({c.resource.id, c.node});
-    return agents::Result{};
+    return agents::Outcome{};
   });
   vm.monitor = agents::sync([&](const agents::CallbackCall& c) {
-    return running.contains({c.resource.id, c.node}) ? agents::Result{}
-                                                     : agents::Result{agents::Status::not_running, "stopped"};
+    return running.contains({c.resource.id, c.node}) ? agents::Outcome{}
+                                                     : agents::Outcome{agents::Status::not_running, "stopped"};
   });
   auto backend = std::make_shared<agents::CallbackBackend>();
   agents::Registry registry;

@@ -22,11 +22,12 @@ int main() {
 
   // README: loading
   auto loaded = wholesale_ha::model::load_cluster_file("cluster.json");
-  if (!loaded.ok()) {
-    for (const auto& d : loaded.diagnostics) std::cerr << d.to_string() << "\n";
+  if (!loaded) {
+    // Each problem: a stable code to branch on, where (a JSON pointer), and why.
+    for (const auto& d : loaded.errors()) std::cerr << wholesale_ha::to_string(d.code) << " " << d.to_string() << "\n";
     return 1;  // nothing was loaded; whatever ran before keeps running
   }
-  model::Config config = loaded.value->config;
+  model::Config config = loaded->config;
 
   // README: running
   agents::Registry registry;

@@ -52,7 +52,9 @@ int main() {
       phase = 1;
     } else if (phase == 1) {
       std::cout << "recovered; stopping web and exiting\n";
-      controller.set_target_role("web", model::TargetRole::stopped);
+      if (auto stopping = controller.set_target_role("web", model::TargetRole::stopped); !stopping) {
+        std::cerr << stopping.to_string() << "\n";
+      }
       phase = 2;
     } else if (phase == 2) {
       controller.stop([&] { io.stop(); });

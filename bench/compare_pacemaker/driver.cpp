@@ -204,7 +204,7 @@ int plan(const Args& a) {
   const auto text = read_file(cib ? a.cib : a.json);
   const double read_ms = ms_since(start);
 
-  auto load = [&]() -> model::LoadResult<model::Cluster> {
+  auto load = [&]() -> wholesale_ha::Result<model::Cluster> {
 #if WHA_COMPARE_WITH_CIB
     if (cib) return model::import_cib(text);
 #endif
@@ -218,14 +218,14 @@ int plan(const Args& a) {
     auto loaded = load();
     load_ms.push_back(ms_since(start));
     if (!loaded.ok()) {
-      for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", d.to_string());
+      for (const auto& d : loaded.diagnostics()) fmt::print(stderr, "{}\n", d.to_string());
       return 1;
     }
     warnings = loaded.warnings().size();
     if (i == 0 && warnings > 0) {
-      for (const auto& d : loaded.diagnostics) fmt::print(stderr, "warning: {}\n", d.to_string());
+      for (const auto& d : loaded.diagnostics()) fmt::print(stderr, "warning: {}\n", d.to_string());
     }
-    cluster = std::move(*loaded.value);
+    cluster = std::move(*loaded);
   }
   // Plans are timed in batches of about 2 ms, each sample the batch's time over its plans:
   // reading the process CPU clock is a system call that costs about 3 us here, a fifth of

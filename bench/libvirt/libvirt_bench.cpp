@@ -40,6 +40,13 @@
 
 namespace {
 
+/// A command the benchmark relies on was refused: the measurement would be meaningless.
+void must(const wholesale_ha::Result<void>& done) {
+  if (done) return;
+  std::fprintf(stderr, "the controller refused a command: %s\n", done.to_string().c_str());
+  std::abort();
+}
+
 using namespace std::chrono_literals;
 namespace agents = wholesale_ha::agents;
 namespace model = wholesale_ha::model;
@@ -188,7 +195,7 @@ class Lab {
   /// Stops the current scenario's guests through the library, then its controller.
   void end_scenario() {
     if (!controller_) return;
-    for (const auto& r : controller_->config().resources) controller_->set_target_role(r.id, model::TargetRole::stopped);
+    for (const auto& r : controller_->config().resources) must(controller_->set_target_role(r.id, model::TargetRole::stopped));
     const bool clean = run_until(
         [&] {
           if (!controller_->idle()) return false;
@@ -285,7 +292,7 @@ void BM_MigrationOverhead(benchmark::State& state) {
     result.reset();
 
     const auto red = Clock::now();
-    controller->set_attribute(from, kHealth, "red");
+    must(controller->set_attribute(from, kHealth, "red"));
     if (!lab->run_until([&] { return finished.has_value() && controller->idle(); })) {
       state.SkipWithError("the migration did not end within 120s");
       break;
@@ -307,7 +314,7 @@ void BM_MigrationOverhead(benchmark::State& state) {
     state.counters["call_to_done_ms"] = micros(*finished - *called) / 1000;
 
     // Repaired: nothing moves back (stickiness), and the next repetition migrates the other way.
-    controller->set_attribute(from, kHealth, std::nullopt);
+    must(controller->set_attribute(from, kHealth, std::nullopt));
     if (!lab->run_until([&] { return controller->idle(); })) {
       state.SkipWithError("the cluster did not settle after the repair");
       break;
@@ -394,7 +401,7 @@ int guests_on(const wholesale_ha::Controller& controller, const std::string& nod
 
 /// Sets or clears red on host-a and waits until the fleet is away from it, or home again.
 bool evacuate_or_return(Lab& lab, wholesale_ha::Controller& controller, bool red, std::string& error) {
-  controller.set_attribute(kRedHost, kHealth, red ? std::optional<std::string>{"red"} : std::nullopt);
+  must(controller.set_attribute(kRedHost, kHealth, red ? std::optional<std::string>{"red"} : std::nullopt));
   if (lab.run_until([&] { return controller.idle() && guests_on(controller, kRedHost) == (red ? 0 : kFleet); }, 180s)) {
     return true;
   }
@@ -422,8 +429,8 @@ void BM_EvacuateRedHost(benchmark::State& state) {
   auto config = controller->config();
   if (config.options.migration_limit != limit) {
     config.options.migration_limit = limit;
-    if (auto problems = controller->reload(config); !problems.empty()) {
-      return state.SkipWithError(("reload: " + problems.front().to_string()).c_str());
+    if (auto problems = controller->reload(config); !problems.diagnostics().empty()) {
+      return state.SkipWithError(("reload: " + problems.diagnostics().front().to_string()).c_str());
     }
   }
   if (!evacuate_or_return(*lab, *controller, false, error)) return state.SkipWithError(error.c_str());
@@ -458,7 +465,7 @@ void BM_EvacuateRedHost(benchmark::State& state) {
 
   for (auto _ : state) {
     const auto red = Clock::now();
-    controller->set_attribute(kRedHost, kHealth, "red");
+    must(controller->set_attribute(kRedHost, kHealth, "red"));
     if (!lab->run_until([&] { return (all_moved.has_value() || failures > 0) && controller->idle(); }, 300s)) {
       state.SkipWithError("the evacuation did not end within 300s");
       break;

@@ -84,7 +84,7 @@ int main() {
   auto fencer = std::make_shared<fencing::CallbackFencer>(
       [&](const std::string& node, std::chrono::milliseconds timeout, agents::Handler done) {
         process::async_run(io.get_executor(), {.program = hosts_sh, .args = {"kill", node}, .timeout = timeout},
-                           [&, node, done](process::Result r) {
+                           [&, node, done](process::Outcome r) {
                              if (r.success()) membership->set_state(node, model::NodeState::offline);
                              done({r.success() ? agents::Status::success : agents::Status::error_generic,
                                    r.success() ? "powered off" : r.describe()});

@@ -29,8 +29,8 @@ int main(int argc, char** argv) {
   fmt::print("wholesale_ha {} demo: loading {}\n", wholesale_ha::kVersion, path);
 
   auto loaded = model::load_cluster_file(path);
-  for (const auto& d : loaded.diagnostics) {
-    const bool is_error = d.severity == model::Diagnostic::Severity::error;
+  for (const auto& d : loaded.diagnostics()) {
+    const bool is_error = d.severity == wholesale_ha::Diagnostic::Severity::error;
     fmt::print(stderr, "{}: {}\n", is_error ? "error" : "warning", d.to_string());
   }
   if (!loaded.ok()) {
@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
                loaded.errors().size());
     return EXIT_FAILURE;
   }
-  model::Cluster cluster = std::move(*loaded.value);
+  model::Cluster cluster = std::move(*loaded);
   heading("The cluster as described");
   fmt::print("{}", model::format_summary(cluster));
 
@@ -50,8 +50,8 @@ int main(int argc, char** argv) {
   // Predictive failure: the first node's memory starts throwing correctable errors.
   const std::string host = cluster.config.nodes.front().id;
   heading("Prediction: " + host + " turns red (#health-memory) — evacuate before it fails");
-  if (auto error = policy::simulate::health(cluster, host + ":#health-memory=red")) {
-    fmt::print(stderr, "error: {}\n", *error);
+  if (auto applied = policy::simulate::health(cluster, host + ":#health-memory=red"); !applied) {
+    fmt::print(stderr, "error: {}\n", applied.to_string());
     return EXIT_FAILURE;
   }
   auto evacuate = policy::plan(cluster.state, cluster.config);
@@ -59,8 +59,8 @@ int main(int argc, char** argv) {
   cluster.state = policy::apply(cluster.state, evacuate);
 
   heading("Outage: " + host + " is lost without warning — fence, then recover elsewhere");
-  if (auto error = policy::simulate::node_down(cluster, host)) {
-    fmt::print(stderr, "error: {}\n", *error);
+  if (auto applied = policy::simulate::node_down(cluster, host); !applied) {
+    fmt::print(stderr, "error: {}\n", applied.to_string());
     return EXIT_FAILURE;
   }
   fmt::print("{}", policy::format_transition(policy::plan(cluster.state, cluster.config)));

@@ -25,7 +25,7 @@
 #include <wholesale_ha/log.hpp>
 #include <wholesale_ha/membership/membership.hpp>
 #include <wholesale_ha/model/cluster.hpp>
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 #include <wholesale_ha/policy/survivability.hpp>
 #include <wholesale_ha/policy/transition.hpp>
 
@@ -60,7 +60,7 @@ struct ResourceFailure {
   std::string resource;
   std::string node;
   std::string operation;  ///< "monitor", "start", "stop", "migrate"
-  agents::Result result;
+  agents::Outcome result;
   std::int32_t failcount = 0;  ///< on that node, after this failure
 };
 
@@ -118,18 +118,18 @@ class Controller {
   /// Validates `config` (model and backends) and, only if it has no errors, switches to it
   /// and re-plans. Returns every problem found; on any error nothing changes. Resources
   /// removed from the configuration are stopped; changed parameters apply at the next start.
-  std::vector<model::Diagnostic> reload(model::Config config);
+  Result<void> reload(model::Config config);
 
   /// Moves `resource` to `node` (a +INFINITY location constraint "move-<resource>", like
   /// crm_resource --move); an empty node removes that constraint again. `offline` (Proxmox
   /// VE's relocate): it gets there by stop and start, never by live migration, for as long
   /// as the move stands.
-  std::vector<model::Diagnostic> move(const std::string& resource, const std::string& node, bool offline = false);
-  std::vector<model::Diagnostic> standby(const std::string& node, bool on);
+  Result<void> move(const std::string& resource, const std::string& node, bool offline = false);
+  Result<void> standby(const std::string& node, bool on);
   /// Maintenance mode (Proxmox VE's, vSphere's): `on` evacuates the node (migrating where
   /// possible) and keeps it empty; `off` lets it take resources again and brings back what
   /// left it for the maintenance (unless its meta says failback: false). docs/policy.md §10.
-  std::vector<model::Diagnostic> maintenance(const std::string& node, bool on);
+  Result<void> maintenance(const std::string& node, bool on);
   /// In-process (one controller for every simulated node): `node` shuts down cleanly by the
   /// shutdown policies, as a cluster member does with leave() — it takes nothing new, its
   /// resources are migrated away, failed over or frozen with it (docs/policy.md §9) — and
@@ -137,15 +137,15 @@ class Controller {
   /// out of the membership as offline (InProcessMembership::set_state): it is not fenced and,
   /// when it is back online, what was frozen with it starts there again. Waiting for `done`
   /// has no deadline here: the embedder bounds it. In a cluster this is an error.
-  std::vector<model::Diagnostic> shutdown_node(const std::string& node, model::ShutdownKind kind,
+  Result<void> shutdown_node(const std::string& node, model::ShutdownKind kind,
                                                std::function<void()> done = {});
   /// Starts or stops a resource for good (its target_role), like crm_resource --start/--stop.
-  std::vector<model::Diagnostic> set_target_role(const std::string& resource, model::TargetRole role);
+  Result<void> set_target_role(const std::string& resource, model::TargetRole role);
   /// Forgets failures of `resource` (on `node`, or everywhere) and re-probes it.
-  std::vector<model::Diagnostic> clear_failcount(const std::string& resource,
+  Result<void> clear_failcount(const std::string& resource,
                                                  const std::optional<std::string>& node = {});
   /// Sets (or, with nullopt, removes) a transient node attribute such as #health-disk.
-  std::vector<model::Diagnostic> set_attribute(const std::string& node, const std::string& name,
+  Result<void> set_attribute(const std::string& node, const std::string& name,
                                                const std::optional<std::string>& value);
 
   /// The configuration and state now. A command or reload replaces them: the references

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include <wholesale_ha/result.hpp>
+
 namespace wholesale_ha {
 
 enum class LogLevel { trace, debug, info, warn, error, off };
@@ -28,9 +30,9 @@ class LogSink {
 std::shared_ptr<LogSink> make_stderr_sink();
 /// Discards everything.
 std::shared_ptr<LogSink> make_null_sink();
-/// Appends the same lines as the stderr sink to `path` (created if missing); nullptr when
+/// Appends the same lines as the stderr sink to `path` (created if missing); fails (io) when
 /// the file cannot be opened.
-std::shared_ptr<LogSink> make_file_sink(const std::string& path);
+Result<std::shared_ptr<LogSink>> make_file_sink(const std::string& path);
 
 /// A component's handle on a sink. Cheap to copy; children share the sink and the level.
 class Logger {

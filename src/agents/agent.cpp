@@ -24,7 +24,7 @@ std::string_view to_string(Status status) noexcept {
   return "?";
 }
 
-void Agent::complete(Handler done, Result result) const {
+void Agent::complete(Handler done, Outcome result) const {
   boost::asio::post(executor_, [done = std::move(done), result = std::move(result)]() mutable {
     done(std::move(result));
   });

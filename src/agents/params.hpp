@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 #include <wholesale_ha/model/duration.hpp>
 #include <wholesale_ha/model/resource.hpp>
 
@@ -22,7 +22,7 @@ struct ParamSpec {
 /// Unknown parameters (with a did-you-mean), missing required ones, and values of the wrong
 /// form. Parameters named `<prefix>*` for a prefix in `open_prefixes` are always accepted
 /// ("env." for environment variables).
-std::vector<model::Diagnostic> check_params(const model::Resource& resource, const std::string& pointer,
+std::vector<Diagnostic> check_params(const model::Resource& resource, const std::string& pointer,
                                             const std::vector<ParamSpec>& specs,
                                             const std::vector<std::string>& open_prefixes = {});
 

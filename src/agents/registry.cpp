@@ -19,22 +19,22 @@ std::vector<std::string> Registry::names() const {
   return out;
 }
 
-std::vector<model::Diagnostic> Registry::validate(const std::vector<model::Resource>& resources) const {
-  std::vector<model::Diagnostic> out;
+Result<void> Registry::validate(const std::vector<model::Resource>& resources) const {
+  std::vector<Diagnostic> out;
   for (std::size_t i = 0; i < resources.size(); ++i) {
     const auto& r = resources[i];
     const std::string pointer = fmt::format("/resources/{}", i);
     const Backend* backend = find(r.backend);
     if (backend == nullptr) {
-      out.push_back({model::Diagnostic::Severity::error, pointer + "/backend",
-                     fmt::format("no backend \"{}\" is registered (registered: {})", r.backend,
-                                 fmt::join(names(), ", "))});
+      out.push_back(Diagnostic::error(Errc::unknown_reference, pointer + "/backend",
+                                      fmt::format("no backend \"{}\" is registered (registered: {})", r.backend,
+                                                  fmt::join(names(), ", "))));
       continue;
     }
-    auto found = backend->validate(r, pointer);
+    auto found = backend->validate(r, pointer).diagnostics();
     out.insert(out.end(), found.begin(), found.end());
   }
-  return out;
+  return Result<void>{std::move(out)};
 }
 
 }  // namespace wholesale_ha::agents

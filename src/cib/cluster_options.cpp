@@ -67,7 +67,7 @@ void read_enum(ImportContext& context, const NvPair& pair, Enum& field, std::str
   if (auto value = model::enum_from_string<Enum>(pair.value)) {
     field = *value;
   } else {
-    context.error(pair.at, fmt::format("{}: expected one of {}, got \"{}\"", pair.name, expected,
+    context.error(Errc::invalid_value, pair.at, fmt::format("{}: expected one of {}, got \"{}\"", pair.name, expected,
                                        pair.value));
   }
 }
@@ -75,7 +75,7 @@ void read_enum(ImportContext& context, const NvPair& pair, Enum& field, std::str
 void read_no_quorum_policy(ImportContext& context, const NvPair& pair,
                            model::NoQuorumPolicy& policy) {
   if (pair.value == "demote" || pair.value == "suicide") {
-    context.error(pair.at, fmt::format("no-quorum-policy \"{}\" is not supported; supported: "
+    context.error(Errc::unsupported, pair.at, fmt::format("no-quorum-policy \"{}\" is not supported; supported: "
                                        "stop, freeze, ignore",
                                        pair.value));
     return;
@@ -87,7 +87,7 @@ void report_ignored_property(ImportContext& context, const NvPair& pair) {
   auto known = std::find_if(kIgnoredProperties.begin(), kIgnoredProperties.end(),
                             [&](const IgnoredProperty& p) { return p.name == pair.name; });
   if (known == kIgnoredProperties.end()) {
-    context.warning(pair.at, fmt::format("cluster property \"{}\" is not supported and is "
+    context.warning(Errc::unsupported, pair.at, fmt::format("cluster property \"{}\" is not supported and is "
                                          "ignored",
                                          pair.name));
     return;
@@ -97,7 +97,7 @@ void report_ignored_property(ImportContext& context, const NvPair& pair) {
   auto harmless = parse_boolean(known->harmless_value);
   const bool same = value && harmless ? *value == *harmless : pair.value == known->harmless_value;
   if (!same) {
-    context.warning(pair.at, fmt::format("cluster property {}={} is not supported and is "
+    context.warning(Errc::unsupported, pair.at, fmt::format("cluster property {}={} is not supported and is "
                                          "ignored (our engine behaves as with {})",
                                          pair.name, pair.value, known->harmless_value));
   }

@@ -13,7 +13,7 @@ namespace wholesale_ha::cib {
 namespace {
 
 void left_out(ImportContext& context, pugi::xml_node xml, std::string_view why) {
-  context.warning(
+  context.warning(Errc::invalid_value, 
       xml, fmt::format("constraint \"{}\" is left out: {}", xml.attribute("id").value(), why));
 }
 
@@ -23,7 +23,7 @@ std::optional<std::string> referenced_resource(ImportContext& context, pugi::xml
                                                const char* attribute) {
   const std::string name = xml.attribute(attribute).value();
   if (name.empty()) {
-    context.error(xml, fmt::format("constraint needs the attribute \"{}\"", attribute));
+    context.error(Errc::invalid_value, xml, fmt::format("constraint needs the attribute \"{}\"", attribute));
     return std::nullopt;
   }
   if (auto id = context.resource_id(name); !id.empty()) return std::string{id};
@@ -31,7 +31,7 @@ std::optional<std::string> referenced_resource(ImportContext& context, pugi::xml
     left_out(context, xml, fmt::format("\"{}\" is not imported ({})", name, it->second));
     return std::nullopt;
   }
-  context.error(xml, attribute, fmt::format("unknown resource \"{}\"", name));
+  context.error(Errc::unknown_reference, xml, attribute, fmt::format("unknown resource \"{}\"", name));
   return std::nullopt;
 }
 
@@ -85,7 +85,7 @@ void import_location(ImportContext& context, pugi::xml_node xml) {
   }
   if (auto discovery = xml.attribute("resource-discovery");
       discovery && std::string_view{discovery.value()} != "always") {
-    context.warning(xml, "resource-discovery",
+    context.warning(Errc::unsupported, xml, "resource-discovery",
                     fmt::format("resource-discovery=\"{}\" is ignored: probing is not modeled",
                                 discovery.value()));
   }
@@ -96,7 +96,7 @@ void import_location(ImportContext& context, pugi::xml_node xml) {
   if (xml.attribute("node")) {
     auto score = parse_score(xml.attribute("score").value());
     if (!score) {
-      context.error(
+      context.error(Errc::invalid_value, 
           xml, "score",
           fmt::format("expected {}, got \"{}\"", kScoreSpellings, xml.attribute("score").value()));
       return;
@@ -140,13 +140,13 @@ void import_colocation(ImportContext& context, pugi::xml_node xml) {
   }
   if (auto influence = xml.attribute("influence");
       influence && !parse_boolean(influence.value()).value_or(true)) {
-    context.warning(xml, "influence",
+    context.warning(Errc::unsupported, xml, "influence",
                     "influence=false is ignored: the colocation influences "
                     "where its resource runs");
   }
   auto score = parse_score(xml.attribute("score").value());
   if (!score) {
-    context.error(
+    context.error(Errc::invalid_value, 
         xml, "score",
         fmt::format("expected {}, got \"{}\"", kScoreSpellings, xml.attribute("score").value()));
     return;
@@ -164,7 +164,7 @@ std::optional<model::OrderKind> order_kind(ImportContext& context, pugi::xml_nod
     if (text == "Mandatory") return model::OrderKind::mandatory;
     if (text == "Optional") return model::OrderKind::optional;
     if (text == "Serialize") return model::OrderKind::serialize;
-    context.error(xml, "kind",
+    context.error(Errc::invalid_value, xml, "kind",
                   fmt::format("expected Mandatory, Optional or Serialize, got \"{}\"", text));
     return std::nullopt;
   }
@@ -172,7 +172,7 @@ std::optional<model::OrderKind> order_kind(ImportContext& context, pugi::xml_nod
     // The pre-2.0 spelling: a score of 0 is optional, any other score mandatory.
     auto score = parse_score(text.value());
     if (!score) {
-      context.error(xml, "score",
+      context.error(Errc::invalid_value, xml, "score",
                     fmt::format("expected {}, got \"{}\"", kScoreSpellings, text.value()));
       return std::nullopt;
     }
@@ -191,7 +191,7 @@ void import_order(ImportContext& context, pugi::xml_node xml) {
     return;
   }
   if (xml.attribute("require-all")) {
-    context.warning(xml, "require-all", "require-all is not supported and is ignored");
+    context.warning(Errc::unsupported, xml, "require-all", "require-all is not supported and is ignored");
   }
   auto kind = order_kind(context, xml);
   auto first = referenced_resource(context, xml, "first");
@@ -202,7 +202,7 @@ void import_order(ImportContext& context, pugi::xml_node xml) {
   if (auto text = xml.attribute("symmetrical"); text && symmetrical) {
     auto value = parse_boolean(text.value());
     if (!value) {
-      context.error(xml, "symmetrical",
+      context.error(Errc::invalid_value, xml, "symmetrical",
                     fmt::format("expected {}, got \"{}\"", kBooleanSpellings, text.value()));
       return;
     }
@@ -227,7 +227,7 @@ void import_constraints(ImportContext& context, pugi::xml_node constraints) {
     } else if (element == "rsc_ticket") {
       left_out(context, xml, "tickets are not supported");
     } else {
-      context.warning(xml, fmt::format("<{}> is not a known constraint and is ignored", element));
+      context.warning(Errc::unknown_field, xml, fmt::format("<{}> is not a known constraint and is ignored", element));
     }
   }
 }

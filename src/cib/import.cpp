@@ -29,8 +29,8 @@ namespace {
 
 using cib::ImportContext;
 
-LoadResult<Cluster> failure(std::string message) {
-  return {std::nullopt, {{Diagnostic::Severity::error, "", std::move(message)}}};
+Result<Cluster> failure(Errc code, std::string message) {
+  return Diagnostic::error(code, "", std::move(message));
 }
 
 std::string xml_error(std::string_view xml, const pugi::xml_parse_result& parsed) {
@@ -67,12 +67,12 @@ void materialize_builtin_attributes(ImportContext& context) {
 /// The model's validation of the result. Problems here are gaps in the import itself (it
 /// should have reported them at their CIB location), so they carry the JSON pointer.
 void validate(ImportContext& context) {
-  for (auto& d : model::validate(context.cluster)) {
+  for (auto& d : model::validate(context.cluster).diagnostics()) {
     auto message = "the imported cluster: " + d.to_string();
     if (d.severity == Diagnostic::Severity::error) {
-      context.document_error(std::move(message));
+      context.document_error(Errc::invalid_value, std::move(message));
     } else {
-      context.document_warning(std::move(message));
+      context.document_warning(Errc::invalid_value, std::move(message));
     }
   }
 }
@@ -82,16 +82,16 @@ void validate(ImportContext& context) {
 using NodeStateFeed = std::function<bool(cib::StatusImporter&)>;
 
 /// nullopt when `feed` failed.
-std::optional<LoadResult<Cluster>> import_loaded(const pugi::xml_document& document,
+std::optional<Result<Cluster>> import_loaded(const pugi::xml_document& document,
                                                  const CibImportOptions& options,
                                                  const NodeStateFeed& feed) {
   auto cib = document.document_element();
   if (std::string_view{cib.name()} != "cib") {
-    return failure(
+    return failure(Errc::invalid_value,
         fmt::format("not a Pacemaker CIB: the root element is <{}>, expected <cib>", cib.name()));
   }
   auto configuration = cib.child("configuration");
-  if (!configuration) return failure("not a Pacemaker CIB: <cib> has no <configuration>");
+  if (!configuration) return failure(Errc::missing_field, "not a Pacemaker CIB: <cib> has no <configuration>");
 
   ImportContext context{document};
   cib::import_cluster_options(context, configuration);
@@ -105,18 +105,17 @@ std::optional<LoadResult<Cluster>> import_loaded(const pugi::xml_document& docum
   materialize_builtin_attributes(context);
   if (!context.has_errors()) validate(context);
 
-  LoadResult<Cluster> result;
-  if (!context.has_errors()) result.value = std::move(context.cluster);
-  result.diagnostics = context.take_diagnostics();
-  return result;
+  std::optional<Cluster> cluster;
+  if (!context.has_errors()) cluster = std::move(context.cluster);
+  return Result<Cluster>(std::move(cluster), context.take_diagnostics());
 }
 
 /// One DOM of the whole document: for documents the status layout does not cover, and for
 /// exact error positions.
-LoadResult<Cluster> import_whole(std::string_view xml, const CibImportOptions& options) {
+Result<Cluster> import_whole(std::string_view xml, const CibImportOptions& options) {
   pugi::xml_document document;
   auto parsed = document.load_buffer(xml.data(), xml.size());
-  if (!parsed) return failure(xml_error(xml, parsed));
+  if (!parsed) return failure(Errc::syntax, xml_error(xml, parsed));
   auto status = document.document_element().child("status");
   return *import_loaded(document, options, [&](cib::StatusImporter& importer) {
     for (auto node_state : status.children("node_state"))
@@ -132,7 +131,7 @@ LoadResult<Cluster> import_whole(std::string_view xml, const CibImportOptions& o
 /// process importing a 16 x 500 CIB: 671 -> 600 page faults). It is not a FileBuffer: a fresh
 /// mapping per import made repeated imports in one process, a daemon's case, slower
 /// (4 x 100: 0.33 -> 0.47 ms) for at most a millisecond saved in a new one.
-std::optional<LoadResult<Cluster>> import_by_parts(std::string_view xml,
+std::optional<Result<Cluster>> import_by_parts(std::string_view xml,
                                                    const cib::StatusLayout& layout,
                                                    const CibImportOptions& options) {
   std::string rest;
@@ -162,7 +161,7 @@ std::optional<LoadResult<Cluster>> import_by_parts(std::string_view xml,
   });
 }
 
-LoadResult<Cluster> import_valid_text(std::string_view xml, const CibImportOptions& options) {
+Result<Cluster> import_valid_text(std::string_view xml, const CibImportOptions& options) {
   if (auto layout = cib::find_status_layout(xml)) {
     if (auto result = import_by_parts(xml, *layout, options)) return std::move(*result);
   }
@@ -174,8 +173,8 @@ LoadResult<Cluster> import_valid_text(std::string_view xml, const CibImportOptio
 /// Nesting is not limited: pugixml builds and frees the DOM without recursion, XPath's
 /// descendant steps iterate, and the import steps descend only into the levels they know (a
 /// depth scan would add a fifth to the parse).
-LoadResult<Cluster> import_text(std::string_view xml, const CibImportOptions& options) {
-  if (xml.size() > cib::kMaxCibSize) return failure(cib::too_large_message(xml.size()));
+Result<Cluster> import_text(std::string_view xml, const CibImportOptions& options) {
+  if (xml.size() > cib::kMaxCibSize) return failure(Errc::too_large, cib::too_large_message(xml.size()));
   // pugixml decodes "&#xD800;" into bytes that are no UTF-8: such references go first.
   if (xml.find("&#") != std::string_view::npos) {
     const std::string repaired = detail::replace_bad_character_references(std::string{xml});
@@ -183,43 +182,40 @@ LoadResult<Cluster> import_text(std::string_view xml, const CibImportOptions& op
   }
   if (is_valid_utf8(xml)) return import_valid_text(xml, options);
   auto result = import_valid_text(valid_utf8(xml), options);
-  result.diagnostics.push_back({Diagnostic::Severity::warning, "",
-                                "the CIB is not valid UTF-8: each ill-formed byte sequence was "
-                                "replaced with U+FFFD"});
+  result.add_warnings({Diagnostic::warning(Errc::invalid_value, "",
+                                           "the CIB is not valid UTF-8: each ill-formed byte sequence was "
+                                           "replaced with U+FFFD")});
   return result;
 }
 
 }  // namespace
 
-LoadResult<Cluster> import_cib(std::string_view xml, const CibImportOptions& options) noexcept {
+Result<Cluster> import_cib(std::string_view xml, const CibImportOptions& options) noexcept {
   try {
     return import_text(xml, options);
   } catch (const std::exception& e) {
-    return failure(std::string{"CIB import failed: "} + e.what());
+    return failure(Errc::internal, std::string{"CIB import failed: "} + e.what());
   }
 }
 
-LoadResult<Cluster> import_cib_file(const std::filesystem::path& path,
+Result<Cluster> import_cib_file(const std::filesystem::path& path,
                                     const CibImportOptions& options) noexcept {
   try {
     std::ifstream in{path, std::ios::binary};
-    if (!in) return failure("cannot read " + valid_utf8(path.string()) + ": " + std::strerror(errno));
+    if (!in) return failure(Errc::io, "cannot read " + valid_utf8(path.string()) + ": " + std::strerror(errno));
     // Live-cluster CIBs run to tens of MiB: read once, no copies of the whole text. (Mapping
     // the file would skip even the read, but a file truncated meanwhile would be a SIGBUS.)
     const auto size = static_cast<std::size_t>(std::filesystem::file_size(path));
-    if (size > cib::kMaxCibSize) return failure(valid_utf8(path.string()) + ": " + cib::too_large_message(size));
+    if (size > cib::kMaxCibSize) return failure(Errc::too_large, valid_utf8(path.string()) + ": " + cib::too_large_message(size));
     const cib::FileBuffer text{size};
     if (!in.read(text.data(), static_cast<std::streamsize>(size))) {
-      return failure("cannot read " + valid_utf8(path.string()) + ": " + std::strerror(errno));
+      return failure(Errc::io, "cannot read " + valid_utf8(path.string()) + ": " + std::strerror(errno));
     }
     auto result = import_text(std::string_view{text.data(), size}, options);
-    for (auto& diagnostic : result.diagnostics) {
-      if (diagnostic.pointer.empty())
-        diagnostic.message = valid_utf8(path.string()) + ": " + diagnostic.message;
-    }
+    result.prefix_messages(valid_utf8(path.string()) + ": ", [](const Diagnostic& d) { return d.pointer.empty(); });
     return result;
   } catch (const std::exception& e) {
-    return failure(valid_utf8(path.string() + ": " + e.what()));
+    return failure(Errc::internal, valid_utf8(path.string() + ": " + e.what()));
   }
 }
 

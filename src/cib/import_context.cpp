@@ -6,37 +6,37 @@
 
 namespace wholesale_ha::cib {
 
-void ImportContext::add(model::Diagnostic::Severity severity, std::string location,
+void ImportContext::add(Diagnostic::Severity severity, Errc code, std::string location,
                         std::string message) {
   // Settings inherited by several resources (group and clone meta) would otherwise be
   // reported once per member.
   if (!seen_.emplace(location, message).second) return;
-  if (severity == model::Diagnostic::Severity::error) ++errors_;
-  items_.push_back({severity, std::move(location), std::move(message)});
+  if (severity == Diagnostic::Severity::error) ++errors_;
+  items_.push_back({severity, code, std::move(location), std::move(message)});
 }
 
-void ImportContext::error(pugi::xml_node at, std::string message) {
-  add(model::Diagnostic::Severity::error, xml_location(at), std::move(message));
+void ImportContext::error(Errc code, pugi::xml_node at, std::string message) {
+  add(Diagnostic::Severity::error, code, xml_location(at), std::move(message));
 }
 
-void ImportContext::error(pugi::xml_node at, std::string_view attribute, std::string message) {
-  add(model::Diagnostic::Severity::error, xml_location(at, attribute), std::move(message));
+void ImportContext::error(Errc code, pugi::xml_node at, std::string_view attribute, std::string message) {
+  add(Diagnostic::Severity::error, code, xml_location(at, attribute), std::move(message));
 }
 
-void ImportContext::warning(pugi::xml_node at, std::string message) {
-  add(model::Diagnostic::Severity::warning, xml_location(at), std::move(message));
+void ImportContext::warning(Errc code, pugi::xml_node at, std::string message) {
+  add(Diagnostic::Severity::warning, code, xml_location(at), std::move(message));
 }
 
-void ImportContext::warning(pugi::xml_node at, std::string_view attribute, std::string message) {
-  add(model::Diagnostic::Severity::warning, xml_location(at, attribute), std::move(message));
+void ImportContext::warning(Errc code, pugi::xml_node at, std::string_view attribute, std::string message) {
+  add(Diagnostic::Severity::warning, code, xml_location(at, attribute), std::move(message));
 }
 
-void ImportContext::document_error(std::string message) {
-  add(model::Diagnostic::Severity::error, "", std::move(message));
+void ImportContext::document_error(Errc code, std::string message) {
+  add(Diagnostic::Severity::error, code, "", std::move(message));
 }
 
-void ImportContext::document_warning(std::string message) {
-  add(model::Diagnostic::Severity::warning, "", std::move(message));
+void ImportContext::document_warning(Errc code, std::string message) {
+  add(Diagnostic::Severity::warning, code, "", std::move(message));
 }
 
 pugi::xml_node ImportContext::find_by_id(std::string_view id) {

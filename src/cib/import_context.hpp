@@ -12,7 +12,7 @@
 #include <pugixml.hpp>
 
 #include <wholesale_ha/model/cluster.hpp>
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 
 namespace wholesale_ha::cib {
 
@@ -47,16 +47,16 @@ class ImportContext {
   /// the imported nodes' attributes so the rules keep their meaning.
   std::set<std::string, std::less<>> builtin_attributes_used;
 
-  void error(pugi::xml_node at, std::string message);
-  void error(pugi::xml_node at, std::string_view attribute, std::string message);
-  void warning(pugi::xml_node at, std::string message);
-  void warning(pugi::xml_node at, std::string_view attribute, std::string message);
+  void error(Errc code, pugi::xml_node at, std::string message);
+  void error(Errc code, pugi::xml_node at, std::string_view attribute, std::string message);
+  void warning(Errc code, pugi::xml_node at, std::string message);
+  void warning(Errc code, pugi::xml_node at, std::string_view attribute, std::string message);
   /// A diagnostic about the whole document.
-  void document_error(std::string message);
-  void document_warning(std::string message);
+  void document_error(Errc code, std::string message);
+  void document_warning(Errc code, std::string message);
 
   [[nodiscard]] bool has_errors() const noexcept { return errors_ > 0; }
-  [[nodiscard]] std::vector<model::Diagnostic> take_diagnostics() { return std::move(items_); }
+  [[nodiscard]] std::vector<Diagnostic> take_diagnostics() { return std::move(items_); }
 
   /// The element with this XML id anywhere in the document (for id-ref), or an empty node.
   [[nodiscard]] pugi::xml_node find_by_id(std::string_view id);
@@ -68,10 +68,10 @@ class ImportContext {
   [[nodiscard]] bool is_left_out(std::string_view pacemaker_name) const;
 
  private:
-  void add(model::Diagnostic::Severity severity, std::string location, std::string message);
+  void add(Diagnostic::Severity severity, Errc code, std::string location, std::string message);
 
   const pugi::xml_document& document_;
-  std::vector<model::Diagnostic> items_;
+  std::vector<Diagnostic> items_;
   std::set<std::pair<std::string, std::string>> seen_;
   std::size_t errors_ = 0;
   std::unordered_map<std::string, pugi::xml_node> by_id_;

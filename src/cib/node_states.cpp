@@ -35,7 +35,7 @@ model::NodeState node_state(ImportContext& context, pugi::xml_node xml) {
     return expected_member ? model::NodeState::unclean : model::NodeState::offline;
   }
   if (!controller) return model::NodeState::unclean;  // in the membership, controller died
-  context.warning(xml, fmt::format("node \"{}\" is in the membership but has not joined "
+  context.warning(Errc::invalid_value, xml, fmt::format("node \"{}\" is in the membership but has not joined "
                                    "(join=\"{}\"); it is imported as offline",
                                    xml.attribute("uname").value(), join));
   return model::NodeState::offline;
@@ -60,13 +60,13 @@ const model::Node* NodeStateImporter::add(pugi::xml_node xml) {
   if (context_.left_out_nodes.contains(uname)) return nullptr;
   auto* node = find_node(uname);
   if (node == nullptr) {
-    context_.warning(xml, fmt::format("status of node \"{}\", which is not configured, is "
+    context_.warning(Errc::unknown_reference, xml, fmt::format("status of node \"{}\", which is not configured, is "
                                       "ignored",
                                       uname.empty() ? xml.attribute("id").value() : uname));
     return nullptr;
   }
   if (!seen_.insert(uname).second) {
-    context_.warning(xml, fmt::format("a second status of node \"{}\" is ignored", uname));
+    context_.warning(Errc::duplicate, xml, fmt::format("a second status of node \"{}\" is ignored", uname));
     return nullptr;
   }
   auto& status = context_.cluster.state.nodes[uname];
@@ -81,7 +81,7 @@ const model::Node* NodeStateImporter::add(pugi::xml_node xml) {
 void NodeStateImporter::finish(pugi::xml_node cib, pugi::xml_node status) {
   auto& state = context_.cluster.state;
   if (!any_) {
-    context_.document_warning(
+    context_.document_warning(Errc::invalid_value, 
         "the CIB has no status (no <node_state>): every node is imported as online, the "
         "partition as quorate, and nothing as running");
     return;
@@ -110,7 +110,7 @@ void NodeStateImporter::import_transient(const NvPair& pair, model::Node& node,
     }
   } else if (name == "shutdown") {
     if (parse_integer(pair.value).value_or(0) != 0) {
-      context_.warning(pair.at, fmt::format("node \"{}\" is shutting down; a node shutdown in "
+      context_.warning(Errc::invalid_value, pair.at, fmt::format("node \"{}\" is shutting down; a node shutdown in "
                                             "progress is not modeled",
                                             node.id));
     }
@@ -128,7 +128,7 @@ void NodeStateImporter::record_failure(const NvPair& pair, std::string_view key,
   const std::string_view resource = context_.resource_id(name);
   if (resource.empty()) {
     if (!context_.is_left_out(name)) {
-      context_.warning(pair.at, fmt::format("failures of \"{}\", which is not configured, are "
+      context_.warning(Errc::unknown_reference, pair.at, fmt::format("failures of \"{}\", which is not configured, are "
                                             "ignored",
                                             name));
     }
@@ -140,7 +140,7 @@ void NodeStateImporter::record_failure(const NvPair& pair, std::string_view key,
   } else if (auto time = parse_integer(pair.value)) {
     sum.last_failure = std::max(sum.last_failure, *time);
   } else {
-    context_.error(pair.at, fmt::format("{}: expected a time in seconds since the epoch, got "
+    context_.error(Errc::invalid_value, pair.at, fmt::format("{}: expected a time in seconds since the epoch, got "
                                         "\"{}\"",
                                         pair.name, pair.value));
   }
@@ -154,7 +154,7 @@ void NodeStateImporter::mark_unseen_nodes(pugi::xml_node status) {
     if (state.nodes.contains(node.id)) continue;
     const bool fence = context_.cluster.config.options.stonith_enabled;
     state.nodes[node.id].state = fence ? model::NodeState::unclean : model::NodeState::offline;
-    context_.warning(status, fmt::format("node \"{}\" has no node_state (never seen): imported "
+    context_.warning(Errc::unknown_reference, status, fmt::format("node \"{}\" has no node_state (never seen): imported "
                                          "as {}",
                                          node.id, fence ? "unclean" : "offline"));
   }

@@ -37,11 +37,11 @@ void import_nodes(ImportContext& context, pugi::xml_node nodes) {
     const std::string uname = xml.attribute("uname").value();
     const std::string type = xml.attribute("type").value();
     if (uname.empty()) {
-      context.error(xml, "a node needs a uname (the name constraints and the status use)");
+      context.error(Errc::invalid_value, xml, "a node needs a uname (the name constraints and the status use)");
       continue;
     }
     if (!type.empty() && type != "member" && type != "normal") {
-      context.warning(xml, "type",
+      context.warning(Errc::unsupported, xml, "type",
                       fmt::format("{} nodes are not supported; node \"{}\" is left "
                                   "out",
                                   type, uname));
@@ -49,7 +49,7 @@ void import_nodes(ImportContext& context, pugi::xml_node nodes) {
       continue;
     }
     if (xml.attribute("score")) {
-      context.warning(xml, "score", "node scores are not supported and are ignored");
+      context.warning(Errc::unsupported, xml, "score", "node scores are not supported and are ignored");
     }
     model::Node node;
     node.id = uname;

@@ -15,7 +15,7 @@ pugi::xml_node resolve_reference(ImportContext& context, pugi::xml_node node) {
   if (!reference) return node;
   auto target = context.find_by_id(reference.value());
   if (!target || std::string_view{target.name()} != std::string_view{node.name()}) {
-    context.error(node, "id-ref",
+    context.error(Errc::invalid_value, node, "id-ref",
                   fmt::format("id-ref \"{}\" names no <{}> in the configuration", reference.value(),
                               node.name()));
     return {};
@@ -39,7 +39,7 @@ std::vector<NvPair> read_nvsets(ImportContext& context, pugi::xml_node parent,
     auto set = resolve_reference(context, written);
     if (!set) continue;
     if (set.child("rule")) {
-      context.warning(set, fmt::format("{} with rules are not supported (they apply only at "
+      context.warning(Errc::unsupported, set, fmt::format("{} with rules are not supported (they apply only at "
                                        "some times or on some nodes); this set is left out",
                                        what));
       continue;
@@ -48,7 +48,7 @@ std::vector<NvPair> read_nvsets(ImportContext& context, pugi::xml_node parent,
     if (auto text = set.attribute("score")) {
       auto parsed = parse_score(text.value());
       if (!parsed) {
-        context.error(set, "score",
+        context.error(Errc::invalid_value, set, "score",
                       fmt::format("expected {}, got \"{}\"", kScoreSpellings, text.value()));
       }
       score = parsed.value_or(0);
@@ -65,16 +65,16 @@ std::vector<NvPair> read_nvsets(ImportContext& context, pugi::xml_node parent,
       if (!nvpair) continue;
       std::string name = nvpair.attribute("name").value();
       if (name.empty()) {
-        context.error(nvpair, "an nvpair needs a name");
+        context.error(Errc::invalid_value, nvpair, "an nvpair needs a name");
         continue;
       }
       if (!nvpair.attribute("value")) {
-        context.warning(nvpair, fmt::format("\"{}\" has no value and is ignored", name));
+        context.warning(Errc::unsupported, nvpair, fmt::format("\"{}\" has no value and is ignored", name));
         continue;
       }
       if (const auto* first = find_pair(pairs, name)) {
         if (first->value != nvpair.attribute("value").value()) {
-          context.warning(nvpair, fmt::format("\"{}\" is already set to \"{}\" by a set that "
+          context.warning(Errc::duplicate, nvpair, fmt::format("\"{}\" is already set to \"{}\" by a set that "
                                               "takes precedence; this value is ignored",
                                               name, first->value));
         }

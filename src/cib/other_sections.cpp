@@ -34,7 +34,7 @@ void import_other_sections(ImportContext& context, pugi::xml_node configuration)
     if (contains(kMappedSections, name) || contains(kHarmlessSections, name)) continue;
     if (name == "tags") {
       if (!section.child("tag")) continue;
-      context.warning(section,
+      context.warning(Errc::unsupported, section,
                       "tags are not supported; constraints that name a tag are left "
                       "out");
       for (auto tag : section.children("tag")) {
@@ -42,12 +42,12 @@ void import_other_sections(ImportContext& context, pugi::xml_node configuration)
       }
     } else if (name == "fencing-topology") {
       if (section.first_child()) {
-        context.warning(section,
+        context.warning(Errc::unsupported, section,
                         "fencing topology is not imported yet (fencing configuration "
                         "comes with a later issue)");
       }
     } else {
-      context.warning(section, fmt::format("<{}> is not a known configuration section and is "
+      context.warning(Errc::unknown_field, section, fmt::format("<{}> is not a known configuration section and is "
                                            "ignored",
                                            name));
     }

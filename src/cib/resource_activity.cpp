@@ -56,7 +56,7 @@ void ActivityImporter::read_resource_history(pugi::xml_node xml, const std::stri
   const std::string_view resource = resource_id(name, position);
   if (resource.empty()) {
     if (!context_.is_left_out(name)) {
-      context_.warning(xml, fmt::format("\"{}\" has operation history on node \"{}\" but is "
+      context_.warning(Errc::unknown_reference, xml, fmt::format("\"{}\" has operation history on node \"{}\" but is "
                                         "not configured (an orphan Pacemaker would stop); "
                                         "ignored",
                                         name, node));

@@ -64,11 +64,11 @@ void read_target_role(ImportContext& context, const NvPair& pair, model::Resourc
   } else if (role == "promoted" || role == "unpromoted" || role == "master" || role == "slave") {
     // For a resource that is not promotable Pacemaker treats these as Started.
     meta.target_role = model::TargetRole::started;
-    context.warning(pair.at, fmt::format("target-role \"{}\" is imported as \"started\": "
+    context.warning(Errc::unsupported, pair.at, fmt::format("target-role \"{}\" is imported as \"started\": "
                                          "promotion roles are not supported",
                                          pair.value));
   } else {
-    context.error(pair.at,
+    context.error(Errc::invalid_value, pair.at,
                   fmt::format("target-role: expected Started or Stopped, got \"{}\"", pair.value));
   }
 }
@@ -77,7 +77,7 @@ void report_ignored(ImportContext& context, const NvPair& pair) {
   auto known = std::find_if(kIgnoredMeta.begin(), kIgnoredMeta.end(),
                             [&](const IgnoredMeta& m) { return m.name == pair.name; });
   if (known == kIgnoredMeta.end()) {
-    context.warning(
+    context.warning(Errc::unsupported, 
         pair.at, fmt::format("meta attribute \"{}\" is not supported and is ignored", pair.name));
     return;
   }
@@ -85,7 +85,7 @@ void report_ignored(ImportContext& context, const NvPair& pair) {
   if (!known->harmless_value.empty() && same_value(pair.name, pair.value, known->harmless_value)) {
     return;
   }
-  context.warning(pair.at, fmt::format("{}={} is ignored: {}", pair.name, pair.value, known->why));
+  context.warning(Errc::unsupported, pair.at, fmt::format("{}={} is ignored: {}", pair.name, pair.value, known->why));
 }
 
 }  // namespace

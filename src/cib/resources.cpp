@@ -19,7 +19,7 @@ namespace {
 
 /// Records `xml` and every resource inside it as left out for `reason`, and says so once.
 void leave_out(ImportContext& context, pugi::xml_node xml, const std::string& reason) {
-  context.warning(xml, fmt::format("{}; \"{}\" is left out of the import", reason,
+  context.warning(Errc::invalid_value, xml, fmt::format("{}; \"{}\" is left out of the import", reason,
                                    xml.attribute("id").value()));
   context.left_out_resources.emplace(xml.attribute("id").value(), reason);
   for (auto inner : xml.select_nodes(".//primitive | .//group")) {
@@ -39,7 +39,7 @@ std::optional<model::Resource> read_primitive(ImportContext& context, pugi::xml_
   const std::string id = xml.attribute("id").value();
   const std::string kind = xml.attribute("class").value();
   if (id.empty()) {
-    context.error(xml, "a primitive needs an id");
+    context.error(Errc::invalid_value, xml, "a primitive needs an id");
     return std::nullopt;
   }
   if (xml.attribute("template")) {
@@ -51,7 +51,7 @@ std::optional<model::Resource> read_primitive(ImportContext& context, pugi::xml_
     return std::nullopt;
   }
   if (kind.empty() || !xml.attribute("type")) {
-    context.error(xml, "a primitive needs a class and a type");
+    context.error(Errc::invalid_value, xml, "a primitive needs a class and a type");
     return std::nullopt;
   }
   model::Resource resource;
@@ -85,7 +85,7 @@ void import_group(ImportContext& context, pugi::xml_node xml) {
   const auto meta = read_nvsets(context, xml, "meta_attributes", "meta attributes");
   for (const char* unsupported : {"instance_attributes", "utilization"}) {
     if (auto set = xml.child(unsupported)) {
-      context.warning(set, fmt::format("{} on a group are not supported and are ignored; set "
+      context.warning(Errc::unsupported, set, fmt::format("{} on a group are not supported and are ignored; set "
                                        "them on the members",
                                        unsupported));
     }
@@ -129,7 +129,7 @@ model::CloneSpec read_clone_spec(ImportContext& context, const std::vector<NvPai
     }
   }
   if (const auto* min = find_pair(meta, "clone-min")) {
-    context.warning(min->at,
+    context.warning(Errc::unsupported, min->at,
                     "clone-min is not supported and is ignored (orders on the clone "
                     "wait for every instance it starts)");
   }
@@ -192,11 +192,11 @@ void import_resources(ImportContext& context, pugi::xml_node resources) {
       // The status names the container, IP and connection resources Pacemaker generates.
       context.left_out_prefixes.push_back(std::string{xml.attribute("id").value()} + "-");
     } else if (element == "template") {
-      context.warning(xml,
+      context.warning(Errc::unsupported, xml,
                       "resource templates are not supported; resources derived from "
                       "them are left out");
     } else {
-      context.warning(xml,
+      context.warning(Errc::unknown_field, xml,
                       fmt::format("<{}> is not a known resource element and is ignored", element));
     }
   }

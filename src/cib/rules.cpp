@@ -27,12 +27,12 @@ std::optional<model::RuleExpression> read_expression(ImportContext& context, pug
   const std::string operation = xml.attribute("operation").value();
   const std::string type = xml.attribute("type").value();
   if (expression.attribute.empty()) {
-    context.error(xml, "an expression needs an attribute");
+    context.error(Errc::invalid_value, xml, "an expression needs an attribute");
     return std::nullopt;
   }
   auto op = model::enum_from_string<model::RuleOperator>(operation);
   if (!op) {
-    context.error(xml, "operation",
+    context.error(Errc::invalid_value, xml, "operation",
                   fmt::format("expected one of lt, gt, lte, gte, eq, ne, defined, not_defined, "
                               "got \"{}\"",
                               operation));
@@ -41,23 +41,23 @@ std::optional<model::RuleExpression> read_expression(ImportContext& context, pug
   expression.op = *op;
   if (auto source = xml.attribute("value-source");
       source && std::string_view{source.value()} != "literal") {
-    context.warning(xml, "value-source",
+    context.warning(Errc::unsupported, xml, "value-source",
                     fmt::format("value-source=\"{}\" is not supported", source.value()));
     return std::nullopt;
   }
   if (type == "version") {
-    context.warning(xml, "type", "version comparisons are not supported");
+    context.warning(Errc::unsupported, xml, "type", "version comparisons are not supported");
     return std::nullopt;
   }
   const bool unary = *op == model::RuleOperator::defined || *op == model::RuleOperator::not_defined;
   if (!unary) {
     if (!xml.attribute("value")) {
-      context.error(xml, fmt::format("operation {} needs a value", operation));
+      context.error(Errc::invalid_value, xml, fmt::format("operation {} needs a value", operation));
       return std::nullopt;
     }
     expression.value = xml.attribute("value").value();
     if (type == "number" && !parse_integer(*expression.value)) {
-      context.warning(xml, "value",
+      context.warning(Errc::unsupported, xml, "value",
                       fmt::format("non-integer numbers are not supported in rules, got \"{}\"",
                                   *expression.value));
       return std::nullopt;
@@ -65,7 +65,7 @@ std::optional<model::RuleExpression> read_expression(ImportContext& context, pug
   }
   if (expression.attribute.starts_with('#') && !expression.attribute.starts_with("#health")) {
     if (!is_materialized_builtin(expression.attribute)) {
-      context.warning(
+      context.warning(Errc::unsupported, 
           xml, "attribute",
           fmt::format("the built-in node attribute \"{}\" is not supported", expression.attribute));
       return std::nullopt;
@@ -84,25 +84,25 @@ bool is_materialized_builtin(std::string_view attribute) {
 
 std::optional<model::Rule> read_location_rule(ImportContext& context, pugi::xml_node xml) {
   if (auto reference = xml.attribute("id-ref")) {
-    context.warning(xml, "id-ref", "rules given by reference (id-ref) are not supported");
+    context.warning(Errc::unsupported, xml, "id-ref", "rules given by reference (id-ref) are not supported");
     return std::nullopt;
   }
   model::Rule rule;
   if (xml.attribute("score-attribute")) {
-    context.warning(xml, "score-attribute", "score-attribute is not supported");
+    context.warning(Errc::unsupported, xml, "score-attribute", "score-attribute is not supported");
     return std::nullopt;
   }
   if (auto text = xml.attribute("score")) {
     auto score = parse_score(text.value());
     if (!score) {
-      context.error(xml, "score",
+      context.error(Errc::invalid_value, xml, "score",
                     fmt::format("expected {}, got \"{}\"", kScoreSpellings, text.value()));
       return std::nullopt;
     }
     rule.score = *score;
   }
   if (!is_started_role(xml, "role")) {
-    context.warning(
+    context.warning(Errc::unsupported, 
         xml, "role",
         fmt::format("rules for role \"{}\" are not supported", xml.attribute("role").value()));
     return std::nullopt;
@@ -111,7 +111,7 @@ std::optional<model::Rule> read_location_rule(ImportContext& context, pugi::xml_
   if (boolean_op == "or") {
     rule.boolean_op = model::BooleanOperator::or_;
   } else if (!boolean_op.empty() && boolean_op != "and") {
-    context.error(xml, "boolean-op",
+    context.error(Errc::invalid_value, xml, "boolean-op",
                   fmt::format("expected \"and\" or \"or\", got \"{}\"", boolean_op));
     return std::nullopt;
   }
@@ -129,7 +129,7 @@ std::optional<model::Rule> read_location_rule(ImportContext& context, pugi::xml_
       const char* what = element == "date_expression" ? "date expressions"
                          : element == "rule"          ? "nested rules"
                                                       : nullptr;
-      context.warning(child,
+      context.warning(Errc::unsupported, child,
                       what != nullptr
                           ? fmt::format("{} are not supported", what)
                           : fmt::format("<{}> in a location rule is not supported", element));
@@ -138,7 +138,7 @@ std::optional<model::Rule> read_location_rule(ImportContext& context, pugi::xml_
   }
   if (!supported) return std::nullopt;
   if (rule.expressions.empty()) {
-    context.warning(xml, "a rule without expressions is not supported");
+    context.warning(Errc::unsupported, xml, "a rule without expressions is not supported");
     return std::nullopt;
   }
   return rule;

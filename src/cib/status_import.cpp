@@ -14,7 +14,7 @@ std::optional<model::Timestamp> given_now(ImportContext& context, pugi::xml_node
   auto date = cib.attribute("execution-date");
   if (!date) return std::nullopt;
   if (auto value = parse_integer(date.value())) return *value;
-  context.error(cib, "execution-date",
+  context.error(Errc::invalid_value, cib, "execution-date",
                 fmt::format("expected seconds since the epoch, got \"{}\"", date.value()));
   return 0;
 }
@@ -39,7 +39,7 @@ void StatusImporter::finish(pugi::xml_node status) {
   auto& state = context_.cluster.state;
   const auto newest_change = activity_.newest_change();
   if (!now_ && newest_change == 0 && !state.failcounts.empty()) {
-    context_.document_warning(
+    context_.document_warning(Errc::invalid_value, 
         "the CIB records no time (no execution-date, no last-rc-change): "
         "now is 0, so no failure has expired; pass CibImportOptions::now");
   }

@@ -11,7 +11,7 @@ template <class T>
 std::optional<T> reported(ImportContext& context, const NvPair& pair, std::optional<T> value,
                           std::string_view expected) {
   if (!value) {
-    context.error(pair.at,
+    context.error(Errc::invalid_value, pair.at,
                   fmt::format("{}: expected {}, got \"{}\"", pair.name, expected, pair.value));
   }
   return value;
@@ -47,7 +47,7 @@ std::optional<std::int64_t> read_integer(ImportContext& context, const NvPair& p
     }
   }
   if (!value || *value < min || *value > max) {
-    context.error(pair.at, fmt::format("{}: expected an integer from {} to {}, got \"{}\"",
+    context.error(Errc::invalid_value, pair.at, fmt::format("{}: expected an integer from {} to {}, got \"{}\"",
                                        pair.name, limit_text(min), limit_text(max), pair.value));
     return std::nullopt;
   }

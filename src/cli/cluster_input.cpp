@@ -43,17 +43,14 @@ void add_cluster_input_options(CLI::App& app, ClusterInput& input) {
   });
 }
 
-model::LoadResult<model::Cluster> load_cluster_input(const ClusterInput& input) {
+wholesale_ha::Result<model::Cluster> load_cluster_input(const ClusterInput& input) {
   if (input.cib_file.empty()) return model::load_cluster_file(input.json_file);
 #if WHA_CLI_WITH_CIB
   return model::import_cib_file(input.cib_file);
 #else
-  model::LoadResult<model::Cluster> result;
-  result.diagnostics.push_back(
-      {model::Diagnostic::Severity::error, "",
-       input.cib_file + ": cannot read a Pacemaker CIB: this build has no wholesale_ha::cib "
-                        "(needs pugixml; configure with -DWHOLESALE_HA_WITH_CIB=ON)"});
-  return result;
+  return Diagnostic::error(Errc::unsupported, "",
+                           input.cib_file + ": cannot read a Pacemaker CIB: this build has no wholesale_ha::cib "
+                                            "(needs pugixml; configure with -DWHOLESALE_HA_WITH_CIB=ON)");
 #endif
 }
 

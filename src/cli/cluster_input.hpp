@@ -7,7 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <wholesale_ha/model/cluster.hpp>
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 
 namespace wha_cli {
 
@@ -27,7 +27,7 @@ void add_cluster_input_options(CLI::App& app, ClusterInput& input);
 /// Loads whichever input was given. Every diagnostic is returned (for a CIB: warnings for
 /// what was left out, located by an XPath-like pointer). --cib in a build without
 /// wholesale_ha::cib is an error saying so.
-wholesale_ha::model::LoadResult<wholesale_ha::model::Cluster> load_cluster_input(
+wholesale_ha::Result<wholesale_ha::model::Cluster> load_cluster_input(
     const ClusterInput& input);
 
 }  // namespace wha_cli

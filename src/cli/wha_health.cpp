@@ -70,8 +70,8 @@ std::optional<Source> load_source(const Options& options) {
     return Source{std::move(detected.config), std::move(detected.skipped), "autodetected"};
   }
   auto loaded = health::load_health_config_file(options.config_file);
-  for (const auto& d : loaded.diagnostics) {
-    const bool error = d.severity == wholesale_ha::model::Diagnostic::Severity::error;
+  for (const auto& d : loaded.diagnostics()) {
+    const bool error = d.severity == wholesale_ha::Diagnostic::Severity::error;
     fmt::print(stderr, "{}: {}: {}\n", options.config_file, error ? "error" : "warning",
                d.to_string());
   }
@@ -80,7 +80,7 @@ std::optional<Source> load_source(const Options& options) {
                loaded.errors().size());
     return std::nullopt;
   }
-  return Source{std::move(*loaded.value), {}, options.config_file};
+  return Source{std::move(*loaded), {}, options.config_file};
 }
 
 std::string evidence_column(const health::AttributeReading& r) {
@@ -208,7 +208,10 @@ int main(int argc, char** argv) {
   asio::io_context io;
   health::HealthMonitor monitor{io.get_executor(),
                                 wholesale_ha::Logger{wholesale_ha::make_stderr_sink(), level}};
-  monitor.add(source->config);
+  if (auto added = monitor.add(source->config); !added) {
+    for (const auto& d : added.errors()) fmt::print(stderr, "{}: {}\n", options.config_file, d.to_string());
+    return kUnknown;
+  }
 
   if (!options.watch) {
     // io.run() returns once every probe has answered and every tool has exited: a tool the

@@ -43,8 +43,8 @@ struct Events {
 /// returns false after printing every error.
 bool apply_events(model::Cluster& cluster, const Events& e) {
   std::vector<std::string> errors;
-  auto check = [&](const simulate::Error& error) {
-    if (error) errors.push_back(*error);
+  auto check = [&](const wholesale_ha::Result<void>& applied) {
+    if (!applied) errors.push_back(applied.error().message);
   };
   if (e.now) cluster.state.now = *e.now;
   for (const auto& n : e.down) check(simulate::node_down(cluster, n));
@@ -155,12 +155,12 @@ int main(int argc, char** argv) {
   // Every diagnostic, JSON or CIB alike: a CIB's warnings name what was left out and where
   // (an XPath-like location), so the transition below is read knowing what it lacks.
   auto loaded = wha_cli::load_cluster_input(input);
-  for (const auto& d : loaded.diagnostics) {
-    const bool is_error = d.severity == model::Diagnostic::Severity::error;
+  for (const auto& d : loaded.diagnostics()) {
+    const bool is_error = d.is_error();
     fmt::print(stderr, "{}: {}\n", is_error ? "error" : "warning", d.to_string());
   }
   if (!loaded.ok()) return 1;
-  model::Cluster cluster = std::move(*loaded.value);
+  model::Cluster cluster = std::move(*loaded);
   if (!apply_events(cluster, events)) return 1;
   for (const auto& r : explain) {
     if (cluster.config.find_resource(r) == nullptr) {

@@ -19,10 +19,10 @@
 
 namespace {
 
-nlohmann::json diagnostics_json(const std::vector<wholesale_ha::model::Diagnostic>& list) {
+nlohmann::json diagnostics_json(const std::vector<wholesale_ha::Diagnostic>& list) {
   auto out = nlohmann::json::array();
   for (const auto& d : list) {
-    out.push_back({{"severity", d.severity == wholesale_ha::model::Diagnostic::Severity::error
+    out.push_back({{"severity", d.severity == wholesale_ha::Diagnostic::Severity::error
                                     ? "error"
                                     : "warning"},
                    {"pointer", d.pointer},
@@ -78,19 +78,19 @@ int main(int argc, char** argv) {
     if (failed) status = 1;
     if (as_json) {
       // A file name need not be UTF-8; a JSON key must.
-      report[wholesale_ha::valid_utf8(file)] = {{"valid", !failed}, {"diagnostics", diagnostics_json(result.diagnostics)}};
+      report[wholesale_ha::valid_utf8(file)] = {{"valid", !failed}, {"diagnostics", diagnostics_json(result.diagnostics())}};
       continue;
     }
-    for (const auto& d : result.diagnostics) {
-      const bool is_error = d.severity == wholesale_ha::model::Diagnostic::Severity::error;
+    for (const auto& d : result.diagnostics()) {
+      const bool is_error = d.severity == wholesale_ha::Diagnostic::Severity::error;
       fmt::print(stderr, "{}: {}: {}\n", file, is_error ? "error" : "warning", d.to_string());
     }
     if (!result.ok()) {
       fmt::print(stderr, "{}: {} error(s); nothing was loaded\n", file, result.errors().size());
       continue;
     }
-    if (print_summary) fmt::print("{}\n", wholesale_ha::model::format_summary(*result.value));
-    if (print_normalized) fmt::print("{}\n", wholesale_ha::model::to_json_string(*result.value));
+    if (print_summary) fmt::print("{}\n", wholesale_ha::model::format_summary(*result));
+    if (print_normalized) fmt::print("{}\n", wholesale_ha::model::to_json_string(*result));
     if (failed) {
       fmt::print(stderr, "{}: {} warning(s) fail --strict\n", file, result.warnings().size());
     } else if (!print_summary && !print_normalized) {

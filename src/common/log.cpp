@@ -1,9 +1,12 @@
 #include <wholesale_ha/log.hpp>
+#include <wholesale_ha/utf8.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 
 namespace wholesale_ha {
@@ -76,10 +79,10 @@ std::string_view to_string(LogLevel level) noexcept {
 std::shared_ptr<LogSink> make_stderr_sink() { return std::make_shared<StderrSink>(); }
 std::shared_ptr<LogSink> make_null_sink() { return std::make_shared<NullSink>(); }
 
-std::shared_ptr<LogSink> make_file_sink(const std::string& path) {
+Result<std::shared_ptr<LogSink>> make_file_sink(const std::string& path) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return nullptr;
-  return std::make_shared<FileSink>(fd);
+  if (fd < 0) return Diagnostic::error(Errc::io, "", fmt::format("cannot open {}: {}", valid_utf8(path), std::strerror(errno)));
+  return std::shared_ptr<LogSink>{std::make_shared<FileSink>(fd)};
 }
 
 Logger::Logger() : Logger(make_stderr_sink()) {}

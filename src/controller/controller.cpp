@@ -102,7 +102,7 @@ void Controller::Impl::step_soon(core::Event event) {
   });
 }
 
-std::vector<model::Diagnostic> Controller::Impl::command(const core::Command& command) {
+std::vector<Diagnostic> Controller::Impl::command(const core::Command& command) {
   core::Effects effects;
   const auto begin = std::chrono::steady_clock::now();
   auto diagnostics = core.command(command, now(), effects);
@@ -123,7 +123,7 @@ void Controller::Impl::perform(core::Effect& effect) {
   // Answers always arrive as later events, never inside this loop (agents and runners may
   // answer at once).
   auto answer = [weak = std::weak_ptr<Impl*>(alive), ex = strand](std::uint64_t id) {
-    return [weak, ex, id](agents::Result r) {
+    return [weak, ex, id](agents::Outcome r) {
       asio::post(ex, [weak, id, r = std::move(r)]() mutable {
         if (auto impl = weak.lock(); impl && *impl) (*impl)->step(core::OpDone{id, std::move(r)});
       });
@@ -132,8 +132,8 @@ void Controller::Impl::perform(core::Effect& effect) {
   std::visit(
       Overloaded{
           [&](core::Broadcast& b) {
-            if (auto ec = membership->broadcast(b.type, b.body)) {
-              asio::post(strand, [weak = std::weak_ptr<Impl*>(alive), type = b.type, why = ec.message(),
+            if (auto sent = membership->broadcast(b.type, b.body); !sent) {
+              asio::post(strand, [weak = std::weak_ptr<Impl*>(alive), type = b.type, why = sent.error().message,
                                   body = std::move(b.body)] {
                 if (auto impl = weak.lock(); impl && *impl) (*impl)->step(core::SendFailed{type, why, body});
               });
@@ -235,40 +235,40 @@ void Controller::leave(model::ShutdownKind kind, std::function<void()> done) {
   impl_->step(core::Leave{kind});
 }
 
-std::vector<model::Diagnostic> Controller::reload(model::Config config) {
+Result<void> Controller::reload(model::Config config) {
   // The backends check their parameters here; the core checks the model's rules.
-  auto backend_problems = impl_->registry.validate(config.resources);
-  if (!backend_problems.empty()) {
-    std::vector<model::Diagnostic> problems;
-    for (auto& d : model::validate(model::Cluster{config, {}})) {
-      if (d.severity == model::Diagnostic::Severity::error) problems.push_back(std::move(d));
-    }
-    problems.insert(problems.end(), backend_problems.begin(), backend_problems.end());
+  auto backends = impl_->registry.validate(config.resources);
+  if (!backends.ok()) {
+    auto problems = model::validate(model::Cluster{config, {}}).errors();
+    const auto& found = backends.diagnostics();
+    problems.insert(problems.end(), found.begin(), found.end());
     impl_->log.error("configuration rejected with {} problem(s); the running cluster is unchanged", problems.size());
-    return problems;
+    return Result<void>::failure(std::move(problems));
   }
-  return impl_->command(core::Reload{std::move(config)});
+  Result<void> reloaded{impl_->command(core::Reload{std::move(config)})};
+  if (reloaded.ok()) reloaded.add_warnings(backends.diagnostics());
+  return reloaded;
 }
 
-std::vector<model::Diagnostic> Controller::move(const std::string& resource, const std::string& node, bool offline) {
-  return impl_->command(core::Move{resource, node, offline});
+Result<void> Controller::move(const std::string& resource, const std::string& node, bool offline) {
+  return Result<void>{impl_->command(core::Move{resource, node, offline})};
 }
 
-std::vector<model::Diagnostic> Controller::standby(const std::string& node, bool on) {
-  return impl_->command(core::SetStandby{node, on});
+Result<void> Controller::standby(const std::string& node, bool on) {
+  return Result<void>{impl_->command(core::SetStandby{node, on})};
 }
 
-std::vector<model::Diagnostic> Controller::maintenance(const std::string& node, bool on) {
-  return impl_->command(core::SetMaintenance{node, on});
+Result<void> Controller::maintenance(const std::string& node, bool on) {
+  return Result<void>{impl_->command(core::SetMaintenance{node, on})};
 }
 
-std::vector<model::Diagnostic> Controller::shutdown_node(const std::string& node, model::ShutdownKind kind,
+Result<void> Controller::shutdown_node(const std::string& node, model::ShutdownKind kind,
                                                          std::function<void()> done) {
   // Registered first: the node may be empty already, and the command says so at once.
   auto& waiting = impl_->node_emptied[node];
   waiting.push_back(done ? std::move(done) : [] {});
-  auto problems = impl_->command(core::ShutdownNode{node, kind});
-  if (!problems.empty()) {
+  Result<void> problems{impl_->command(core::ShutdownNode{node, kind})};
+  if (!problems.ok()) {
     if (auto it = impl_->node_emptied.find(node); it != impl_->node_emptied.end()) {
       it->second.pop_back();
       if (it->second.empty()) impl_->node_emptied.erase(it);
@@ -277,18 +277,18 @@ std::vector<model::Diagnostic> Controller::shutdown_node(const std::string& node
   return problems;
 }
 
-std::vector<model::Diagnostic> Controller::set_target_role(const std::string& resource, model::TargetRole role) {
-  return impl_->command(core::SetTargetRole{resource, role});
+Result<void> Controller::set_target_role(const std::string& resource, model::TargetRole role) {
+  return Result<void>{impl_->command(core::SetTargetRole{resource, role})};
 }
 
-std::vector<model::Diagnostic> Controller::clear_failcount(const std::string& resource,
+Result<void> Controller::clear_failcount(const std::string& resource,
                                                            const std::optional<std::string>& node) {
-  return impl_->command(core::ClearFailcount{resource, node});
+  return Result<void>{impl_->command(core::ClearFailcount{resource, node})};
 }
 
-std::vector<model::Diagnostic> Controller::set_attribute(const std::string& node, const std::string& name,
+Result<void> Controller::set_attribute(const std::string& node, const std::string& name,
                                                          const std::optional<std::string>& value) {
-  return impl_->command(core::SetAttribute{node, name, value});
+  return Result<void>{impl_->command(core::SetAttribute{node, name, value})};
 }
 
 const model::Config& Controller::config() const { return impl_->core.config(); }

@@ -27,7 +27,7 @@ struct Controller::Impl {
   void step(const core::Event& event);
   /// Runs `event` on the strand (at once when already there).
   void step_soon(core::Event event);
-  std::vector<model::Diagnostic> command(const core::Command& command);
+  std::vector<Diagnostic> command(const core::Command& command);
   void perform(core::Effects effects);
   /// How long the last core step or command took (wall clock): a plan's cost, when it planned.
   std::chrono::nanoseconds step_took{0};

@@ -75,7 +75,7 @@ struct Delivered {
 /// An operation or fence the core asked for has ended.
 struct OpDone {
   std::uint64_t id = 0;
-  agents::Result result;
+  agents::Outcome result;
 };
 struct TimerFired {
   std::uint64_t id = 0;
@@ -209,7 +209,7 @@ class Core {
   /// Handles one event and returns what must happen as a result, in order.
   Effects step(const Event& event, Now now);
   /// Validates and applies an operator command; on any error nothing changes.
-  std::vector<model::Diagnostic> command(const Command& command, Now now, Effects& out);
+  std::vector<Diagnostic> command(const Command& command, Now now, Effects& out);
 
   [[nodiscard]] const model::Config& config() const { return *config_; }
   [[nodiscard]] const std::shared_ptr<const model::Config>& shared_config() const { return config_; }
@@ -327,10 +327,10 @@ class Core {
   void intent_recorded(const std::string& resource, const std::string& node);
   void fail_intents(const std::string& why);
   void fail_action_now(std::size_t id, const std::string& why, agents::Status status = agents::Status::error_generic);
-  void action_step_done(std::size_t id, agents::Result result);
+  void action_step_done(std::size_t id, agents::Outcome result);
   /// A migration's fallback once the source is stopped (or gone): the start on the target.
   void start_after_fallback(std::size_t id);
-  void complete_action(std::size_t id, agents::Result result);
+  void complete_action(std::size_t id, agents::Outcome result);
   void transition_over();
   /// `source_stopped`: a migration fell back to stop and start and the stop succeeded.
   void action_finished(const executor::ActionResult& r, bool source_stopped = false);
@@ -339,17 +339,17 @@ class Core {
   // core_operations.cpp: operations, monitors, probes
   std::uint64_t issue(executor::Operation op, Purpose purpose);
   std::uint64_t issue_fence(const std::string& node, std::size_t action);
-  void op_done(std::uint64_t id, agents::Result result);
+  void op_done(std::uint64_t id, agents::Outcome result);
   void operation_failed(const std::string& resource, const std::string& node, const std::string& operation,
-                        const agents::Result& result, model::OnFail on_fail, bool fatal);
+                        const agents::Outcome& result, model::OnFail on_fail, bool fatal);
   void sync_monitors();
   /// sync_monitors() for one instance whose placement changed.
   void sync_monitor(const std::string& resource, const std::string& node);
   void arm_monitor(const std::string& resource, const std::string& node);
   void run_monitor(const std::string& resource, const std::string& node, std::uint64_t generation);
-  void monitor_done(const ForMonitor& m, const agents::Result& result);
+  void monitor_done(const ForMonitor& m, const agents::Outcome& result);
   void probe(const std::string& resource, const std::string& node);
-  void probe_done(const ForProbe& p, const agents::Result& result);
+  void probe_done(const ForProbe& p, const agents::Outcome& result);
   void probe_all();
   void stop_orphans();
   [[nodiscard]] bool busy_with(const std::string& resource) const;
@@ -368,7 +368,7 @@ class Core {
   // core_cluster.cpp: coordinator, op routing, sync rounds, quorum loss, clean leave
   [[nodiscard]] bool responsible_for(const std::string& resource, const std::string& node) const;
   void serve(const std::string& from, const protocol::OpRequest& request);
-  void served_done(const ForServed& s, const agents::Result& result, executor::Operation::Kind kind);
+  void served_done(const ForServed& s, const agents::Outcome& result, executor::Operation::Kind kind);
   void answered(const protocol::OpResult& answer);
   void monitor_failed_on_member(const protocol::MonitorFailed& report);
   void begin_sync();
@@ -376,7 +376,7 @@ class Core {
   void report_local(std::uint64_t round, const std::string& coordinator);
   /// Sends the reports that waited for this node's operations to end.
   void flush_reports();
-  void report_probe_done(const ForReport& r, const agents::Result& result);
+  void report_probe_done(const ForReport& r, const agents::Outcome& result);
   void send_report(std::uint64_t report);
   void report_received(const protocol::NodeReport& report);
   /// What a fresh report knows that this replica missed (it joined later): shutdowns,
@@ -401,7 +401,7 @@ class Core {
   void report_emptied(const policy::Transition* planned);
 
   // core_commands.cpp
-  std::vector<model::Diagnostic> adopt(model::Config next);
+  std::vector<Diagnostic> adopt(model::Config next);
 
   /// The configuration's resource by id, through an index (a cluster of thousands looks one up
   /// for every operation); rebuilt whenever the configuration changes.

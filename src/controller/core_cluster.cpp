@@ -78,7 +78,7 @@ void Core::serve(const std::string& from, const protocol::OpRequest& request) {
   issue(op, ForServed{request.id, from, op.resource});
 }
 
-void Core::served_done(const ForServed& s, const agents::Result& result, Operation::Kind kind) {
+void Core::served_done(const ForServed& s, const agents::Outcome& result, Operation::Kind kind) {
   if (auto it = served_.find(s.resource); it != served_.end()) served_.erase(it);
   // This node knows at once what it did to its own resources; the coordinator's placement
   // message says the same later (or never, if the answer cannot reach it, and then a stop
@@ -194,7 +194,7 @@ void Core::report_local(std::uint64_t round, const std::string& coordinator) {
   }
 }
 
-void Core::report_probe_done(const ForReport& r, const agents::Result& result) {
+void Core::report_probe_done(const ForReport& r, const agents::Outcome& result) {
   auto it = reports_.find(r.report);
   if (it == reports_.end()) return;
   if (result.ok() || result.status == agents::Status::degraded) {

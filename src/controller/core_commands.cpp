@@ -10,9 +10,9 @@
 namespace wholesale_ha::core {
 namespace {
 
-using Diagnostics = std::vector<model::Diagnostic>;
+using Diagnostics = std::vector<Diagnostic>;
 
-Diagnostics error(std::string message) { return {{model::Diagnostic::Severity::error, "", std::move(message)}}; }
+Diagnostics error(Errc code, std::string message) { return {Diagnostic::error(code, "", std::move(message))}; }
 
 }  // namespace
 
@@ -26,10 +26,10 @@ Diagnostics Core::command(const Command& command, Now now, Effects& out) {
           return adopt(c.config);
         } else if constexpr (std::is_same_v<C, Move>) {
           if (find_resource(c.resource) == nullptr) {
-            return error(fmt::format("move: unknown resource \"{}\"", c.resource));
+            return error(Errc::unknown_reference, fmt::format("move: unknown resource \"{}\"", c.resource));
           }
           if (!c.node.empty() && config_->find_node(c.node) == nullptr) {
-            return error(fmt::format("move: unknown node \"{}\"", c.node));
+            return error(Errc::unknown_reference, fmt::format("move: unknown node \"{}\"", c.node));
           }
           model::Config next = *config_;
           const std::string id = "move-" + c.resource;
@@ -42,22 +42,22 @@ Diagnostics Core::command(const Command& command, Now now, Effects& out) {
         } else if constexpr (std::is_same_v<C, SetStandby>) {
           model::Config next = *config_;
           auto it = std::find_if(next.nodes.begin(), next.nodes.end(), [&](const auto& n) { return n.id == c.node; });
-          if (it == next.nodes.end()) return error(fmt::format("standby: unknown node \"{}\"", c.node));
+          if (it == next.nodes.end()) return error(Errc::unknown_reference, fmt::format("standby: unknown node \"{}\"", c.node));
           it->standby = c.on;
           return adopt(std::move(next));
         } else if constexpr (std::is_same_v<C, SetMaintenance>) {
-          if (config_->find_node(c.node) == nullptr) return error(fmt::format("maintenance: unknown node \"{}\"", c.node));
+          if (config_->find_node(c.node) == nullptr) return error(Errc::unknown_reference, fmt::format("maintenance: unknown node \"{}\"", c.node));
           if (state_.nodes[c.node].evacuate != c.on) publish(protocol::Maintenance{c.node, c.on});
           return {};
         } else if constexpr (std::is_same_v<C, ShutdownNode>) {
           if (settings_.clustered) {
-            return error("shutdown_node: in a cluster each node shuts down by itself (Controller::leave there)");
+            return error(Errc::invalid_value, "shutdown_node: in a cluster each node shuts down by itself (Controller::leave there)");
           }
           if (config_->find_node(c.node) == nullptr) {
-            return error(fmt::format("shutdown_node: unknown node \"{}\"", c.node));
+            return error(Errc::unknown_reference, fmt::format("shutdown_node: unknown node \"{}\"", c.node));
           }
           if (view_.state_of(c.node) != model::NodeState::online) {
-            return error(fmt::format("shutdown_node: node \"{}\" is not online", c.node));
+            return error(Errc::invalid_value, fmt::format("shutdown_node: node \"{}\" is not online", c.node));
           }
           emptying_.insert(c.node);
           publish(protocol::Leaving{c.node, c.kind});
@@ -67,13 +67,13 @@ Diagnostics Core::command(const Command& command, Now now, Effects& out) {
           auto it = std::find_if(next.resources.begin(), next.resources.end(),
                                  [&](const auto& r) { return r.id == c.resource; });
           if (it == next.resources.end()) {
-            return error(fmt::format("set_target_role: unknown resource \"{}\"", c.resource));
+            return error(Errc::unknown_reference, fmt::format("set_target_role: unknown resource \"{}\"", c.resource));
           }
           it->meta.target_role = c.role;
           return adopt(std::move(next));
         } else if constexpr (std::is_same_v<C, ClearFailcount>) {
           if (find_resource(c.resource) == nullptr) {
-            return error(fmt::format("clear_failcount: unknown resource \"{}\"", c.resource));
+            return error(Errc::unknown_reference, fmt::format("clear_failcount: unknown resource \"{}\"", c.resource));
           }
           publish(protocol::FailuresCleared{c.resource, c.node});
           // Failed or blocked instances are re-probed: the truth replaces the remembered failure.
@@ -91,8 +91,8 @@ Diagnostics Core::command(const Command& command, Now now, Effects& out) {
           plan_wanted_ = running_ && !stopping_;
           return {};
         } else if constexpr (std::is_same_v<C, SetAttribute>) {
-          if (config_->find_node(c.node) == nullptr) return error(fmt::format("set_attribute: unknown node \"{}\"", c.node));
-          if (c.name.empty()) return error("set_attribute: the attribute name is empty");
+          if (config_->find_node(c.node) == nullptr) return error(Errc::unknown_reference, fmt::format("set_attribute: unknown node \"{}\"", c.node));
+          if (c.name.empty()) return error(Errc::invalid_value, "set_attribute: the attribute name is empty");
           auto& attributes = state_.nodes[c.node].attributes;
           auto it = attributes.find(c.name);
           const bool unchanged = c.value ? (it != attributes.end() && it->second == *c.value) : it == attributes.end();
@@ -111,8 +111,8 @@ Diagnostics Core::adopt(model::Config next) {
   // the same rules as a file.
   model::Cluster proposed{std::move(next), {}};  // configuration only: no status
   Diagnostics problems;
-  for (auto& d : model::validate(proposed)) {
-    if (d.severity == model::Diagnostic::Severity::error) problems.push_back(std::move(d));
+  for (auto& d : model::validate(proposed).diagnostics()) {
+    if (d.severity == Diagnostic::Severity::error) problems.push_back(std::move(d));
   }
   if (!problems.empty()) {
     log_.error("configuration rejected with {} problem(s); the running cluster is unchanged", problems.size());

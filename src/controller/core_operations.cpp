@@ -37,7 +37,7 @@ std::uint64_t Core::issue_fence(const std::string& node, std::size_t action) {
   return id;
 }
 
-void Core::op_done(std::uint64_t id, agents::Result result) {
+void Core::op_done(std::uint64_t id, agents::Outcome result) {
   auto it = ops_.find(id);
   if (it == ops_.end()) return;  // answered already (a hung agent's late answer)
   Pending pending = std::move(it->second);
@@ -78,7 +78,7 @@ void Core::op_done(std::uint64_t id, agents::Result result) {
 }
 
 void Core::operation_failed(const std::string& resource, const std::string& node, const std::string& operation,
-                            const agents::Result& result, model::OnFail on_fail, bool fatal) {
+                            const agents::Outcome& result, model::OnFail on_fail, bool fatal) {
   std::int32_t count = 0;
   if (!is_managed(resource)) {
     // Shown as failed, never recovered, counted or a reason to fence.
@@ -166,7 +166,7 @@ void Core::run_monitor(const std::string& resource, const std::string& node, std
         ForMonitor{resource, node, it->second.generation});
 }
 
-void Core::monitor_done(const ForMonitor& m, const agents::Result& result) {
+void Core::monitor_done(const ForMonitor& m, const agents::Outcome& result) {
   // A monitor exists only while its instance is started (a placement that ends or fails
   // removes it), so a current generation means it still is.
   auto current = monitors_.find({m.resource, m.node});
@@ -197,7 +197,7 @@ void Core::probe(const std::string& resource, const std::string& node) {
   issue({Operation::Kind::monitor, resource, node, {}, executor::monitor_timeout(*r)}, ForProbe{resource, node});
 }
 
-void Core::probe_done(const ForProbe& p, const agents::Result& result) {
+void Core::probe_done(const ForProbe& p, const agents::Outcome& result) {
   if (result.ok() || result.status == Status::degraded) {
     record_placement(p.resource, p.node, model::ResourceState::started);
     log_.info("probe: {} is running on {}", p.resource, p.node);

@@ -160,7 +160,7 @@ std::optional<std::string> Core::start_forbidden() const {
   return std::nullopt;
 }
 
-void Core::action_step_done(std::size_t id, agents::Result result) {
+void Core::action_step_done(std::size_t id, agents::Outcome result) {
   if (!run_) return;
   const policy::Action& a = run_->transition.actions[id];
   Step& step = run_->steps[id];
@@ -238,7 +238,7 @@ void Core::start_after_fallback(std::size_t id) {
   issue({Operation::Kind::start, a.resource, *a.target, {}, timeout_for(a.resource, ActionKind::start)}, ForAction{id});
 }
 
-void Core::complete_action(std::size_t id, agents::Result result) {
+void Core::complete_action(std::size_t id, agents::Outcome result) {
   const policy::Action a = run_->transition.actions[id];
   const bool ok = result.ok();
   if (ok) {

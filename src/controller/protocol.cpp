@@ -22,7 +22,7 @@ Overloaded(Fs...) -> Overloaded<Fs...>;
 
 json optional_text(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
-json encode_result(const agents::Result& r) {
+json encode_result(const agents::Outcome& r) {
   return {{"status", static_cast<int>(r.status)}, {"reason", r.reason}, {"elapsed_ms", r.elapsed.count()}};
 }
 
@@ -87,8 +87,8 @@ class Fields {
     return 0;
   }
 
-  agents::Result result() {
-    agents::Result r;
+  agents::Outcome result() {
+    agents::Outcome r;
     const auto status = integer("status", 0, 1001);
     if (ok() && agents::to_string(static_cast<agents::Status>(status)) == "?") {
       fail(fmt::format("\"status\" {} is not an OCF status", status));
@@ -352,11 +352,8 @@ Decoded decode_checked(std::string_view type, const json& body, const Known& con
     d.message = std::move(m);
   } else if (type == "config") {
     auto loaded = model::parse_cluster_document(body);
-    if (!loaded.ok()) {
-      return {std::nullopt, loaded.diagnostics.empty() ? std::string{"the configuration does not load"}
-                                                       : loaded.diagnostics.front().to_string()};
-    }
-    d.message = ConfigChange{std::move(loaded.value->config)};
+    if (!loaded.ok()) return {std::nullopt, loaded.error().to_string()};
+    d.message = ConfigChange{std::move(loaded->config)};
   } else if (type == "monitor_failed") {
     MonitorFailed m;
     m.resource = f.resource("resource");

@@ -57,7 +57,7 @@ struct ConfigChange {
 struct MonitorFailed {
   std::string resource;
   std::string node;
-  agents::Result result;
+  agents::Outcome result;
 };
 /// The coordinator asks `to` to run an operation on one of its resources.
 struct OpRequest {
@@ -68,7 +68,7 @@ struct OpRequest {
 struct OpResult {
   std::uint64_t id = 0;
   std::string to;
-  agents::Result result;
+  agents::Outcome result;
 };
 struct SyncRequest {
   std::uint64_t round = 0;

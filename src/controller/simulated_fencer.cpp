@@ -23,7 +23,7 @@ void SimulatedPowerOff::fence(const std::string& node, std::chrono::milliseconds
       finish();
       continue;
     }
-    agent->stop(timeout, [this, resource, node, finish](agents::Result) {
+    agent->stop(timeout, [this, resource, node, finish](agents::Outcome) {
       controller_.pool.release(resource, node);  // the "power" is off whatever stop said
       finish();
     });

@@ -15,7 +15,7 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using agents::Result;
+using agents::Outcome;
 using agents::Status;
 using policy::ActionKind;
 
@@ -42,7 +42,7 @@ void call_with_deadline(const asio::any_io_executor& ex, std::function<void(agen
                    fmt::format("the agent did not answer within {}ms; it is treated as hung",
                                deadline.count())});
   });
-  operation([pending](Result r) {
+  operation([pending](Outcome r) {
     if (pending->answered) return;  // too late: already reported as hung
     pending->answered = true;
     pending->timer.cancel();
@@ -104,13 +104,13 @@ struct Executor::Run : std::enable_shared_from_this<Executor::Run> {
     log.info("{} ({})", policy::describe(a), a.reason.text);
     if (cb.started) cb.started(a);
     auto self = shared_from_this();
-    auto finish = [self, id](Result r, std::optional<std::string> fallback) {
+    auto finish = [self, id](Outcome r, std::optional<std::string> fallback) {
       self->complete(id, std::move(r), std::move(fallback));
     };
     switch (a.kind) {
       case ActionKind::fence: return fence(a, finish);
       case ActionKind::start:
-      case ActionKind::stop: return start_or_stop(a, a.kind, a.node, [finish](Result r) { finish(std::move(r), {}); });
+      case ActionKind::stop: return start_or_stop(a, a.kind, a.node, [finish](Outcome r) { finish(std::move(r), {}); });
       case ActionKind::migrate: return migrate(a, finish);
     }
   }
@@ -128,7 +128,7 @@ struct Executor::Run : std::enable_shared_from_this<Executor::Run> {
         ex, [f = fencer, node = a.node, timeout = options.fence_timeout](agents::Handler h) {
           f->fence(node, timeout, std::move(h));
         },
-        deadline(options.fence_timeout), [finish](Result r) { finish(std::move(r), {}); });
+        deadline(options.fence_timeout), [finish](Outcome r) { finish(std::move(r), {}); });
   }
 
   const model::Resource* resource(const std::string& id) const { return config->find_resource(id); }
@@ -162,10 +162,10 @@ struct Executor::Run : std::enable_shared_from_this<Executor::Run> {
     const auto timeout = operation_timeout(*r, ActionKind::migrate);
     auto self = shared_from_this();
     operate({Operation::Kind::migrate_to, a.resource, a.node, *a.target, timeout},
-            [self, a, timeout, finish](Result to) {
+            [self, a, timeout, finish](Outcome to) {
               if (!to.ok()) return self->fall_back(a, "migrate_to: " + to.reason, finish);
               self->operate({Operation::Kind::migrate_from, a.resource, *a.target, a.node, timeout},
-                            [self, a, finish](Result from) {
+                            [self, a, finish](Outcome from) {
                               if (!from.ok()) return self->fall_back(a, "migrate_from: " + from.reason, finish);
                               finish(std::move(from), {});
                             });
@@ -178,18 +178,18 @@ struct Executor::Run : std::enable_shared_from_this<Executor::Run> {
     log.warn("migration of {} from {} to {} failed ({}); falling back to stop and start", a.resource,
              a.node, *a.target, why);
     auto self = shared_from_this();
-    start_or_stop(a, ActionKind::stop, a.node, [self, a, why, finish](Result stopped) {
+    start_or_stop(a, ActionKind::stop, a.node, [self, a, why, finish](Outcome stopped) {
       if (!stopped.ok()) {
         stopped.reason = "after a failed migration (" + why + "), stop failed: " + stopped.reason;
         return finish(std::move(stopped), why);
       }
-      self->start_or_stop(a, ActionKind::start, *a.target, [why, finish](Result started) {
+      self->start_or_stop(a, ActionKind::start, *a.target, [why, finish](Outcome started) {
         finish(std::move(started), why);
       });
     });
   }
 
-  void complete(std::size_t id, Result r, std::optional<std::string> fallback) {
+  void complete(std::size_t id, Outcome r, std::optional<std::string> fallback) {
     const auto& a = t.actions[id];
     const bool ok = r.ok();
     if (ok) {

@@ -23,7 +23,7 @@ void LocalRunner::run(const Operation& op, agents::Handler done) {
   }
   const bool releases = op.kind == Operation::Kind::stop || op.kind == Operation::Kind::migrate_to;
   auto finish = [this, releases, resource = op.resource, node = op.node,
-                 done = std::move(done)](agents::Result r) mutable {
+                 done = std::move(done)](agents::Outcome r) mutable {
     // Releasing destroys the agent, which may own this very lambda: take what is needed first.
     auto handler = std::move(done);
     if (releases && r.ok()) {

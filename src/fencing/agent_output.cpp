@@ -49,7 +49,7 @@ bool is_noise(std::string_view line) {
 
 }  // namespace
 
-std::string agent_said(const process::Result& result) {
+std::string agent_said(const process::Outcome& result) {
   const auto err = lines(result.err);
   const auto out = lines(result.out);
   std::string_view said;
@@ -72,7 +72,7 @@ std::string agent_said(const process::Result& result) {
   return text;
 }
 
-std::string describe_outcome(const process::Result& result, std::chrono::milliseconds budget) {
+std::string describe_outcome(const process::Outcome& result, std::chrono::milliseconds budget) {
   if (result.spawn_error) return "could not be started: " + result.spawn_error.message();
   std::string text;
   const auto how = result.signal != 0 ? process::signal_name(result.signal)
@@ -88,7 +88,7 @@ std::string describe_outcome(const process::Result& result, std::chrono::millise
   return text;
 }
 
-agents::Status failure_status(const process::Result& result) {
+agents::Status failure_status(const process::Outcome& result) {
   if (result.spawn_error) return agents::Status::not_installed;
   if (result.timed_out) return agents::Status::timed_out;
   return agents::Status::error_generic;

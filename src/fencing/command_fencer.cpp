@@ -28,13 +28,17 @@ std::string with_node(std::string text, const std::string& node) {
 
 }  // namespace
 
-CommandFencer::CommandFencer(boost::asio::any_io_executor executor, CommandFencerOptions options, Logger logger) {
+Result<std::shared_ptr<CommandFencer>> CommandFencer::create(boost::asio::any_io_executor executor,
+                                                              CommandFencerOptions options, Logger logger) {
   if (options.program.empty()) {
-    throw std::invalid_argument("command fencer \"" + options.id + "\": no program given");
+    return Diagnostic::error(Errc::missing_field, "/program", "command fencer \"" + options.id + "\": no program given");
   }
   auto log = logger.child("fencing/" + options.id);
-  shared_ = std::make_shared<const Shared>(Shared{std::move(executor), std::move(options), std::move(log)});
+  return std::make_shared<CommandFencer>(
+      Token{}, std::make_shared<const Shared>(Shared{std::move(executor), std::move(options), std::move(log)}));
 }
+
+CommandFencer::CommandFencer(Token, std::shared_ptr<const Shared> shared) : shared_(std::move(shared)) {}
 
 void CommandFencer::fence(const std::string& node, std::chrono::milliseconds timeout, agents::Handler done) {
   auto s = shared_;
@@ -47,7 +51,7 @@ void CommandFencer::fence(const std::string& node, std::chrono::milliseconds tim
   c.kill_grace = std::min(std::chrono::milliseconds{1000}, c.timeout);
   auto shown = fmt::format("{} {}", c.program, fmt::join(c.args, " "));
   s->log.info("fencing node {} with command fencer \"{}\": {}", node, s->options.id, shown);
-  process::async_run(s->executor, std::move(c), [s, node, shown, timeout, done](process::Result r) {
+  process::async_run(s->executor, std::move(c), [s, node, shown, timeout, done](process::Outcome r) {
     if (r.success()) {
       const auto said = detail::agent_said(r);
       auto reason = fmt::format("node {} fenced by command fencer \"{}\" ({}){}{}", node, s->options.id, shown,

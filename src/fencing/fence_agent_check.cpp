@@ -9,7 +9,7 @@
 namespace wholesale_ha::fencing::detail {
 namespace {
 
-using Severity = model::Diagnostic::Severity;
+using Severity = Diagnostic::Severity;
 
 /// The name a parameter goes by now: "port" → "plug" when plug obsoletes port.
 std::string current_name(const FenceAgentMetadata& md, const std::string& name) {
@@ -26,7 +26,7 @@ class Checker {
   Checker(const FenceAgentDevice& d, const FenceAgentMetadata& m) : device_(d), md_(m), label_(device_label(d)) {}
 
   CheckedDevice run() {
-    if (device_.id.empty()) error("/id", "a fence device needs an id: it names the device in logs and failure reasons");
+    if (device_.id.empty()) error(Errc::invalid_value, "/id", "a fence device needs an id: it names the device in logs and failure reasons");
     resolve_plug_parameter();
     check_params();
     check_required();
@@ -36,17 +36,17 @@ class Checker {
   }
 
  private:
-  void error(std::string where, std::string message) {
-    out_.diagnostics.push_back({Severity::error, std::move(where), std::move(message)});
+  void error(Errc code, std::string where, std::string message) {
+    out_.diagnostics.push_back(Diagnostic::error(code, std::move(where), std::move(message)));
   }
-  void warning(std::string where, std::string message) {
-    out_.diagnostics.push_back({Severity::warning, std::move(where), std::move(message)});
+  void warning(Errc code, std::string where, std::string message) {
+    out_.diagnostics.push_back(Diagnostic::warning(code, std::move(where), std::move(message)));
   }
 
   void resolve_plug_parameter() {
     if (!device_.plug_parameter.empty()) {
       if (md_.parameter(device_.plug_parameter) == nullptr) {
-        error("/plug_parameter", fmt::format("{}: the agent has no parameter \"{}\" to carry the plug", label_,
+        error(Errc::invalid_value, "/plug_parameter", fmt::format("{}: the agent has no parameter \"{}\" to carry the plug", label_,
                                              device_.plug_parameter));
       }
       out_.plug_parameter = device_.plug_parameter;
@@ -74,7 +74,7 @@ class Checker {
     for (const auto& [key, value] : device_.params) {
       const std::string where = "/params/" + key;
       if (auto why = reserved(key); !why.empty()) {
-        error(where, fmt::format("{}: parameter \"{}\" may not be configured: {}", label_, key, why));
+        error(Errc::invalid_value, where, fmt::format("{}: parameter \"{}\" may not be configured: {}", label_, key, why));
         continue;
       }
       const FenceAgentParameter* p = md_.parameter(key);
@@ -83,16 +83,16 @@ class Checker {
                                ? "Pacemaker's pcmk_* options are not agent parameters: use the device's nodes, "
                                  "plug_parameter and action"
                                : model::detail::suggestion(key, names);
-        error(where, fmt::format("{}: unknown parameter \"{}\"{}{}", label_, key, hint.empty() ? "" : "; ", hint));
+        error(Errc::unknown_field, where, fmt::format("{}: unknown parameter \"{}\"{}{}", label_, key, hint.empty() ? "" : "; ", hint));
         continue;
       }
       if (has_line_break(value)) {
-        error(where, fmt::format("{}: the value of \"{}\" contains a line break, which the agent's stdin protocol "
+        error(Errc::invalid_value, where, fmt::format("{}: the value of \"{}\" contains a line break, which the agent's stdin protocol "
                                  "cannot carry", label_, key));
       }
       if (p->deprecated) {
         const auto now = current_name(md_, key);
-        warning(where, now == key ? fmt::format("{}: parameter \"{}\" is deprecated", label_, key)
+        warning(Errc::invalid_value, where, now == key ? fmt::format("{}: parameter \"{}\" is deprecated", label_, key)
                                   : fmt::format("{}: parameter \"{}\" is deprecated, use \"{}\"", label_, key, now));
       }
     }
@@ -113,14 +113,14 @@ class Checker {
       if (!given) {
         const FenceAgentParameter* p = md_.parameter(name);
         const std::string what = p != nullptr && !p->description.empty() ? " (" + p->description + ")" : "";
-        error("/params", fmt::format("{}: missing required parameter \"{}\"{}", label_, name, what));
+        error(Errc::missing_field, "/params", fmt::format("{}: missing required parameter \"{}\"{}", label_, name, what));
       }
     }
   }
 
   void check_nodes() {
     if (device_.nodes.empty()) {
-      error("/nodes", fmt::format("{}: the device fences no node (nodes maps each node to its plug)", label_));
+      error(Errc::missing_field, "/nodes", fmt::format("{}: the device fences no node (nodes maps each node to its plug)", label_));
     }
     const FenceAgentParameter* plug = out_.plug_parameter.empty() ? nullptr : md_.parameter(out_.plug_parameter);
     bool plug_required = false;
@@ -131,17 +131,17 @@ class Checker {
     }
     for (const auto& [node, value] : device_.nodes) {
       const std::string where = "/nodes/" + node;
-      if (node.empty()) error("/nodes", fmt::format("{}: a node name is empty", label_));
+      if (node.empty()) error(Errc::invalid_value, "/nodes", fmt::format("{}: a node name is empty", label_));
       if (value.empty() && plug_required) {
-        error(where, fmt::format("{}: the agent requires parameter \"{}\", but node {} has no plug", label_,
+        error(Errc::invalid_value, where, fmt::format("{}: the agent requires parameter \"{}\", but node {} has no plug", label_,
                                  out_.plug_parameter, node));
       }
       if (!value.empty() && out_.plug_parameter.empty()) {
-        error(where, fmt::format("{}: the agent takes no plug or port parameter, so node {} cannot be mapped to "
+        error(Errc::invalid_value, where, fmt::format("{}: the agent takes no plug or port parameter, so node {} cannot be mapped to "
                                  "plug \"{}\"", label_, node, value));
       }
       if (has_line_break(value) || has_line_break(node)) {
-        error(where, fmt::format("{}: node {} or its plug contains a line break, which the agent's stdin protocol "
+        error(Errc::invalid_value, where, fmt::format("{}: node {} or its plug contains a line break, which the agent's stdin protocol "
                                  "cannot carry", label_, node));
       }
     }
@@ -150,13 +150,13 @@ class Checker {
   void check_action() {
     const auto action = to_string(device_.action);
     if (!md_.supports(action)) {
-      error("/action", fmt::format("{}: the agent has no \"{}\" action (it has: {})", label_, action,
+      error(Errc::invalid_value, "/action", fmt::format("{}: the agent has no \"{}\" action (it has: {})", label_, action,
                                    fmt::join(md_.actions, ", ")));
     }
     if (device_.action == FenceAction::off && device_.verify) {
       out_.verify = md_.supports("status");
       if (!out_.verify) {
-        warning("/verify", fmt::format("{}: the agent has no status action, so off cannot be confirmed: the agent's "
+        warning(Errc::invalid_value, "/verify", fmt::format("{}: the agent has no status action, so off cannot be confirmed: the agent's "
                                        "exit code is trusted", label_));
       }
     }
@@ -172,7 +172,7 @@ class Checker {
 
 bool CheckedDevice::ok() const {
   return std::none_of(diagnostics.begin(), diagnostics.end(),
-                      [](const model::Diagnostic& d) { return d.severity == Severity::error; });
+                      [](const Diagnostic& d) { return d.severity == Severity::error; });
 }
 
 CheckedDevice check_device(const FenceAgentDevice& device, const FenceAgentMetadata& metadata) {

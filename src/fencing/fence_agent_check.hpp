@@ -10,7 +10,7 @@
 namespace wholesale_ha::fencing::detail {
 
 struct CheckedDevice {
-  std::vector<model::Diagnostic> diagnostics;
+  std::vector<Diagnostic> diagnostics;
   std::string plug_parameter;  ///< resolved; "" when the agent takes none
   bool verify = false;         ///< off is confirmed with status
 

@@ -13,7 +13,7 @@
 namespace wholesale_ha::fencing {
 
 namespace asio = boost::asio;
-using agents::Result;
+using agents::Outcome;
 using agents::Status;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -69,41 +69,34 @@ milliseconds left_until(Clock::time_point deadline) {
 
 }  // namespace
 
-model::LoadResult<std::shared_ptr<FenceAgentFencer>> FenceAgentFencer::create(asio::any_io_executor executor,
+Result<std::shared_ptr<FenceAgentFencer>> FenceAgentFencer::create(asio::any_io_executor executor,
                                                                               FenceAgentDevice device, Logger logger) {
   const auto program = detail::agent_program(device);
   const auto label = detail::device_label(device);
-  model::LoadResult<std::shared_ptr<FenceAgentFencer>> failed;
   if (device.agent.empty()) {
-    failed.diagnostics.push_back({model::Diagnostic::Severity::error, "/agent",
-                                  fmt::format("{}: no agent given (e.g. \"fence_ipmilan\")", label)});
-    return failed;
+    return Diagnostic::error(Errc::missing_field, "/agent",
+                             fmt::format("{}: no agent given (e.g. \"fence_ipmilan\")", label));
   }
   if (::access(program.c_str(), X_OK) != 0) {
-    failed.diagnostics.push_back(
-        {model::Diagnostic::Severity::error, "/agent",
-         fmt::format("{}: fence agent {} is not installed ({} is missing or not executable; Debian ships the "
-                     "agents in the fence-agents package)", label, device.agent, program.string())});
-    return failed;
+    return Diagnostic::error(
+        Errc::unavailable, "/agent",
+        fmt::format("{}: fence agent {} is not installed ({} is missing or not executable; Debian ships the "
+                    "agents in the fence-agents package)", label, device.agent, program.string()));
   }
-  std::string error;
-  auto metadata = read_fence_agent_metadata(program, device.metadata_timeout, error);
+  auto metadata = read_fence_agent_metadata(program, device.metadata_timeout);
   if (!metadata) {
-    failed.diagnostics.push_back({model::Diagnostic::Severity::error, "/agent", fmt::format("{}: {}", label, error)});
-    return failed;
+    const auto& why = metadata.error();
+    return Diagnostic::error(why.code, "/agent", fmt::format("{}: {}", label, why.message));
   }
   return create(std::move(executor), std::move(device), std::move(*metadata), std::move(logger));
 }
 
-model::LoadResult<std::shared_ptr<FenceAgentFencer>> FenceAgentFencer::create(asio::any_io_executor executor,
+Result<std::shared_ptr<FenceAgentFencer>> FenceAgentFencer::create(asio::any_io_executor executor,
                                                                               FenceAgentDevice device,
                                                                               FenceAgentMetadata metadata,
                                                                               Logger logger) {
   auto checked = detail::check_device(device, metadata);
-  const bool usable = checked.ok();
-  model::LoadResult<std::shared_ptr<FenceAgentFencer>> out;
-  out.diagnostics = std::move(checked.diagnostics);
-  if (!usable) return out;
+  if (!checked.ok()) return Result<std::shared_ptr<FenceAgentFencer>>::failure(std::move(checked.diagnostics));
   auto shared = std::make_shared<Shared>();
   shared->executor = std::move(executor);
   shared->program = detail::agent_program(device);
@@ -113,8 +106,8 @@ model::LoadResult<std::shared_ptr<FenceAgentFencer>> FenceAgentFencer::create(as
   shared->metadata = std::move(metadata);
   shared->plug_parameter = std::move(checked.plug_parameter);
   shared->verify = checked.verify;
-  out.value = std::make_shared<FenceAgentFencer>(Token{}, std::move(shared));
-  return out;
+  return Result<std::shared_ptr<FenceAgentFencer>>(std::make_shared<FenceAgentFencer>(Token{}, std::move(shared)),
+                                                   std::move(checked.diagnostics));
 }
 
 FenceAgentFencer::FenceAgentFencer(Token, std::shared_ptr<const Shared> shared) : shared_(std::move(shared)) {}
@@ -142,7 +135,7 @@ void FenceAgentFencer::fence(const std::string& node, milliseconds timeout, agen
   const auto deadline = Clock::now() + timeout;
   const auto budget = s->verify ? timeout - timeout / 4 : timeout;
   s->log.info("fencing node {} with {}: action {}{}", node, s->label, action, s->plug_text(node));
-  s->run(action, node, budget, [s, node, action, deadline, budget, fail, done](process::Result r) {
+  s->run(action, node, budget, [s, node, action, deadline, budget, fail, done](process::Outcome r) {
     if (!r.success()) return fail(detail::failure_status(r), "the agent " + detail::describe_outcome(r, budget));
     const auto said = detail::agent_said(r);
     if (!s->verify) {
@@ -155,7 +148,7 @@ void FenceAgentFencer::fence(const std::string& node, milliseconds timeout, agen
     if (left <= milliseconds{0}) {
       return fail(Status::timed_out, "the agent reported success, but no time was left to confirm with status");
     }
-    s->run("status", node, left, [s, node, left, fail, done](process::Result st) {
+    s->run("status", node, left, [s, node, left, fail, done](process::Outcome st) {
       if (st.exited_normally() && !st.timed_out && st.exit_code == 2) {
         auto reason = fmt::format("node {} fenced by {}: powered off, and status confirms it is OFF", node, s->label);
         s->log.info("{}", reason);
@@ -178,7 +171,7 @@ void FenceAgentFencer::monitor(milliseconds timeout, agents::Handler done) {
       done({Status::unimplemented, fmt::format("{} has neither a monitor nor a status action", s->label)});
     });
   }
-  s->run(action, "", timeout, [s, action, timeout, done](process::Result r) {
+  s->run(action, "", timeout, [s, action, timeout, done](process::Outcome r) {
     if (r.success()) return done({Status::success, fmt::format("{} answers ({})", s->label, action)});
     auto reason = fmt::format("{} does not answer: {} {}", s->label, action, detail::describe_outcome(r, timeout));
     s->log.warn("{}", reason);
@@ -195,7 +188,7 @@ void FenceAgentFencer::power_status(const std::string& node, milliseconds timeou
                         s->label, node)});
     });
   }
-  s->run("status", node, timeout, [s, node, timeout, done](process::Result r) {
+  s->run("status", node, timeout, [s, node, timeout, done](process::Outcome r) {
     if (r.success()) return done({Status::success, fmt::format("node {} is ON ({})", node, s->label)});
     if (r.exited_normally() && !r.timed_out && r.exit_code == 2) {
       return done({Status::not_running, fmt::format("node {} is OFF ({})", node, s->label)});

@@ -40,11 +40,10 @@ std::string trimmed(std::string s) {
 
 }  // namespace
 
-std::optional<FenceAgentMetadata> parse_fence_agent_metadata(const std::string& xml, std::string& error) {
+Result<FenceAgentMetadata> parse_fence_agent_metadata(const std::string& xml) {
   // PropertyTree recurses per element: refuse deep nesting before it can overflow the stack.
   if (auto deep = wholesale_ha::detail::xml_too_deep(xml)) {
-    error = "metadata refused: " + wholesale_ha::detail::xml_depth_message(xml, *deep);
-    return std::nullopt;
+    return Diagnostic::error(Errc::too_large, "", "metadata refused: " + wholesale_ha::detail::xml_depth_message(xml, *deep));
   }
   pt::ptree tree;
   try {
@@ -53,13 +52,11 @@ std::optional<FenceAgentMetadata> parse_fence_agent_metadata(const std::string& 
     std::istringstream in{wholesale_ha::detail::replace_bad_character_references(valid_utf8(xml))};
     pt::read_xml(in, tree, pt::xml_parser::no_comments);
   } catch (const pt::xml_parser_error& e) {
-    error = fmt::format("metadata is not valid XML: {} (line {})", e.message(), e.line());
-    return std::nullopt;
+    return Diagnostic::error(Errc::syntax, "", fmt::format("metadata is not valid XML: {} (line {})", e.message(), e.line()));
   }
   auto agent = tree.get_child_optional("resource-agent");
   if (!agent) {
-    error = "metadata has no <resource-agent> element";
-    return std::nullopt;
+    return Diagnostic::error(Errc::missing_field, "", "metadata has no <resource-agent> element");
   }
   FenceAgentMetadata md;
   md.name = agent->get<std::string>("<xmlattr>.name", "");
@@ -86,27 +83,23 @@ std::optional<FenceAgentMetadata> parse_fence_agent_metadata(const std::string& 
     }
   }
   if (md.parameters.empty() && md.actions.empty()) {
-    error = "metadata declares no parameters and no actions";
-    return std::nullopt;
+    return Diagnostic::error(Errc::invalid_value, "", "metadata declares no parameters and no actions");
   }
   return md;
 }
 
-std::optional<FenceAgentMetadata> read_fence_agent_metadata(const std::filesystem::path& program,
-                                                            std::chrono::milliseconds timeout,
-                                                            std::string& error) {
+Result<FenceAgentMetadata> read_fence_agent_metadata(const std::filesystem::path& program,
+                                                     std::chrono::milliseconds timeout) {
   process::Command c;
   c.program = program.string();
   c.stdin_data = "action=metadata\n";
   c.timeout = timeout;
   const auto r = process::run(std::move(c));
   if (!r.success()) {
-    error = fmt::format("{}: action=metadata failed: {}", program.string(), r.describe());
-    return std::nullopt;
+    return Diagnostic::error(Errc::failed, "", fmt::format("{}: action=metadata failed: {}", program.string(), r.describe()));
   }
-  std::string why;
-  auto md = parse_fence_agent_metadata(r.out, why);
-  if (!md) error = fmt::format("{}: {}", program.string(), why);
+  auto md = parse_fence_agent_metadata(r.out);
+  md.prefix_messages(program.string() + ": ", [](const Diagnostic&) { return true; });
   return md;
 }
 

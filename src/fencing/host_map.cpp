@@ -6,7 +6,7 @@
 
 namespace wholesale_ha::fencing {
 
-std::optional<std::map<std::string, std::string>> parse_host_map(std::string_view text, std::string& error) {
+Result<std::map<std::string, std::string>> parse_host_map(std::string_view text) {
   std::map<std::string, std::string> out;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -16,13 +16,11 @@ std::optional<std::map<std::string, std::string>> parse_host_map(std::string_vie
     if (entry.empty()) continue;
     const auto colon = entry.find_first_of(":=");
     if (colon == std::string_view::npos || colon == 0 || colon + 1 == entry.size()) {
-      error = fmt::format("host map entry \"{}\" is not node:plug", entry);
-      return std::nullopt;
+      return Diagnostic::error(Errc::syntax, "", fmt::format("host map entry \"{}\" is not node:plug", entry));
     }
     std::string node{entry.substr(0, colon)};
     if (out.contains(node)) {
-      error = fmt::format("host map names node \"{}\" twice", node);
-      return std::nullopt;
+      return Diagnostic::error(Errc::duplicate, "", fmt::format("host map names node \"{}\" twice", node));
     }
     out.emplace(std::move(node), entry.substr(colon + 1));
   }

@@ -9,7 +9,7 @@
 namespace wholesale_ha::fencing {
 
 namespace asio = boost::asio;
-using agents::Result;
+using agents::Outcome;
 using agents::Status;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -61,13 +61,13 @@ class Attempt : public std::enable_shared_from_this<Attempt> {
     });
     s_->log.info("fencing node {}: level {}, device {} ({}ms)", node_, level_ + 1, device.name, budget.count());
     // Devices may answer on any thread; the attempt's state is only touched on the executor.
-    device.fencer->fence(node_, budget, [self, id](Result r) {
+    device.fencer->fence(node_, budget, [self, id](Outcome r) {
       asio::post(self->s_->executor, [self, id, r = std::move(r)]() mutable { self->answered(id, std::move(r)); });
     });
   }
 
  private:
-  void answered(unsigned id, Result r) {
+  void answered(unsigned id, Outcome r) {
     if (id != call_) return;  // late: the guard already gave up on this call
     ++call_;
     guard_.cancel();
@@ -118,31 +118,38 @@ class Attempt : public std::enable_shared_from_this<Attempt> {
   Status last_ = Status::error_generic;
 };
 
-void check(const FencingTopology& topology) {
+Result<void> check(const FencingTopology& topology) {
   for (const auto& [node, levels] : topology) {
-    if (levels.empty()) throw std::invalid_argument("fencing topology: node " + node + " has no level");
+    const std::string at = "/" + node;
+    if (levels.empty()) return Diagnostic::error(Errc::missing_field, at, "fencing topology: node " + node + " has no level");
     for (std::size_t i = 0; i < levels.size(); ++i) {
       if (levels[i].devices.empty()) {
-        throw std::invalid_argument(fmt::format("fencing topology: level {} of node {} has no device", i + 1, node));
+        return Diagnostic::error(Errc::missing_field, fmt::format("{}/{}", at, i),
+                                 fmt::format("fencing topology: level {} of node {} has no device", i + 1, node));
       }
       for (const auto& d : levels[i].devices) {
         if (d.name.empty() || !d.fencer) {
-          throw std::invalid_argument(
+          return Diagnostic::error(
+              Errc::missing_field, fmt::format("{}/{}", at, i),
               fmt::format("fencing topology: level {} of node {} has a device without a name or fencer", i + 1, node));
         }
       }
     }
   }
+  return {};
 }
 
 }  // namespace
 
-TopologyFencer::TopologyFencer(asio::any_io_executor executor, FencingTopology topology, Logger logger,
-                               milliseconds answer_grace) {
-  check(topology);
-  shared_ = std::make_shared<const Shared>(
-      Shared{std::move(executor), std::move(topology), logger.child("fencing/topology"), answer_grace});
+Result<std::shared_ptr<TopologyFencer>> TopologyFencer::create(asio::any_io_executor executor, FencingTopology topology,
+                                                                Logger logger, milliseconds answer_grace) {
+  if (auto checked = check(topology); !checked) return Result<std::shared_ptr<TopologyFencer>>::failure(std::move(checked).diagnostics());
+  return std::make_shared<TopologyFencer>(
+      Token{}, std::make_shared<const Shared>(
+                   Shared{std::move(executor), std::move(topology), logger.child("fencing/topology"), answer_grace}));
 }
+
+TopologyFencer::TopologyFencer(Token, std::shared_ptr<const Shared> shared) : shared_(std::move(shared)) {}
 
 void TopologyFencer::fence(const std::string& node, milliseconds timeout, agents::Handler done) {
   auto it = shared_->topology.find(node);

@@ -16,8 +16,6 @@ namespace wholesale_ha::health {
 namespace {
 
 using namespace model::detail;
-using model::Diagnostic;
-using model::LoadResult;
 
 template <class Enum>
 auto enum_reader() {
@@ -26,14 +24,14 @@ auto enum_reader() {
 
 std::optional<double> read_number(const json& v, const Path& at, Diagnostics& d) {
   if (v.is_number()) return v.get<double>();
-  d.error(at, "expected a number, got " + describe(v));
+  d.error(Errc::invalid_value, at, "expected a number, got " + describe(v));
   return std::nullopt;
 }
 
 std::optional<double> read_non_negative(const json& v, const Path& at, Diagnostics& d) {
   auto number = read_number(v, at, d);
   if (number && *number < 0) {
-    d.error(at, "expected a number >= 0, got " + describe(v));
+    d.error(Errc::invalid_value, at, "expected a number >= 0, got " + describe(v));
     return std::nullopt;
   }
   return number;
@@ -43,7 +41,7 @@ std::optional<model::Duration> read_positive_duration(const json& v, const Path&
                                                       Diagnostics& d) {
   auto duration = read_duration(v, at, d);
   if (duration && duration->count() <= 0) {
-    d.error(at, "must be longer than 0, got " + describe(v));
+    d.error(Errc::invalid_value, at, "must be longer than 0, got " + describe(v));
     return std::nullopt;
   }
   return duration;
@@ -52,7 +50,7 @@ std::optional<model::Duration> read_positive_duration(const json& v, const Path&
 std::optional<std::string> read_non_empty(const json& v, const Path& at, Diagnostics& d) {
   auto text = read_string(v, at, d);
   if (text && text->empty()) {
-    d.error(at, "must not be empty");
+    d.error(Errc::invalid_value, at, "must not be empty");
     return std::nullopt;
   }
   return text;
@@ -77,7 +75,7 @@ std::optional<std::vector<std::string>> read_non_empty_strings(const json& v, co
                                                                Diagnostics& d) {
   auto list = read_strings(v, at, d);
   if (list && list->empty()) {
-    d.error(at, "must list at least one entry");
+    d.error(Errc::invalid_value, at, "must list at least one entry");
     return std::nullopt;
   }
   return list;
@@ -86,7 +84,7 @@ std::optional<std::vector<std::string>> read_non_empty_strings(const json& v, co
 std::optional<std::string> read_attribute(const json& v, const Path& at, Diagnostics& d) {
   auto name = read_string(v, at, d);
   if (name && (!name->starts_with("#health-") || name->size() == 8)) {
-    d.error(at, "expected an attribute named \"#health-<name>\" (the policy engine reads only "
+    d.error(Errc::invalid_value, at, "expected an attribute named \"#health-<name>\" (the policy engine reads only "
                 "those), got " + describe(v));
     return std::nullopt;
   }
@@ -100,7 +98,7 @@ std::optional<HealthValue> read_health_value(const json& v, const Path& at, Diag
     if (auto score = read_score(v, at, d)) return HealthValue::score(*score);
     return std::nullopt;
   }
-  d.error(at, "expected \"green\", \"yellow\", \"red\" or an integer score, got " + describe(v));
+  d.error(Errc::invalid_value, at, "expected \"green\", \"yellow\", \"red\" or an integer score, got " + describe(v));
   return std::nullopt;
 }
 
@@ -114,7 +112,7 @@ void read_on_error(ObjectReader& r, ErrorPolicy& policy) {
     return;
   }
   if (v->is_string() && !parse_health_value(v->get_ref<const std::string&>())) {
-    r.diagnostics().error(at, "expected \"keep\", a colour or an integer score, got " +
+    r.diagnostics().error(Errc::invalid_value, at, "expected \"keep\", a colour or an integer score, got " +
                                   describe(*v));
     return;
   }
@@ -132,29 +130,29 @@ void check_metric(const Rule& rule, ProbeType type, const Path& at, Diagnostics&
   } else {
     message += fmt::format(" (known: {})", fmt::join(known, ", "));
   }
-  d.error(Path{at, "metric"}, std::move(message));
+  d.error(Errc::invalid_value, Path{at, "metric"}, std::move(message));
 }
 
 void check_rule(const Rule& rule, bool has_window, const Path& at, Diagnostics& d) {
-  if (!rule.yellow && !rule.red) d.error(at, "a rule needs a \"yellow\" or a \"red\" threshold");
+  if (!rule.yellow && !rule.red) d.error(Errc::invalid_value, at, "a rule needs a \"yellow\" or a \"red\" threshold");
   if (rule.trend != Trend::none && !has_window) {
-    d.error(at, "a \"trend\" rule needs a \"window\"");
+    d.error(Errc::invalid_value, at, "a \"trend\" rule needs a \"window\"");
   } else if (rule.trend != Trend::none && rule.window.count() <= 0) {
-    d.error(Path{at, "window"}, "must be longer than 0");
+    d.error(Errc::invalid_value, Path{at, "window"}, "must be longer than 0");
   } else if (rule.trend == Trend::none && has_window) {
-    d.error(Path{at, "window"}, "has no effect without \"trend\" (\"increase\" or \"slope\")");
+    d.error(Errc::invalid_value, Path{at, "window"}, "has no effect without \"trend\" (\"increase\" or \"slope\")");
   }
   if (rule.yellow && rule.red) {
     const bool above = rule.direction == Direction::above;
     if (above ? *rule.yellow > *rule.red : *rule.yellow < *rule.red) {
-      d.error(Path{at, "yellow"},
+      d.error(Errc::invalid_value, Path{at, "yellow"},
               fmt::format("yellow threshold {} is past the red one {}: with direction \"{}\" "
                           "yellow must be {} red",
                           *rule.yellow, *rule.red, above ? "above" : "below",
                           above ? "<=" : ">="));
     }
   }
-  if (rule.sticky && !rule.red) d.error(Path{at, "sticky"}, "sticky needs a \"red\" threshold");
+  if (rule.sticky && !rule.red) d.error(Errc::invalid_value, Path{at, "sticky"}, "sticky needs a \"red\" threshold");
 }
 
 Rule parse_rule(const json& v, const Path& at, Diagnostics& d, ProbeType type) {
@@ -186,7 +184,7 @@ std::optional<SmartDevice> read_smart_device(const json& v, const Path& at, Diag
     return device;
   }
   if (!v.is_object()) {
-    d.error(at, "expected a device path or {\"path\": ..., \"type\": ...}, got " + describe(v));
+    d.error(Errc::invalid_value, at, "expected a device path or {\"path\": ..., \"type\": ...}, got " + describe(v));
     return std::nullopt;
   }
   ObjectReader r{v, at, d};
@@ -266,11 +264,11 @@ std::optional<ProbeSpec> parse_probe(const json& v, const Path& at, Diagnostics&
   std::visit([&](auto& options) { parse_options(r, options); }, spec.options);
   r.finish();
   if (r.valid() && s.attribute.empty()) {
-    d.error(at, fmt::format("missing required key \"attribute\" ({} probes have no default)",
+    d.error(Errc::missing_field, at, fmt::format("missing required key \"attribute\" ({} probes have no default)",
                             to_string(*type)));
   }
   if (r.valid() && !s.on_error.value && v.contains("on_error_after")) {
-    d.warning(Path{at, "on_error_after"}, "has no effect while on_error is \"keep\"");
+    d.warning(Errc::invalid_value, Path{at, "on_error_after"}, "has no effect while on_error is \"keep\"");
   }
   return spec;
 }
@@ -282,13 +280,13 @@ void check_unique(const std::vector<std::pair<ProbeSpec, std::string>>& probes, 
   std::map<std::string, std::string, std::less<>> attributes;
   for (const auto& [spec, pointer] : probes) {
     if (auto [it, fresh] = ids.emplace(spec.settings.id, pointer); !fresh) {
-      d.error(pointer, fmt::format("duplicate probe id \"{}\" (first at {}); give each probe its "
+      d.error(Errc::duplicate, pointer, fmt::format("duplicate probe id \"{}\" (first at {}); give each probe its "
                                    "own \"id\"",
                                    spec.settings.id, it->second));
     }
     if (spec.settings.attribute.empty()) continue;
     if (auto [it, fresh] = attributes.emplace(spec.settings.attribute, pointer); !fresh) {
-      d.error(pointer, fmt::format("attribute \"{}\" is already set by the probe at {}; give "
+      d.error(Errc::duplicate, pointer, fmt::format("attribute \"{}\" is already set by the probe at {}; give "
                                    "each probe its own attribute",
                                    spec.settings.attribute, it->second));
     }
@@ -297,7 +295,7 @@ void check_unique(const std::vector<std::pair<ProbeSpec, std::string>>& probes, 
 
 }  // namespace
 
-LoadResult<HealthConfig> parse_health_config_document(const nlohmann::json& document) noexcept {
+Result<HealthConfig> parse_health_config_document(const nlohmann::json& document) noexcept {
   try {
     Diagnostics d;
     Path root;
@@ -313,25 +311,22 @@ LoadResult<HealthConfig> parse_health_config_document(const nlohmann::json& docu
     }
     r.finish();
     check_unique(probes, d);
-    LoadResult<HealthConfig> result;
+    HealthConfig config;
     if (!d.has_errors()) {
-      HealthConfig config;
       for (auto& [spec, pointer] : probes) config.probes.push_back(std::move(spec));
-      result.value = std::move(config);
     }
-    result.diagnostics = d.take();
-    return result;
+    return d.result(std::move(config));
   } catch (const std::exception& e) {
-    return {std::nullopt, {{Diagnostic::Severity::error, "", e.what()}}};
+    return Diagnostic::error(Errc::internal, "", e.what());
   }
 }
 
-LoadResult<HealthConfig> parse_health_config(std::string_view json_text) noexcept {
+Result<HealthConfig> parse_health_config(std::string_view json_text) noexcept {
   return model::detail::parse_json_text<HealthConfig>(
       json_text, [](const json& d) { return parse_health_config_document(d); });
 }
 
-LoadResult<HealthConfig> load_health_config_file(const std::filesystem::path& path) noexcept {
+Result<HealthConfig> load_health_config_file(const std::filesystem::path& path) noexcept {
   return model::detail::load_json_file<HealthConfig>(path,
                                                      [](std::string_view text) { return parse_health_config(text); });
 }

@@ -91,6 +91,8 @@ struct HealthMonitor::Impl : std::enable_shared_from_this<HealthMonitor::Impl> {
   Event<const AttributeReading&> checked;
   Event<const ProbeError&> errors;
 
+  /// Whether `settings` could be added beside the probes there and `also` (added with it).
+  [[nodiscard]] Result<void> check(const ProbeSettings& settings, const std::vector<ProbeSettings>& also) const;
   void add(std::shared_ptr<HealthProbe> probe, ProbeSettings settings);
   void run(std::size_t index);
   void finish(std::size_t index, std::uint64_t run, ProbeResult result);
@@ -104,26 +106,37 @@ struct HealthMonitor::Impl : std::enable_shared_from_this<HealthMonitor::Impl> {
   [[nodiscard]] Probe* find(std::string_view attribute) const;
 };
 
-void HealthMonitor::Impl::add(std::shared_ptr<HealthProbe> probe, ProbeSettings settings) {
-  if (!probe) throw std::invalid_argument("health probe is null");
+Result<void> HealthMonitor::Impl::check(const ProbeSettings& settings, const std::vector<ProbeSettings>& also) const {
   const auto& attribute = settings.attribute;
   if (!attribute.starts_with("#health-") || attribute.size() == 8) {
-    throw std::invalid_argument("health attribute \"" + attribute +
-                                "\" must be named \"#health-<name>\"");
+    return Diagnostic::error(Errc::invalid_value, "/attribute",
+                             "health attribute \"" + attribute + "\" must be named \"#health-<name>\"");
   }
   if (settings.interval.count() <= 0 || settings.timeout.count() <= 0) {
-    throw std::invalid_argument("probe \"" + settings.id + "\": interval and timeout must be > 0");
+    return Diagnostic::error(Errc::invalid_value, "/interval",
+                             "probe \"" + settings.id + "\": interval and timeout must be > 0");
   }
+  auto clash = [&](const ProbeSettings& other) -> Result<void> {
+    if (other.id == settings.id) {
+      return Diagnostic::error(Errc::duplicate, "/id", "duplicate health probe id \"" + settings.id + "\"");
+    }
+    if (other.attribute == attribute) {
+      return Diagnostic::error(Errc::duplicate, "/attribute",
+                               "health attribute \"" + attribute + "\" is already set by probe \"" + other.id + "\"");
+    }
+    return {};
+  };
   for (const auto& p : probes) {
-    if (p->settings.id == settings.id) {
-      throw std::invalid_argument("duplicate health probe id \"" + settings.id + "\"");
-    }
-    if (p->settings.attribute == attribute) {
-      throw std::invalid_argument("health attribute \"" + attribute +
-                                  "\" is already set by probe \"" + p->settings.id + "\"");
-    }
+    if (auto ok = clash(p->settings); !ok) return ok;
   }
-  logger.debug("probe {} ({}): {}", settings.id, attribute, probe->describe());
+  for (const auto& other : also) {
+    if (auto ok = clash(other); !ok) return ok;
+  }
+  return {};
+}
+
+void HealthMonitor::Impl::add(std::shared_ptr<HealthProbe> probe, ProbeSettings settings) {
+  logger.debug("probe {} ({}): {}", settings.id, settings.attribute, probe->describe());
   probes.push_back(std::make_unique<Probe>(executor, std::move(probe), std::move(settings)));
   if (started) run(probes.size() - 1);
 }
@@ -336,12 +349,26 @@ HealthMonitor::HealthMonitor(boost::asio::any_io_executor executor, Logger logge
 
 HealthMonitor::~HealthMonitor() { impl_->halt(false); }
 
-void HealthMonitor::add(std::shared_ptr<HealthProbe> probe, ProbeSettings settings) {
+Result<void> HealthMonitor::add(std::shared_ptr<HealthProbe> probe, ProbeSettings settings) {
+  if (!probe) return Diagnostic::error(Errc::missing_field, "", "health probe is null");
+  if (auto ok = impl_->check(settings, {}); !ok) return ok;
   impl_->add(std::move(probe), std::move(settings));
+  return {};
 }
 
-void HealthMonitor::add(const HealthConfig& config) {
+Result<void> HealthMonitor::add(const HealthConfig& config) {
+  std::vector<ProbeSettings> checked;
+  for (std::size_t i = 0; i < config.probes.size(); ++i) {
+    const auto& settings = config.probes[i].settings;
+    if (auto ok = impl_->check(settings, checked); !ok) {
+      auto problems = std::move(ok).diagnostics();
+      for (auto& d : problems) d.pointer = fmt::format("/probes/{}{}", i, d.pointer);
+      return Result<void>::failure(std::move(problems));
+    }
+    checked.push_back(settings);
+  }
   for (const auto& spec : config.probes) impl_->add(make_probe(spec), spec.settings);
+  return {};
 }
 
 void HealthMonitor::start() {

@@ -34,7 +34,7 @@ std::string InProcessMembership::local_node() const {
   return view_.nodes.empty() ? std::string{} : view_.nodes.front().id;
 }
 
-std::error_code InProcessMembership::broadcast(const std::string& type, const nlohmann::json& body) {
+Result<void> InProcessMembership::broadcast(const std::string& type, const nlohmann::json& body) {
   boost::asio::post(executor_, [this, m = Message{local_node(), type, body}] { on_message.emit(m); });
   return {};
 }

@@ -50,12 +50,12 @@ class ValueChecker {
   }
 
   void id(const std::string& value, const Path& at) {
-    if (!is_valid_id(value)) d_.error(at, invalid_id_message(value, describe(json(value))));
+    if (!is_valid_id(value)) d_.error(Errc::invalid_value, at, invalid_id_message(value, describe(json(value))));
   }
 
   void integer(std::int64_t value, IntRange range, const Path& at) {
     if (!in_range(value, range)) {
-      d_.error(at, expected_integer(range) + ", got " + std::to_string(value));
+      d_.error(Errc::invalid_value, at, expected_integer(range) + ", got " + std::to_string(value));
     }
   }
 
@@ -66,7 +66,7 @@ class ValueChecker {
   /// False (after reporting) when the duration is negative.
   bool duration(const std::optional<Duration>& value, const Path& at) {
     if (!value || value->count() >= 0) return true;
-    d_.error(at, "a duration cannot be negative, got " + std::to_string(value->count()) + "ms");
+    d_.error(Errc::invalid_value, at, "a duration cannot be negative, got " + std::to_string(value->count()) + "ms");
     return false;
   }
 
@@ -87,13 +87,13 @@ class ValueChecker {
   void operation(const OperationSpec& op, const Path& at, bool recurring) {
     Path interval{at, "interval"};
     if (op.interval && !recurring) {
-      d_.error(interval, "only the monitor operation repeats; remove the interval");
+      d_.error(Errc::invalid_value, interval, "only the monitor operation repeats; remove the interval");
     } else if (duration(op.interval, interval) && op.interval && op.interval->count() == 0) {
-      d_.error(interval, std::string{kZeroInterval});
+      d_.error(Errc::invalid_value, interval, std::string{kZeroInterval});
     }
     Path timeout{at, "timeout"};
     if (duration(op.timeout, timeout) && op.timeout && op.timeout->count() == 0) {
-      d_.error(timeout, std::string{kZeroTimeout});
+      d_.error(Errc::invalid_value, timeout, std::string{kZeroTimeout});
     }
   }
 
@@ -116,12 +116,12 @@ class ValueChecker {
 
   void rule(const Rule& rule, const Path& at) {
     Path list{at, "expressions"};
-    if (rule.expressions.empty()) d_.error(list, std::string{kEmptyRule});
+    if (rule.expressions.empty()) d_.error(Errc::invalid_value, list, std::string{kEmptyRule});
     each(rule.expressions, list, [&](const RuleExpression& e, const Path& e_at) {
       if (is_unary(e.op) && e.value) {
-        d_.error(Path{e_at, "value"}, unary_with_value_message(e.op));
+        d_.error(Errc::invalid_value, Path{e_at, "value"}, unary_with_value_message(e.op));
       } else if (!is_unary(e.op) && !e.value) {
-        d_.error(e_at, missing_value_message(e.op));
+        d_.error(Errc::missing_field, e_at, missing_value_message(e.op));
       }
     });
   }
@@ -184,16 +184,16 @@ class ValueChecker {
 
 }  // namespace
 
-std::vector<Diagnostic> validate(const Cluster& cluster) noexcept {
+Result<void> validate(const Cluster& cluster) noexcept {
   try {
     Diagnostics d;
     ValueChecker{d}.check(cluster);
     std::vector<std::size_t> constraint_index(cluster.config.constraints.size());
     std::iota(constraint_index.begin(), constraint_index.end(), std::size_t{0});
     validate_references(cluster, constraint_index, d);
-    return d.take();
+    return Result<void>{d.take()};
   } catch (const std::exception& e) {
-    return {{Diagnostic::Severity::error, "", e.what()}};
+    return Diagnostic::error(Errc::internal, "", e.what());
   }
 }
 

@@ -4,10 +4,10 @@
 
 namespace wholesale_ha::model {
 
-LoadResult<nlohmann::json> load_json_document(const std::filesystem::path& path) noexcept {
+Result<nlohmann::json> load_json_document(const std::filesystem::path& path) noexcept {
   return detail::load_json_file<nlohmann::json>(path, [](std::string_view text) {
     return detail::parse_json_text<nlohmann::json>(text, [](const nlohmann::json& document) {
-      return LoadResult<nlohmann::json>{document, {}};
+      return Result<nlohmann::json>{document, {}};
     });
   });
 }

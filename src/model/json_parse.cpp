@@ -114,10 +114,10 @@ void parse_operation(const json& v, const Path& at, Diagnostics& d, OperationSpe
   read_field(r, "on_fail", op.on_fail, enum_reader<OnFail>());
   r.finish();
   if (op.interval && op.interval->count() == 0) {
-    d.error(Path{at, "interval"}, std::string{kZeroInterval});
+    d.error(Errc::invalid_value, Path{at, "interval"}, std::string{kZeroInterval});
   }
   if (op.timeout && op.timeout->count() == 0) {
-    d.error(Path{at, "timeout"}, std::string{kZeroTimeout});
+    d.error(Errc::invalid_value, Path{at, "timeout"}, std::string{kZeroTimeout});
   }
 }
 
@@ -188,14 +188,14 @@ Rule parse_rule(const json& v, const Path& at, Diagnostics& d) {
       expression.op = *op;
       const bool unary = is_unary(*op);
       if (unary && expression.value) {
-        d.error(Path{e_at, "value"}, unary_with_value_message(*op));
+        d.error(Errc::invalid_value, Path{e_at, "value"}, unary_with_value_message(*op));
       } else if (!unary && !expression.value && er.valid()) {
-        d.error(e_at, missing_value_message(*op));
+        d.error(Errc::missing_field, e_at, missing_value_message(*op));
       }
       rule.expressions.push_back(std::move(expression));
     });
     if (expressions->is_array() && expressions->empty()) {
-      d.error(list_at, std::string{kEmptyRule});
+      d.error(Errc::invalid_value, list_at, std::string{kEmptyRule});
     }
   }
   r.finish();
@@ -243,7 +243,7 @@ std::optional<Constraint> parse_constraint(const json& v, const Path& at, Diagno
     read_required(r, "on", c.on, read_id);
     out = std::move(c);
   } else {
-    d.error(type_at, "expected one of \"location\", \"colocation\", \"order\", \"depends_on\", "
+    d.error(Errc::invalid_value, type_at, "expected one of \"location\", \"colocation\", \"order\", \"depends_on\", "
                      "got " + describe(*type));
     return std::nullopt;
   }
@@ -347,15 +347,14 @@ void parse_list(ObjectReader& root, std::string_view key, std::vector<T>& out, P
 
 }  // namespace
 
-LoadResult<Cluster> parse_cluster_document(const nlohmann::json& document) noexcept {
-  LoadResult<Cluster> result;
+Result<Cluster> parse_cluster_document(const nlohmann::json& document) noexcept {
   try {
     Diagnostics d;
     Cluster cluster;
     Path root_path;
     ObjectReader root{document, root_path, d};
     if (const json* version = root.optional("version"); version && *version != 1) {
-      d.error(Path{root_path, "version"},
+      d.error(Errc::unsupported, Path{root_path, "version"},
               "unsupported format version " + describe(*version) +
                   ": this library reads version 1 (or omit the key)");
     }
@@ -378,20 +377,17 @@ LoadResult<Cluster> parse_cluster_document(const nlohmann::json& document) noexc
     }
     root.finish();
     if (root.valid()) validate_references(cluster, constraint_index, d);
-    if (!d.has_errors()) result.value = std::move(cluster);
-    result.diagnostics = d.take();
+    return d.result(std::move(cluster));
   } catch (const std::exception& e) {
-    result.value.reset();
-    result.diagnostics.push_back({Diagnostic::Severity::error, "", e.what()});
+    return Diagnostic::error(Errc::internal, "", e.what());
   }
-  return result;
 }
 
-LoadResult<Cluster> parse_cluster(std::string_view json_text) noexcept {
+Result<Cluster> parse_cluster(std::string_view json_text) noexcept {
   return detail::parse_json_text<Cluster>(json_text, [](const json& d) { return parse_cluster_document(d); });
 }
 
-LoadResult<Cluster> load_cluster_file(const std::filesystem::path& path) noexcept {
+Result<Cluster> load_cluster_file(const std::filesystem::path& path) noexcept {
   return detail::load_json_file<Cluster>(path, [](std::string_view text) { return parse_cluster(text); });
 }
 

@@ -31,17 +31,17 @@ std::string Path::pointer() const {
   return parent_->pointer() + "/" + token;
 }
 
-void Diagnostics::error(const Path& at, std::string message) {
-  error(at.pointer(), std::move(message));
+void Diagnostics::error(Errc code, const Path& at, std::string message) {
+  error(code, at.pointer(), std::move(message));
 }
 
-void Diagnostics::error(std::string pointer, std::string message) {
-  items_.push_back({Diagnostic::Severity::error, std::move(pointer), std::move(message)});
+void Diagnostics::error(Errc code, std::string pointer, std::string message) {
+  items_.push_back(Diagnostic::error(code, std::move(pointer), std::move(message)));
   ++errors_;
 }
 
-void Diagnostics::warning(const Path& at, std::string message) {
-  items_.push_back({Diagnostic::Severity::warning, at.pointer(), std::move(message)});
+void Diagnostics::warning(Errc code, const Path& at, std::string message) {
+  items_.push_back(Diagnostic::warning(code, at.pointer(), std::move(message)));
 }
 
 std::string describe(const json& value) {
@@ -115,7 +115,7 @@ ObjectReader::ObjectReader(const json& value, const Path& path, Diagnostics& dia
   if (value.is_object()) {
     object_ = &value;
   } else {
-    diagnostics_.error(path_, "expected an object, got " + describe(value));
+    diagnostics_.error(Errc::invalid_value, path_, "expected an object, got " + describe(value));
   }
 }
 
@@ -129,7 +129,7 @@ const json* ObjectReader::optional(std::string_view key) {
 const json* ObjectReader::required(std::string_view key) {
   const json* v = optional(key);
   if (v == nullptr && object_ != nullptr) {
-    diagnostics_.error(path_, fmt::format("missing required key \"{}\"", key));
+    diagnostics_.error(Errc::missing_field, path_, fmt::format("missing required key \"{}\"", key));
   }
   return v;
 }
@@ -144,13 +144,13 @@ void ObjectReader::finish() {
     } else {
       message += fmt::format(" (allowed here: {})", fmt::join(known_, ", "));
     }
-    diagnostics_.error(Path{path_, key}.pointer(), std::move(message));
+    diagnostics_.error(Errc::unknown_field, Path{path_, key}.pointer(), std::move(message));
   }
 }
 
 std::optional<std::string> read_string(const json& v, const Path& at, Diagnostics& d) {
   if (v.is_string()) return v.get<std::string>();
-  d.error(at, "expected string, got " + describe(v));
+  d.error(Errc::invalid_value, at, "expected string, got " + describe(v));
   return std::nullopt;
 }
 
@@ -158,7 +158,7 @@ std::optional<std::string> read_id(const json& v, const Path& at, Diagnostics& d
   auto text = read_string(v, at, d);
   if (!text) return std::nullopt;
   if (!is_valid_id(*text)) {
-    d.error(at, invalid_id_message(*text, describe(v)));
+    d.error(Errc::invalid_value, at, invalid_id_message(*text, describe(v)));
     return std::nullopt;
   }
   return text;
@@ -166,7 +166,7 @@ std::optional<std::string> read_id(const json& v, const Path& at, Diagnostics& d
 
 std::optional<bool> read_bool(const json& v, const Path& at, Diagnostics& d) {
   if (v.is_boolean()) return v.get<bool>();
-  d.error(at, "expected boolean (true or false), got " + describe(v));
+  d.error(Errc::invalid_value, at, "expected boolean (true or false), got " + describe(v));
   return std::nullopt;
 }
 
@@ -182,7 +182,7 @@ std::optional<std::int64_t> read_int(const json& v, const Path& at, Diagnostics&
     }
     if (value >= min && value <= max) return value;
   }
-  d.error(at, expected_integer({min, max}) + ", got " + describe(v));
+  d.error(Errc::invalid_value, at, expected_integer({min, max}) + ", got " + describe(v));
   return std::nullopt;
 }
 
@@ -195,7 +195,7 @@ std::optional<Score> read_score(const json& v, const Path& at, Diagnostics& d) {
   if (v.is_string()) {
     if (auto score = parse_score(v.get_ref<const std::string&>())) return score;
   }
-  d.error(at, "expected integer or \"INFINITY\"/\"-INFINITY\", got " + describe(v));
+  d.error(Errc::invalid_value, at, "expected integer or \"INFINITY\"/\"-INFINITY\", got " + describe(v));
   return std::nullopt;
 }
 
@@ -210,7 +210,7 @@ std::optional<Duration> read_duration(const json& v, const Path& at, Diagnostics
   if (v.is_string()) {
     if (auto duration = parse_duration(v.get_ref<const std::string&>())) return duration;
   }
-  d.error(at, "expected a duration (seconds as an integer, or a string like \"500ms\", \"30s\", "
+  d.error(Errc::invalid_value, at, "expected a duration (seconds as an integer, or a string like \"500ms\", \"30s\", "
               "\"10min\", \"2h\"), got " + describe(v));
   return std::nullopt;
 }
@@ -232,7 +232,7 @@ std::optional<std::vector<std::string>> read_id_list(const json& v, const Path& 
 
 std::optional<Params> read_string_map(const json& v, const Path& at, Diagnostics& d) {
   if (!v.is_object()) {
-    d.error(at, "expected an object of strings, got " + describe(v));
+    d.error(Errc::invalid_value, at, "expected an object of strings, got " + describe(v));
     return std::nullopt;
   }
   Params out;
@@ -243,7 +243,7 @@ std::optional<Params> read_string_map(const json& v, const Path& at, Diagnostics
     } else if (value.is_number() || value.is_boolean()) {
       out.emplace(key, value.dump());
     } else {
-      d.error(Path{at, key}, "expected string, number or boolean, got " + describe(value));
+      d.error(Errc::invalid_value, Path{at, key}, "expected string, number or boolean, got " + describe(value));
       ok = false;
     }
   }
@@ -253,7 +253,7 @@ std::optional<Params> read_string_map(const json& v, const Path& at, Diagnostics
 
 std::optional<Utilization> read_utilization(const json& v, const Path& at, Diagnostics& d) {
   if (!v.is_object()) {
-    d.error(at, "expected an object of non-negative integers, got " + describe(v));
+    d.error(Errc::invalid_value, at, "expected an object of non-negative integers, got " + describe(v));
     return std::nullopt;
   }
   Utilization out;

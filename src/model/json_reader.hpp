@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 #include <wholesale_ha/model/duration.hpp>
 #include <wholesale_ha/model/node.hpp>
 #include <wholesale_ha/model/resource.hpp>
@@ -48,12 +48,17 @@ class Path {
 
 class Diagnostics {
  public:
-  void error(const Path& at, std::string message);
-  void error(std::string pointer, std::string message);
-  void warning(const Path& at, std::string message);
+  void error(Errc code, const Path& at, std::string message);
+  void error(Errc code, std::string pointer, std::string message);
+  void warning(Errc code, const Path& at, std::string message);
 
   [[nodiscard]] bool has_errors() const noexcept { return errors_ > 0; }
   [[nodiscard]] std::vector<Diagnostic> take() { return std::move(items_); }
+  /// `value` with the warnings, or the errors when there are any.
+  template <class T>
+  [[nodiscard]] Result<T> result(T value) {
+    return Result<T>(has_errors() ? std::nullopt : std::optional<T>{std::move(value)}, take());
+  }
 
  private:
   std::vector<Diagnostic> items_;
@@ -120,7 +125,7 @@ std::optional<Enum> read_enum(const json& v, const Path& at, Diagnostics& d) {
     expected += (first ? "\"" : ", \"") + std::string{name} + "\"";
     first = false;
   }
-  d.error(at, expected + ", got " + describe(v));
+  d.error(Errc::invalid_value, at, expected + ", got " + describe(v));
   return std::nullopt;
 }
 
@@ -146,7 +151,7 @@ void read_required(ObjectReader& object, std::string_view key, T& target, ReadFn
 template <class Fn>
 void for_each_element(const json& v, const Path& at, Diagnostics& d, Fn each) {
   if (!v.is_array()) {
-    d.error(at, "expected an array, got " + describe(v));
+    d.error(Errc::invalid_value, at, "expected an array, got " + describe(v));
     return;
   }
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -160,40 +165,37 @@ void for_each_element(const json& v, const Path& at, Diagnostics& d, Fn each) {
 /// Parses `text` as JSON within the limits of json_text.hpp and hands the document to
 /// `parse_document`. Never throws.
 template <class T, class ParseDocument>
-LoadResult<T> parse_json_text(std::string_view text, ParseDocument parse_document) noexcept {
+Result<T> parse_json_text(std::string_view text, ParseDocument parse_document) noexcept {
   try {
     std::vector<Diagnostic> errors;
     auto document = parse_limited(text, errors);
-    if (!document) return {std::nullopt, std::move(errors)};
-    LoadResult<T> result = parse_document(*document);
+    if (!document) return Result<T>::failure(std::move(errors));
+    Result<T> result = parse_document(*document);
     if (!errors.empty()) {  // duplicate keys: the rest of the document is checked all the same
-      result.value.reset();
-      result.diagnostics.insert(result.diagnostics.begin(), errors.begin(), errors.end());
+      const auto& found = result.diagnostics();
+      errors.insert(errors.end(), found.begin(), found.end());
+      return Result<T>::failure(std::move(errors));
     }
     return result;
   } catch (const std::exception& e) {
-    return {std::nullopt, {{Diagnostic::Severity::error, "", e.what()}}};
+    return Diagnostic::error(Errc::internal, "", e.what());
   }
 }
 
 /// Reads `path` (within kMaxJsonFileSize) and parses it with `parse_text`; a syntax error is
 /// prefixed with the file's name. Never throws.
 template <class T, class ParseText>
-LoadResult<T> load_json_file(const std::filesystem::path& path, ParseText parse_text) noexcept {
+Result<T> load_json_file(const std::filesystem::path& path, ParseText parse_text) noexcept {
   try {
-    std::string text;
-    if (auto problem = read_limited(path, text)) {
-      return {std::nullopt, {{Diagnostic::Severity::error, "", std::move(*problem)}}};
-    }
-    LoadResult<T> result = parse_text(std::string_view{text});
-    for (auto& diagnostic : result.diagnostics) {
-      if (diagnostic.pointer.empty() && diagnostic.message.starts_with("invalid JSON")) {
-        diagnostic.message = valid_utf8(path.string()) + ": " + diagnostic.message;
-      }
-    }
+    auto text = read_limited(path);
+    if (!text) return Result<T>::failure(std::move(text).diagnostics());
+    Result<T> result = parse_text(std::string_view{*text});
+    result.prefix_messages(valid_utf8(path.string()) + ": ", [](const Diagnostic& d) {
+      return d.pointer.empty() && d.message.starts_with("invalid JSON");
+    });
     return result;
   } catch (const std::exception& e) {
-    return {std::nullopt, {{Diagnostic::Severity::error, "", valid_utf8(path.string()) + ": " + e.what()}}};
+    return Diagnostic::error(Errc::internal, "", valid_utf8(path.string()) + ": " + e.what());
   }
 }
 

@@ -26,19 +26,19 @@ std::string line_and_column(std::string_view text, std::size_t offset) {
   return fmt::format("line {}, column {}", line, offset - line_start + 1);
 }
 
-Diagnostic error(std::string message) {
+Diagnostic error(Errc code, std::string message) {
   make_valid_utf8(message);  // nlohmann quotes the bytes it stopped at, UTF-8 or not
-  return {Diagnostic::Severity::error, "", std::move(message)};
+  return Diagnostic::error(code, "", std::move(message));
 }
 
 /// One pass before parsing: a NUL byte (nlohmann takes it for the end of the input and
 /// ignores the rest) and nesting deeper than kMaxJsonDepth, each with its position.
 std::optional<Diagnostic> scan(std::string_view text) {
   if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
-    return error(fmt::format("invalid JSON: a NUL byte at {} (byte offset {})", line_and_column(text, nul), nul));
+    return error(Errc::syntax, fmt::format("invalid JSON: a NUL byte at {} (byte offset {})", line_and_column(text, nul), nul));
   }
   if (const auto deep = json_too_deep(text, kMaxJsonDepth)) {
-    return error(fmt::format("invalid JSON: arrays and objects nested more than {} deep (the limit) at {}",
+    return error(Errc::too_large, fmt::format("invalid JSON: arrays and objects nested more than {} deep (the limit) at {}",
                              kMaxJsonDepth, line_and_column(text, *deep)));
   }
   return std::nullopt;
@@ -73,9 +73,9 @@ class Builder {
     const bool duplicate = level.value->contains(name);
     level.key = std::move(name);
     if (duplicate) {
-      errors_.push_back({Diagnostic::Severity::error, pointer(),
+      errors_.push_back(Diagnostic::error(Errc::duplicate, pointer(),
                          fmt::format("duplicate key \"{}\" (its value would replace the one "
-                                     "before it)", valid_utf8(level.key))});
+                                     "before it)", valid_utf8(level.key))));
     }
     return true;
   }
@@ -88,7 +88,7 @@ class Builder {
     if (message.find(" at line ") == std::string::npos) {
       message += " at " + line_and_column(text_, position == 0 ? 0 : position - 1);
     }
-    errors_.push_back(error("invalid JSON: " + message));
+    errors_.push_back(error(Errc::syntax, "invalid JSON: " + message));
     return false;
   }
 
@@ -159,7 +159,7 @@ class Builder {
 
 std::optional<json> parse_limited(std::string_view text, std::vector<Diagnostic>& errors) {
   if (text.size() > kMaxJsonFileSize) {
-    errors.push_back(error(fmt::format("the document is {} bytes; the limit is {} MiB",
+    errors.push_back(error(Errc::invalid_value, fmt::format("the document is {} bytes; the limit is {} MiB",
                                        text.size(), kMaxJsonFileSize >> 20)));
     return std::nullopt;
   }
@@ -172,30 +172,30 @@ std::optional<json> parse_limited(std::string_view text, std::vector<Diagnostic>
   return std::move(builder.root());
 }
 
-std::optional<std::string> read_limited(const std::filesystem::path& path, std::string& text) {
+Result<std::string> read_limited(const std::filesystem::path& path) {
   const std::string name = valid_utf8(path.string());
   std::ifstream in{path, std::ios::binary};
-  if (!in) return fmt::format("cannot read {}: {}", name, std::strerror(errno));
+  if (!in) return Diagnostic::error(Errc::io, "", fmt::format("cannot read {}: {}", name, std::strerror(errno)));
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > kMaxJsonFileSize) {
-    return fmt::format("{}: the file is {} bytes; the limit is {} MiB", name, size,
-                       kMaxJsonFileSize >> 20);
+    return Diagnostic::error(Errc::too_large, "", fmt::format("{}: the file is {} bytes; the limit is {} MiB", name,
+                                                             size, kMaxJsonFileSize >> 20));
   }
   // In chunks, so that what is not a regular file (a pipe, /dev/zero) stops at the limit too.
-  text.clear();
+  std::string text;
   if (!ec) text.reserve(static_cast<std::size_t>(size));
   std::string chunk(std::size_t{64} << 10, '\0');
   while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
     text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
     if (text.size() > kMaxJsonFileSize) {
-      return fmt::format("{}: the file is larger than the limit of {} MiB", name,
-                         kMaxJsonFileSize >> 20);
+      return Diagnostic::error(Errc::too_large, "",
+                               fmt::format("{}: the file is larger than the limit of {} MiB", name, kMaxJsonFileSize >> 20));
     }
     if (in.eof()) break;
   }
-  if (in.bad()) return fmt::format("cannot read {}: {}", name, std::strerror(errno));
-  return std::nullopt;
+  if (in.bad()) return Diagnostic::error(Errc::io, "", fmt::format("cannot read {}: {}", name, std::strerror(errno)));
+  return text;
 }
 
 }  // namespace wholesale_ha::model::detail

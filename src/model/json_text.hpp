@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 
 namespace wholesale_ha::model::detail {
 
@@ -26,8 +26,8 @@ inline constexpr std::size_t kMaxJsonDepth = 128;
 /// checked too. Messages are valid UTF-8 whatever the text holds.
 std::optional<nlohmann::json> parse_limited(std::string_view text, std::vector<Diagnostic>& errors);
 
-/// Reads at most kMaxJsonFileSize bytes of `path` into `text` (a pipe or /dev/zero
-/// included); nullopt on success, else the error (naming the path and, for size, the limit).
-std::optional<std::string> read_limited(const std::filesystem::path& path, std::string& text);
+/// Reads at most kMaxJsonFileSize bytes of `path` (a pipe or /dev/zero included); the error
+/// names the path and, for size, the limit.
+Result<std::string> read_limited(const std::filesystem::path& path);
 
 }  // namespace wholesale_ha::model::detail

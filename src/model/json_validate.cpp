@@ -39,7 +39,7 @@ class IdTable {
     if (inserted) {
       names_.push_back(id);
     } else if (report_duplicate) {
-      d_.error(pointer_of(place), fmt::format("duplicate {} id \"{}\" (first defined at {})", noun_,
+      d_.error(Errc::duplicate, pointer_of(place), fmt::format("duplicate {} id \"{}\" (first defined at {})", noun_,
                                               id, pointer_of(it->second)));
     }
   }
@@ -61,7 +61,7 @@ class IdTable {
       message += fmt::format(" (defined: {}{})", fmt::join(shown, ", "),
                              names_.size() > kShown ? ", ..." : "");
     }
-    d_.error(at, std::move(message));
+    d_.error(Errc::unknown_reference, at, std::move(message));
     return false;
   }
 
@@ -120,19 +120,19 @@ class Validator {
       Path group_at{groups, i};
       Path list_at{group_at, "resources"};
       if (group.resources.empty()) {
-        d_.error(list_at, "a group needs at least one resource");
+        d_.error(Errc::invalid_value, list_at, "a group needs at least one resource");
       }
       for (std::size_t j = 0; j < group.resources.size(); ++j) {
         const auto& member = group.resources[j];
         Path member_at{list_at, j};
         if (!resources_.check(member, member_at)) continue;
         if (auto [it, inserted] = member_of.emplace(member, group.id); !inserted) {
-          d_.error(member_at, fmt::format("resource \"{}\" is already a member of group \"{}\"; "
+          d_.error(Errc::duplicate, member_at, fmt::format("resource \"{}\" is already a member of group \"{}\"; "
                                           "a resource belongs to at most one group",
                                           member, it->second));
         }
         if (auto r = resource_by_id_.find(member); r != resource_by_id_.end() && r->second->clone) {
-          d_.error(member_at, fmt::format("resource \"{}\" is a clone; clones cannot be group "
+          d_.error(Errc::invalid_value, member_at, fmt::format("resource \"{}\" is a clone; clones cannot be group "
                                           "members",
                                           member));
         }
@@ -145,7 +145,7 @@ class Validator {
     placeable_.check(a, a_at);
     placeable_.check(b, b_at);
     if (!a.empty() && a == b) {
-      d_.error(b_at, fmt::format("\"{}\" cannot {} itself", a, relation));
+      d_.error(Errc::invalid_value, b_at, fmt::format("\"{}\" cannot {} itself", a, relation));
     }
   }
 
@@ -174,12 +174,12 @@ class Validator {
   void check_location(const LocationConstraint& c, const Path& at) {
     placeable_.check(c.resource, Path{at, "resource"});
     if (c.node.has_value() == c.rule.has_value()) {
-      d_.error(at, "a location constraint needs exactly one of \"node\" (with \"score\") or "
+      d_.error(Errc::invalid_value, at, "a location constraint needs exactly one of \"node\" (with \"score\") or "
                    "\"rule\"");
     }
     if (c.node) nodes_.check(*c.node, Path{at, "node"});
     if (c.offline && (!c.node || c.score <= 0)) {
-      d_.error(Path{at, "offline"}, "an offline move needs a \"node\" and a positive \"score\": it says how the "
+      d_.error(Errc::invalid_value, Path{at, "offline"}, "an offline move needs a \"node\" and a positive \"score\": it says how the "
                                     "resource gets to that node");
     }
   }
@@ -230,25 +230,25 @@ class Validator {
     const HealthOptions defaults;
     if (fixed_colours && (health.red != defaults.red || health.yellow != defaults.yellow ||
                           health.green != defaults.green)) {
-      d_.warning(Path{options, "health"},
+      d_.warning(Errc::conflict, Path{options, "health"},
                  fmt::format("colour scores are fixed under strategy \"{}\" and are ignored; use "
                              "\"custom\" or \"progressive\" to set them",
                              to_string(health.strategy)));
     }
     if (health.strategy != HealthStrategy::progressive && health.base != 0) {
-      d_.warning(Path{options, "health"}, "\"base\" is used only by strategy \"progressive\"");
+      d_.warning(Errc::conflict, Path{options, "health"}, "\"base\" is used only by strategy \"progressive\"");
     }
     if (config_.options.failover_capacity) check_failover_capacity(*config_.options.failover_capacity, Path{options, "failover_capacity"});
     if (config_.options.placement_strategy != PlacementStrategy::default_) return;
     if (const auto& f = config_.options.failover_capacity; f && f->spare_nodes.empty()) {
-      d_.warning(Path{options, "failover_capacity"},
+      d_.warning(Errc::conflict, Path{options, "failover_capacity"},
                  "admission control counts utilization, which placement_strategy \"default\" ignores: it has no "
                  "effect; set /options/placement_strategy to \"utilization\", \"balanced\" or \"minimal\"");
     }
     Path resources{root, "resources"};
     for (std::size_t i = 0; i < config_.resources.size(); ++i) {
       if (config_.resources[i].utilization.empty()) continue;
-      d_.warning(Path{Path{resources, i}, "utilization"},
+      d_.warning(Errc::conflict, Path{Path{resources, i}, "utilization"},
                  "utilization is ignored under placement_strategy \"default\"; set "
                  "/options/placement_strategy to \"utilization\", \"balanced\" or \"minimal\"");
       break;  // once is enough to make the point
@@ -259,24 +259,24 @@ class Validator {
   void check_failover_capacity(const FailoverCapacity& f, const Path& at) {
     const int modes = int{!f.percent.empty()} + int{f.hosts != 0} + int{!f.spare_nodes.empty()};
     if (modes != 1) {
-      d_.error(at, fmt::format("admission control takes exactly one of \"percent\", \"hosts\" or \"spare_nodes\", got {}",
+      d_.error(Errc::invalid_value, at, fmt::format("admission control takes exactly one of \"percent\", \"hosts\" or \"spare_nodes\", got {}",
                                modes));
     }
     for (const auto& [key, value] : f.percent) {
-      if (value > 100) d_.error(Path{Path{at, "percent"}, key}, fmt::format("a share of the capacity, at most 100, got {}", value));
+      if (value > 100) d_.error(Errc::invalid_value, Path{Path{at, "percent"}, key}, fmt::format("a share of the capacity, at most 100, got {}", value));
     }
-    if (f.hosts < 0) d_.error(Path{at, "hosts"}, fmt::format("a number of hosts, at least 1, got {}", f.hosts));
+    if (f.hosts < 0) d_.error(Errc::invalid_value, Path{at, "hosts"}, fmt::format("a number of hosts, at least 1, got {}", f.hosts));
     if (f.hosts > 0 && static_cast<std::size_t>(f.hosts) >= config_.nodes.size()) {
-      d_.warning(Path{at, "hosts"}, fmt::format("room for {} host failures among {} nodes leaves no room for new resources",
+      d_.warning(Errc::conflict, Path{at, "hosts"}, fmt::format("room for {} host failures among {} nodes leaves no room for new resources",
                                                 f.hosts, config_.nodes.size()));
     }
     Path spares{at, "spare_nodes"};
     for (std::size_t i = 0; i < f.spare_nodes.size(); ++i) nodes_.check(f.spare_nodes[i], Path{spares, i});
     if (!f.spare_nodes.empty() && f.spare_nodes.size() >= config_.nodes.size()) {
-      d_.error(spares, "every node is a spare: nothing could run in normal operation");
+      d_.error(Errc::invalid_value, spares, "every node is a spare: nothing could run in normal operation");
     }
     if (f.failback && f.spare_nodes.empty()) {
-      d_.error(Path{at, "failback"}, "failback applies to spare nodes only: set \"spare_nodes\"");
+      d_.error(Errc::invalid_value, Path{at, "failback"}, "failback applies to spare nodes only: set \"spare_nodes\"");
     }
   }
 

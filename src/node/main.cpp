@@ -52,7 +52,7 @@ namespace {
 
 /// Where the log goes: the file the node config names, else the journal when systemd
 /// connected standard error to it, else plain lines on stderr.
-std::shared_ptr<LogSink> log_sink(const wha_node::NodeConfig& node) {
+Result<std::shared_ptr<LogSink>> log_sink(const wha_node::NodeConfig& node) {
   if (!node.log_file.empty()) return make_file_sink(node.log_file);
   return wha_node::stderr_is_journal() ? wha_node::make_journal_sink() : make_stderr_sink();
 }
@@ -91,10 +91,10 @@ int main(int argc, char** argv) {
 
   auto sink = log_sink(*node);
   if (!sink) {
-    std::cerr << "cannot open " << node->log_file << "\n";
+    std::cerr << "log_file: " << sink.error().message << "\n";
     return 1;
   }
-  Logger log{sink, LogLevel::info, "wha-node"};
+  Logger log{*sink, LogLevel::info, "wha-node"};
   boost::asio::io_context io;
   wha_node::ServiceManager service{io.get_executor(), log.child("systemd")};
 
@@ -115,8 +115,8 @@ int main(int argc, char** argv) {
     return 1;
 #endif
   }
-  if (auto problems = registry.validate(loaded.files->cluster.resources); !problems.empty()) {
-    for (const auto& d : problems) std::cerr << node->cluster_file << ": " << d.to_string() << "\n";
+  if (auto problems = registry.validate(loaded.files->cluster.resources); !problems.diagnostics().empty()) {
+    for (const auto& d : problems.diagnostics()) std::cerr << node->cluster_file << ": " << d.to_string() << "\n";
     return 1;
   }
 
@@ -135,9 +135,14 @@ int main(int argc, char** argv) {
       io.get_executor(), membership::CorosyncOptions{.group = node->group}, log);
   std::shared_ptr<fencing::Fencer> fencer;
   if (node->fencing.type == "command") {
-    fencer = std::make_shared<fencing::CommandFencer>(
+    auto command = fencing::CommandFencer::create(
         io.get_executor(), fencing::CommandFencerOptions{.program = node->fencing.program, .args = node->fencing.args},
         log);
+    if (!command) {
+      std::cerr << config_path << ": /fencing: " << command.error().message << "\n";
+      return 1;
+    }
+    fencer = *command;
   } else if (node->fencing.type == "self") {
     fencer = std::make_shared<fencing::SelfFenceWait>(io.get_executor(), node->fencing.deadline);
   }
@@ -156,8 +161,8 @@ int main(int argc, char** argv) {
     service.reloading();
     auto next = wha_node::load_node_files(*node);
     if (next.files) {
-      for (const auto& d : controller.reload(next.files->cluster)) {
-        (d.severity == model::Diagnostic::Severity::error ? next.errors : next.warnings)
+      for (const auto& d : controller.reload(next.files->cluster).diagnostics()) {
+        (d.severity == Diagnostic::Severity::error ? next.errors : next.warnings)
             .push_back(node->cluster_file + ": " + d.to_string());
       }
     }

@@ -160,7 +160,7 @@ std::optional<NodeConfig> load_node_config(const std::string& path, std::vector<
     }
     return std::nullopt;
   }
-  const json& doc = *loaded.value;
+  const json& doc = *loaded;
   NodeConfig c;
   {
     Reader r{doc, "", errors};

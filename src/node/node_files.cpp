@@ -8,12 +8,8 @@ namespace model = wholesale_ha::model;
 
 namespace {
 
-template <class T>
-void collect(const std::string& file, const model::LoadResult<T>& loaded, LoadedFiles& out) {
-  for (const auto& d : loaded.diagnostics) {
-    (d.severity == model::Diagnostic::Severity::error ? out.errors : out.warnings)
-        .push_back(file + ": " + d.to_string());
-  }
+void collect(const std::string& file, const wholesale_ha::ResultBase& loaded, LoadedFiles& out) {
+  for (const auto& d : loaded.diagnostics()) (d.is_error() ? out.errors : out.warnings).push_back(file + ": " + d.to_string());
 }
 
 }  // namespace
@@ -26,9 +22,9 @@ LoadedFiles load_node_files(const NodeConfig& node) {
   if (!node.health_file.empty()) {
     auto loaded = wholesale_ha::health::load_health_config_file(node.health_file);
     collect(node.health_file, loaded, out);
-    health = std::move(loaded.value);
+    health = std::move(loaded).take();
   }
-  if (cluster.ok() && out.errors.empty()) out.files = NodeFiles{std::move(cluster.value->config), std::move(health)};
+  if (cluster.ok() && out.errors.empty()) out.files = NodeFiles{std::move(cluster->config), std::move(health)};
   return out;
 }
 

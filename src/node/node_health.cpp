@@ -15,13 +15,20 @@ void NodeHealth::make_monitor() {
   monitor_.reset();
   if (!config_) return;
   monitor_ = std::make_unique<health::HealthMonitor>(executor_, log_);
-  monitor_->add(*config_);
+  // A loaded health file has passed these checks already.
+  if (auto added = monitor_->add(*config_); !added) log_.error("health probes not started: {}", added.to_string());
   changed_ = monitor_->on_change().subscribe([this](const health::AttributeReading& r) {
     std::optional<std::string> value;
     if (r.value) value = r.value->to_string();
     log_.info("health {} = {} ({})", r.attribute, value.value_or("unknown"), r.evidence);
-    controller_.set_attribute(local_, r.attribute, value);
+    publish(r.attribute, value);
   });
+}
+
+void NodeHealth::publish(const std::string& attribute, const std::optional<std::string>& value) {
+  if (auto set = controller_.set_attribute(local_, attribute, value); !set) {
+    log_.error("health {} not recorded: {}", attribute, set.to_string());
+  }
 }
 
 void NodeHealth::start(std::string local_node) {
@@ -53,7 +60,7 @@ void NodeHealth::use(std::optional<health::HealthConfig> config) {
   if (!started_) return;
   for (const auto& attribute : gone) {
     log_.info("health {} removed: no probe sets it any more", attribute);
-    controller_.set_attribute(local_, attribute, std::nullopt);
+    publish(attribute, std::nullopt);
   }
   if (monitor_) monitor_->start();
 }

@@ -34,6 +34,8 @@ class NodeHealth {
 
  private:
   void make_monitor();
+  /// The controller refuses only an unknown node or a malformed name: logged, not thrown.
+  void publish(const std::string& attribute, const std::optional<std::string>& value);
 
   boost::asio::any_io_executor executor_;
   wholesale_ha::Logger log_;

@@ -88,11 +88,16 @@ json status(const Daemon& d) {
           {"recent", d.activity.recent()}};
 }
 
-json result(const std::vector<model::Diagnostic>& problems) {
-  if (problems.empty()) return {{"ok", true}};
+/// "errors": the lines a person reads; "problems": the same with their codes, for programs.
+json result(const wholesale_ha::Result<void>& done) {
+  if (done) return {{"ok", true}};
   json errors = json::array();
-  for (const auto& d : problems) errors.push_back(d.to_string());
-  return {{"ok", false}, {"errors", errors}};
+  json problems = json::array();
+  for (const auto& d : done.errors()) {
+    errors.push_back(d.to_string());
+    problems.push_back({{"code", wholesale_ha::to_string(d.code)}, {"pointer", d.pointer}, {"message", d.message}});
+  }
+  return {{"ok", false}, {"errors", errors}, {"problems", problems}};
 }
 
 }  // namespace

@@ -10,98 +10,98 @@
 namespace wholesale_ha::policy::simulate {
 namespace {
 
-Error unknown_node(const model::Cluster& cluster, std::string_view node) {
-  if (cluster.config.find_node(node) != nullptr) return std::nullopt;
-  return fmt::format("unknown node \"{}\"", node);
+Result<void> unknown_node(const model::Cluster& cluster, std::string_view node) {
+  if (cluster.config.find_node(node) != nullptr) return {};
+  return Diagnostic::error(Errc::unknown_reference, "", fmt::format("unknown node \"{}\"", node));
 }
 
-Error set_state(model::Cluster& cluster, std::string_view node, model::NodeState state) {
-  if (auto error = unknown_node(cluster, node)) return error;
+Result<void> set_state(model::Cluster& cluster, std::string_view node, model::NodeState state) {
+  if (auto done = unknown_node(cluster, node); !done) return done;
   cluster.state.nodes[std::string{node}].state = state;
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace
 
-Error node_down(model::Cluster& cluster, std::string_view node) {
+Result<void> node_down(model::Cluster& cluster, std::string_view node) {
   return set_state(cluster, node, model::NodeState::unclean);
 }
 
-Error node_offline(model::Cluster& cluster, std::string_view node) {
-  if (auto error = set_state(cluster, node, model::NodeState::offline)) return error;
+Result<void> node_offline(model::Cluster& cluster, std::string_view node) {
+  if (auto done = set_state(cluster, node, model::NodeState::offline); !done) return done;
   // An offline node runs nothing: keeping its entries would show its resources twice once
   // they start elsewhere, and restart them when it comes back.
   model::drop_placements(cluster.state, node);
   std::erase_if(cluster.state.pending, [&](const auto& op) { return op.node == node; });
   cluster.state.nodes[std::string{node}].shutdown.reset();
-  return std::nullopt;
+  return {};
 }
 
-Error node_up(model::Cluster& cluster, std::string_view node) {
-  if (auto error = set_state(cluster, node, model::NodeState::online)) return error;
+Result<void> node_up(model::Cluster& cluster, std::string_view node) {
+  if (auto done = set_state(cluster, node, model::NodeState::online); !done) return done;
   cluster.state.nodes[std::string{node}].shutdown.reset();
-  return std::nullopt;
+  return {};
 }
 
-Error shutdown(model::Cluster& cluster, std::string_view node, model::ShutdownKind kind) {
-  if (auto error = unknown_node(cluster, node)) return error;
+Result<void> shutdown(model::Cluster& cluster, std::string_view node, model::ShutdownKind kind) {
+  if (auto done = unknown_node(cluster, node); !done) return done;
   if (cluster.state.nodes[std::string{node}].state != model::NodeState::online) {
-    return fmt::format("node \"{}\" is not online: only a running node can shut down cleanly", node);
+    return Diagnostic::error(Errc::conflict, "", fmt::format("node \"{}\" is not online: only a running node can shut down cleanly", node));
   }
   policy::begin_shutdown(cluster.state, cluster.config, node, kind);
-  return std::nullopt;
+  return {};
 }
 
-Error standby(model::Cluster& cluster, std::string_view node, bool on) {
+Result<void> standby(model::Cluster& cluster, std::string_view node, bool on) {
   auto it = std::find_if(cluster.config.nodes.begin(), cluster.config.nodes.end(),
                          [&](const model::Node& n) { return n.id == node; });
-  if (it == cluster.config.nodes.end()) return fmt::format("unknown node \"{}\"", node);
+  if (it == cluster.config.nodes.end()) return Diagnostic::error(Errc::unknown_reference, "", fmt::format("unknown node \"{}\"", node));
   it->standby = on;
-  return std::nullopt;
+  return {};
 }
 
-Error maintenance(model::Cluster& cluster, std::string_view node, bool on) {
-  if (auto error = unknown_node(cluster, node)) return error;
+Result<void> maintenance(model::Cluster& cluster, std::string_view node, bool on) {
+  if (auto done = unknown_node(cluster, node); !done) return done;
   if (on) {
     policy::begin_maintenance(cluster.state, cluster.config, node);
   } else {
     policy::end_maintenance(cluster.state, node);
   }
-  return std::nullopt;
+  return {};
 }
 
-Error health(model::Cluster& cluster, std::string_view spec) {
+Result<void> health(model::Cluster& cluster, std::string_view spec) {
   const auto colon = spec.find(':');
   const auto equals = spec.find('=', colon == std::string_view::npos ? 0 : colon);
   if (colon == std::string_view::npos || equals == std::string_view::npos) {
-    return fmt::format("\"{}\": expected NODE:#health-NAME=VALUE, e.g. n3:#health-disk=red", spec);
+    return Diagnostic::error(Errc::syntax, "", fmt::format("\"{}\": expected NODE:#health-NAME=VALUE, e.g. n3:#health-disk=red", spec));
   }
   const auto node = spec.substr(0, colon);
   const auto attribute = spec.substr(colon + 1, equals - colon - 1);
   const auto value = spec.substr(equals + 1);
-  if (auto error = unknown_node(cluster, node)) return error;
+  if (auto done = unknown_node(cluster, node); !done) return done;
   if (!attribute.starts_with("#health-") || attribute.size() == 8) {
-    return fmt::format("\"{}\": the attribute must be named #health-<something>", attribute);
+    return Diagnostic::error(Errc::invalid_value, "", fmt::format("\"{}\": the attribute must be named #health-<something>", attribute));
   }
   const bool colour = value == "red" || value == "yellow" || value == "green";
   if (!colour && !model::parse_score(value)) {
-    return fmt::format("\"{}\": a health value is red, yellow, green or an integer score", value);
+    return Diagnostic::error(Errc::invalid_value, "", fmt::format("\"{}\": a health value is red, yellow, green or an integer score", value));
   }
   cluster.state.nodes[std::string{node}].attributes[std::string{attribute}] = std::string{value};
-  return std::nullopt;
+  return {};
 }
 
-Error fail(model::Cluster& cluster, std::string_view spec) {
+Result<void> fail(model::Cluster& cluster, std::string_view spec) {
   const auto at = spec.find('@');
   if (at == std::string_view::npos) {
-    return fmt::format("\"{}\": expected RESOURCE@NODE, e.g. vm7@n1", spec);
+    return Diagnostic::error(Errc::syntax, "", fmt::format("\"{}\": expected RESOURCE@NODE, e.g. vm7@n1", spec));
   }
   const std::string resource{spec.substr(0, at)};
   const std::string node{spec.substr(at + 1)};
   if (cluster.config.find_resource(resource) == nullptr) {
-    return fmt::format("unknown resource \"{}\"", resource);
+    return Diagnostic::error(Errc::unknown_reference, "", fmt::format("unknown resource \"{}\"", resource));
   }
-  if (auto error = unknown_node(cluster, node)) return error;
+  if (auto done = unknown_node(cluster, node); !done) return done;
   auto& placements = cluster.state.resources;
   auto it = std::find_if(placements.begin(), placements.end(), [&](const auto& p) {
     return p.resource == resource && p.node == node;
@@ -121,17 +121,17 @@ Error fail(model::Cluster& cluster, std::string_view spec) {
     ++f->count;
     f->last_failure = cluster.state.now;
   }
-  return std::nullopt;
+  return {};
 }
 
-Error fail_operation(model::Cluster& cluster, std::string_view spec) {
+Result<void> fail_operation(model::Cluster& cluster, std::string_view spec) {
   const auto colon = spec.rfind(':');
   const auto op = colon == std::string_view::npos ? std::string_view{} : spec.substr(colon + 1);
   if (op != "start" && op != "stop" && op != "migrate") {
-    return fmt::format("\"{}\": expected RESOURCE@NODE:start|stop|migrate, e.g. vm7@n1:stop", spec);
+    return Diagnostic::error(Errc::syntax, "", fmt::format("\"{}\": expected RESOURCE@NODE:start|stop|migrate, e.g. vm7@n1:stop", spec));
   }
   const auto where = spec.substr(0, colon);
-  if (auto error = fail(cluster, where)) return error;  // failed there, failcount + 1
+  if (auto done = fail(cluster, where); !done) return done;  // failed there, failcount + 1
   const auto at = where.find('@');
   const std::string resource{where.substr(0, at)};
   const std::string node{where.substr(at + 1)};
@@ -155,13 +155,13 @@ Error fail_operation(model::Cluster& cluster, std::string_view spec) {
       if (f.resource == resource && f.node == node && f.count > max_restart) f.count = model::kInfinity;
     }
   }
-  return std::nullopt;
+  return {};
 }
 
-Error move(model::Cluster& cluster, std::string_view resource, std::string_view node, bool offline) {
-  if (cluster.config.find_resource(resource) == nullptr) return fmt::format("unknown resource \"{}\"", resource);
+Result<void> move(model::Cluster& cluster, std::string_view resource, std::string_view node, bool offline) {
+  if (cluster.config.find_resource(resource) == nullptr) return Diagnostic::error(Errc::unknown_reference, "", fmt::format("unknown resource \"{}\"", resource));
   if (!node.empty()) {
-    if (auto error = unknown_node(cluster, node)) return error;
+    if (auto done = unknown_node(cluster, node); !done) return done;
   }
   const std::string id = fmt::format("move-{}", resource);
   auto& constraints = cluster.config.constraints;
@@ -170,12 +170,12 @@ Error move(model::Cluster& cluster, std::string_view resource, std::string_view 
     constraints.emplace_back(model::LocationConstraint{id, std::string{resource}, std::string{node}, model::kInfinity,
                                                        std::nullopt, offline});
   }
-  return std::nullopt;
+  return {};
 }
 
-Error quorum(model::Cluster& cluster, bool quorate) {
+Result<void> quorum(model::Cluster& cluster, bool quorate) {
   cluster.state.quorate = quorate;
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace wholesale_ha::policy::simulate

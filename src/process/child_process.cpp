@@ -99,7 +99,7 @@ std::string signal_name(int sig) {
   return fmt::format("signal {}", sig);
 }
 
-std::string Result::describe() const {
+std::string Outcome::describe() const {
   if (spawn_error) return "could not start: " + spawn_error.message();
   std::string text;
   if (signal != 0) {
@@ -132,7 +132,7 @@ struct Child::State : std::enable_shared_from_this<Child::State> {
   std::array<char, 4096> out_buffer{};
   std::array<char, 4096> err_buffer{};
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  Result result;
+  Outcome result;
   bool exited = false;
   bool finished = false;
   CompletionHandler handler;
@@ -406,10 +406,10 @@ void async_run(const boost::asio::any_io_executor& executor, Command command,
   Child::spawn(executor, std::move(command))->async_wait(std::move(handler));
 }
 
-Result run(Command command) {
+Outcome run(Command command) {
   asio::io_context io;
-  Result out;
-  async_run(io.get_executor(), std::move(command), [&](Result r) { out = std::move(r); });
+  Outcome out;
+  async_run(io.get_executor(), std::move(command), [&](Outcome r) { out = std::move(r); });
   io.run();
   return out;
 }

@@ -262,18 +262,16 @@ ScenarioLoad parse_scenario(const json& d, const std::string& base_dir) {
   if (auto it = d.find("cluster"); it != d.end()) {
     auto loaded = model::parse_cluster_document(*it);
     if (!loaded.ok()) {
-      return fail("cluster: " + (loaded.diagnostics.empty() ? std::string{"does not load"}
-                                                             : loaded.diagnostics.front().to_string()));
+      return fail("cluster: " + loaded.error().to_string());
     }
-    s.config = std::move(loaded.value->config);
+    s.config = std::move(loaded->config);
   } else if (auto file = d.find("cluster_file"); file != d.end() && file->is_string()) {
     const std::string path = base_dir + "/" + file->get<std::string>();
     auto loaded = model::load_cluster_file(path);
     if (!loaded.ok()) {
-      return fail(path + ": " + (loaded.diagnostics.empty() ? std::string{"does not load"}
-                                                          : loaded.diagnostics.front().to_string()));
+      return fail(path + ": " + loaded.error().to_string());
     }
-    s.config = std::move(loaded.value->config);
+    s.config = std::move(loaded->config);
   } else if (auto g = d.find("generate"); g != d.end() && g->is_object()) {
     const auto nodes = number(*g, "nodes", 3, 1, 1000, error);
     const auto resources = number(*g, "resources", 10, 0, 100'000, error);

@@ -392,8 +392,8 @@ class World {
     }
     // An operation whose controller process died is abandoned with it.
     if (!hosts_[c.host].core || hosts_[c.host].incarnation != c.incarnation) return;
-    agents::Result result = reachable(c.host, op) ? execute(op, exec, c.fail, c.host)
-                                                  : agents::Result{agents::Status::error_generic, "unreachable across the partition"};
+    agents::Outcome result = reachable(c.host, op) ? execute(op, exec, c.fail, c.host)
+                                                  : agents::Outcome{agents::Status::error_generic, "unreachable across the partition"};
     if (!result.ok()) {
       // A failure makes the next stop or start there a deliberate retry.
       last_ok_[{op.resource, op.node}].clear();
@@ -410,7 +410,7 @@ class World {
     return op.kind != Operation::Kind::migrate_to || hosts_[index_.at(op.peer)].group == group;
   }
 
-  agents::Result execute(const Operation& op, std::size_t exec, bool fail, std::size_t by) {
+  agents::Outcome execute(const Operation& op, std::size_t exec, bool fail, std::size_t by) {
     using agents::Status;
     Host& host = hosts_[exec];
     if (!host.powered) return {Status::error_generic, fmt::format("{} is unreachable", host.id)};
@@ -423,7 +423,7 @@ class World {
         if (fail || !there || !it->second.healthy) last.clear();
         if (fail) return {Status::error_generic, "injected monitor failure"};
         if (!there) return {Status::not_running, "not running"};
-        return it->second.healthy ? agents::Result{} : agents::Result{Status::error_generic, "crashed"};
+        return it->second.healthy ? agents::Outcome{} : agents::Outcome{Status::error_generic, "crashed"};
       }
       case Operation::Kind::start:
         if (fail) {
@@ -461,7 +461,7 @@ class World {
         return {};
       }
       case Operation::Kind::migrate_from:
-        return there ? agents::Result{} : agents::Result{Status::error_generic, "the migration did not arrive"};
+        return there ? agents::Outcome{} : agents::Outcome{Status::error_generic, "the migration did not arrive"};
     }
     return {};
   }
@@ -491,7 +491,7 @@ class World {
       }
     }
     if (hosts_[c.host].incarnation != c.incarnation) return;
-    feed(c.host, core::OpDone{c.id, c.ok ? agents::Result{} : agents::Result{agents::Status::error_generic, "injected fence failure"}});
+    feed(c.host, core::OpDone{c.id, c.ok ? agents::Outcome{} : agents::Outcome{agents::Status::error_generic, "injected fence failure"}});
   }
 
   void handle(Boot& b) {

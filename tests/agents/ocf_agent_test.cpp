@@ -42,11 +42,11 @@ class OcfAgentTest : public ::testing::Test {
     return backend->create({io.get_executor(), r, std::move(node)});
   }
 
-  agents::Result call(const std::function<void(agents::Handler)>& op) {
-    std::optional<agents::Result> out;
-    op([&](agents::Result r) { out = std::move(r); });
+  agents::Outcome call(const std::function<void(agents::Handler)>& op) {
+    std::optional<agents::Outcome> out;
+    op([&](agents::Outcome r) { out = std::move(r); });
     EXPECT_TRUE(wha_test::run_until(io, [&] { return out.has_value(); }));
-    return out.value_or(agents::Result{agents::Status::timed_out, "test deadline"});
+    return out.value_or(agents::Outcome{agents::Status::timed_out, "test deadline"});
   }
 
   boost::asio::io_context io;
@@ -57,7 +57,7 @@ class OcfAgentTest : public ::testing::Test {
 
 TEST_F(OcfAgentTest, DummyLifecycleWithMigration) {
   auto r = resource("d1", "heartbeat:Dummy");
-  ASSERT_TRUE(backend->validate(*r, "/resources/0").empty());
+  ASSERT_TRUE(backend->validate(*r, "/resources/0").diagnostics().empty());
   auto on_n1 = agent(r, "n1");
   auto on_n2 = agent(r, "n2");
   EXPECT_TRUE(on_n1->capabilities().live_migratable);
@@ -75,30 +75,30 @@ TEST_F(OcfAgentTest, DummyLifecycleWithMigration) {
 
 TEST_F(OcfAgentTest, ParametersAreCheckedAgainstMetaData) {
   auto problems = backend->validate(*resource("d1", "heartbeat:Dummy", {{"stat", "/tmp/x"}}), "/resources/2");
-  ASSERT_EQ(problems.size(), 1U);
-  EXPECT_EQ(problems[0].to_string(),
+  ASSERT_EQ(problems.diagnostics().size(), 1U);
+  EXPECT_EQ(problems.diagnostics()[0].to_string(),
             "/resources/2/params/stat: agent heartbeat:Dummy has no parameter \"stat\" (did you mean \"state\"?)");
   problems = backend->validate(*resource("g", "test:Garbage"), "/resources/0");
-  ASSERT_EQ(problems.size(), 1U);
-  EXPECT_EQ(problems[0].to_string(), "/resources/0/params: agent test:Garbage requires parameter \"mode\"");
+  ASSERT_EQ(problems.diagnostics().size(), 1U);
+  EXPECT_EQ(problems.diagnostics()[0].to_string(), "/resources/0/params: agent test:Garbage requires parameter \"mode\"");
 }
 
 TEST_F(OcfAgentTest, MissingAgentsAndBadTypesAreReportedAtLoad) {
   auto missing = backend->validate(*resource("x", "heartbeat:NoSuchAgent"), "/resources/0");
-  ASSERT_EQ(missing.size(), 1U);
-  EXPECT_NE(missing[0].message.find("is not installed"), std::string::npos) << missing[0].message;
+  ASSERT_EQ(missing.diagnostics().size(), 1U);
+  EXPECT_NE(missing.diagnostics()[0].message.find("is not installed"), std::string::npos) << missing.diagnostics()[0].message;
   auto malformed = backend->validate(*resource("x", "Dummy"), "/resources/0");
-  ASSERT_EQ(malformed.size(), 1U);
-  EXPECT_EQ(malformed[0].to_string(),
+  ASSERT_EQ(malformed.diagnostics().size(), 1U);
+  EXPECT_EQ(malformed.diagnostics()[0].to_string(),
             "/resources/0/type: OCF type \"Dummy\" must be \"provider:agent\", e.g. \"heartbeat:Dummy\"");
   auto bad_meta = backend->validate(*resource("x", "test:BadMeta"), "/resources/0");
-  ASSERT_EQ(bad_meta.size(), 1U);
-  EXPECT_NE(bad_meta[0].message.find("meta-data is not valid XML"), std::string::npos) << bad_meta[0].message;
+  ASSERT_EQ(bad_meta.diagnostics().size(), 1U);
+  EXPECT_NE(bad_meta.diagnostics()[0].message.find("meta-data is not valid XML"), std::string::npos) << bad_meta.diagnostics()[0].message;
 }
 
 TEST_F(OcfAgentTest, AHangingMonitorIsTimedOutAndKilled) {
   auto r = resource("h", "test:Hang");
-  ASSERT_TRUE(backend->validate(*r, "/resources/0").empty());
+  ASSERT_TRUE(backend->validate(*r, "/resources/0").diagnostics().empty());
   auto a = agent(r);
   auto result = call([&](auto h) { a->monitor(300ms, h); });
   EXPECT_EQ(result.status, agents::Status::timed_out);
@@ -120,7 +120,7 @@ TEST_F(OcfAgentTest, UndefinedExitCodesAreClearErrors) {
 // that are not UTF-8 (Latin-1 "Démarrage") become U+FFFD instead of aborting the output.
 TEST_F(OcfAgentTest, Latin1OutputBecomesValidUtf8) {
   auto r = resource("l", "test:Latin1");
-  ASSERT_TRUE(backend->validate(*r, "/resources/0").empty());
+  ASSERT_TRUE(backend->validate(*r, "/resources/0").diagnostics().empty());
   auto a = agent(r);
   auto started = call([&](auto h) { a->start(5s, h); });
   EXPECT_EQ(started.status, agents::Status::error_generic);
@@ -132,9 +132,9 @@ TEST_F(OcfAgentTest, Latin1OutputBecomesValidUtf8) {
 // refused with the limit named, before parsing.
 TEST_F(OcfAgentTest, DeeplyNestedMetaDataIsRefused) {
   auto problems = backend->validate(*resource("d", "test:Deep"), "/resources/0");
-  ASSERT_EQ(problems.size(), 1U);
-  EXPECT_NE(problems[0].message.find("nested more than 128 deep (the limit)"), std::string::npos)
-      << problems[0].message;
+  ASSERT_EQ(problems.diagnostics().size(), 1U);
+  EXPECT_NE(problems.diagnostics()[0].message.find("nested more than 128 deep (the limit)"), std::string::npos)
+      << problems.diagnostics()[0].message;
 }
 
 }  // namespace

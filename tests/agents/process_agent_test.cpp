@@ -41,11 +41,11 @@ class ProcessAgentTest : public ::testing::Test {
     return backend->create({io.get_executor(), resource, "n1"});
   }
 
-  agents::Result call(const std::function<void(agents::Handler)>& op) {
-    std::optional<agents::Result> out;
-    op([&](agents::Result r) { out = std::move(r); });
+  agents::Outcome call(const std::function<void(agents::Handler)>& op) {
+    std::optional<agents::Outcome> out;
+    op([&](agents::Outcome r) { out = std::move(r); });
     EXPECT_TRUE(wha_test::run_until(io, [&] { return out.has_value(); }));
-    return out.value_or(agents::Result{agents::Status::timed_out, "test deadline"});
+    return out.value_or(agents::Outcome{agents::Status::timed_out, "test deadline"});
   }
 
   boost::asio::io_context io;
@@ -61,11 +61,11 @@ TEST_F(ProcessAgentTest, ValidatesParameters) {
   r.backend = "process";
   r.params = {{"comand", "sleep 1"}, {"check_tcp", "localhost"}, {"env.PORT", "1"}};
   auto problems = backend->validate(r, "/resources/0");
-  ASSERT_EQ(problems.size(), 3U);
-  EXPECT_EQ(problems[0].to_string(), "/resources/0/params/check_tcp: expected host:port, got \"localhost\"");
-  EXPECT_EQ(problems[1].to_string(),
+  ASSERT_EQ(problems.diagnostics().size(), 3U);
+  EXPECT_EQ(problems.diagnostics()[0].to_string(), "/resources/0/params/check_tcp: expected host:port, got \"localhost\"");
+  EXPECT_EQ(problems.diagnostics()[1].to_string(),
             "/resources/0/params/comand: unknown parameter for backend \"process\" (did you mean \"command\"?)");
-  EXPECT_EQ(problems[2].to_string(),
+  EXPECT_EQ(problems.diagnostics()[2].to_string(),
             "/resources/0/params: missing required parameter \"command\" for backend \"process\"");
 }
 

@@ -63,7 +63,7 @@ TEST(Checkpoint, CounterMigratesBetweenNodesWithoutLosingACount) {
 
   const std::string from = controller.state().resources.at(0).node;
   const std::string to = from == "n1" ? "n2" : "n1";
-  ASSERT_TRUE(controller.move("counter", to).empty());
+  ASSERT_TRUE(controller.move("counter", to).diagnostics().empty());
   ASSERT_TRUE(wha_test::run_until(io, [&] {
     return controller.idle() && !controller.state().resources.empty() && controller.state().resources[0].node == to;
   }));
@@ -81,7 +81,7 @@ TEST(Checkpoint, CounterMigratesBetweenNodesWithoutLosingACount) {
     ASSERT_EQ(counts[i], static_cast<long>(i + 1)) << "count " << i + 1 << " lost or repeated";
   }
 
-  controller.set_target_role("counter", model::TargetRole::stopped);
+  EXPECT_TRUE(controller.set_target_role("counter", model::TargetRole::stopped).ok());
   ASSERT_TRUE(wha_test::run_until(io, [&] { return controller.idle() && controller.state().resources.empty(); }));
 }
 
@@ -93,17 +93,17 @@ TEST(Checkpoint, AProgramThatIgnoresTheRequestLeavesNoCheckpointToRestore) {
   r->params["command"] = "sh -c 'trap \"\" USR1; while :; do sleep 1; done'";
   auto source = backend->create({io.get_executor(), r, "n1"});
   auto target = backend->create({io.get_executor(), r, "n2"});
-  std::optional<agents::Result> out;
-  source->start(5s, [&](agents::Result x) { out = x; });
+  std::optional<agents::Outcome> out;
+  source->start(5s, [&](agents::Outcome x) { out = x; });
   ASSERT_TRUE(wha_test::run_until(io, [&] { return out.has_value(); }));
   ASSERT_TRUE(out->ok());
   out.reset();
-  source->migrate_to("n2", 300ms, [&](agents::Result x) { out = x; });
+  source->migrate_to("n2", 300ms, [&](agents::Outcome x) { out = x; });
   ASSERT_TRUE(wha_test::run_until(io, [&] { return out.has_value(); }));
   EXPECT_EQ(out->status, agents::Status::error_generic);
   EXPECT_NE(out->reason.find("nothing is restored from it"), std::string::npos) << out->reason;
   out.reset();
-  target->migrate_from("n1", 5s, [&](agents::Result x) { out = x; });
+  target->migrate_from("n1", 5s, [&](agents::Outcome x) { out = x; });
   ASSERT_TRUE(wha_test::run_until(io, [&] { return out.has_value(); }));
   EXPECT_EQ(out->status, agents::Status::error_generic);
   EXPECT_NE(out->reason.find("no complete checkpoint"), std::string::npos) << out->reason;
@@ -118,14 +118,14 @@ TEST(Checkpoint, CriuModeIsRefusedWhereCriuCannotRun) {
   // What this machine's CRIU says decides what to expect: here `criu check` fails (vDSO).
   const bool criu_works = wholesale_ha::process::run({.program = "criu", .args = {"check"}}).success();
   if (criu_works) {
-    EXPECT_TRUE(problems.empty());
+    EXPECT_TRUE(problems.diagnostics().empty());
   } else {
-    ASSERT_EQ(problems.size(), 1U);
-    EXPECT_EQ(problems[0].pointer, "/resources/0/params/mode");
-    EXPECT_TRUE(problems[0].message.starts_with("CRIU cannot checkpoint on this machine") ||
-                problems[0].message.starts_with("CRIU is not installed"))
-        << problems[0].message;
-    EXPECT_NE(problems[0].message.find("use mode \"cooperative\""), std::string::npos);
+    ASSERT_EQ(problems.diagnostics().size(), 1U);
+    EXPECT_EQ(problems.diagnostics()[0].pointer, "/resources/0/params/mode");
+    EXPECT_TRUE(problems.diagnostics()[0].message.starts_with("CRIU cannot checkpoint on this machine") ||
+                problems.diagnostics()[0].message.starts_with("CRIU is not installed"))
+        << problems.diagnostics()[0].message;
+    EXPECT_NE(problems.diagnostics()[0].message.find("use mode \"cooperative\""), std::string::npos);
   }
 }
 

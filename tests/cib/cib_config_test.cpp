@@ -11,7 +11,7 @@
 namespace wholesale_ha::cib_test {
 namespace {
 
-using Severity = model::Diagnostic::Severity;
+using Severity = wholesale_ha::Diagnostic::Severity;
 using namespace std::chrono_literals;
 
 constexpr std::string_view kDefaultsSet = "/cib/configuration/rsc_defaults/meta_attributes";
@@ -375,7 +375,7 @@ TEST(CibConfig, NvpairSetsMergeByScoreAndFirstValueWins) {
         <meta_attributes id="vm1-meta_attributes" score="2">)");
   auto result = model::import_cib(xml);
   ASSERT_TRUE(result.ok()) << all_diagnostics(result);
-  const auto& vm1 = resource(*result.value, "vm1");
+  const auto& vm1 = resource(*result, "vm1");
   EXPECT_EQ(vm1.meta.priority, 10);   // the higher-scored set wins
   EXPECT_EQ(vm1.meta.stickiness, 3);  // only the lower one sets it
   EXPECT_TRUE(has_diagnostic(result, Severity::warning,

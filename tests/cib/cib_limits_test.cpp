@@ -13,14 +13,14 @@
 namespace wholesale_ha::cib_test {
 namespace {
 
-using Severity = model::Diagnostic::Severity;
+using Severity = wholesale_ha::Diagnostic::Severity;
 
 TEST(CibLimits, BytesThatAreNotUtf8AreRepairedWithAWarning) {
   auto result = model::import_cib_file(fixture_path("not-utf8.xml"));
   ASSERT_TRUE(result.ok()) << all_diagnostics(result);
   EXPECT_TRUE(has_diagnostic(result, Severity::warning, "", "the CIB is not valid UTF-8"))
       << all_diagnostics(result);
-  const auto& cluster = *result.value;
+  const auto& cluster = *result;
   EXPECT_EQ(cluster.config.options.cluster_name, "l\xEF\xBF\xBD" "b");
   EXPECT_EQ(cluster.config.find_resource("vm1")->params.at("state"),
             "/run/D\xEF\xBF\xBDmarrage.state");
@@ -33,7 +33,7 @@ TEST(CibLimits, AnIdThatIsNotUtf8IsAnErrorWithAValidMessage) {
   auto xml = replaced_all(fixture_text("basic.xml"), R"("vm1")", "\"vm\xFF\"");
   auto result = model::import_cib(xml);
   EXPECT_FALSE(result.ok());
-  for (const auto& d : result.diagnostics) {
+  for (const auto& d : result.diagnostics()) {
     EXPECT_TRUE(is_valid_utf8(d.to_string())) << d.to_string();
   }
 }
@@ -69,8 +69,8 @@ TEST(CibLimits, FilesOver128MiBAreRefusedUnread) {
   std::filesystem::resize_file(file, (std::size_t{128} << 20) + 1);  // sparse: nothing written
   auto result = model::import_cib_file(file);
   ASSERT_FALSE(result.ok());
-  ASSERT_EQ(result.diagnostics.size(), 1U);
-  EXPECT_EQ(result.diagnostics[0].message,
+  ASSERT_EQ(result.diagnostics().size(), 1U);
+  EXPECT_EQ(result.diagnostics()[0].message,
             file.string() + ": the CIB is 134217729 bytes; the limit is 128 MiB");
 }
 

@@ -75,11 +75,11 @@ TEST(CibStatusLayout, RefusesWhatItDoesNotCover) {
   }
 }
 
-std::string summary(const model::LoadResult<model::Cluster>& result) {
+std::string summary(const wholesale_ha::Result<model::Cluster>& result) {
   std::vector<std::string> diagnostics;
-  for (const auto& d : result.diagnostics) diagnostics.push_back(d.to_string());
+  for (const auto& d : result.diagnostics()) diagnostics.push_back(d.to_string());
   std::sort(diagnostics.begin(), diagnostics.end());
-  std::string out = result.value ? model::to_json_string(*result.value) : "no cluster";
+  std::string out = result ? model::to_json_string(*result) : "no cluster";
   for (const auto& d : diagnostics) out += "\n" + d;
   return out;
 }

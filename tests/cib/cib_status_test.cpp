@@ -14,7 +14,7 @@
 namespace wholesale_ha::cib_test {
 namespace {
 
-using Severity = model::Diagnostic::Severity;
+using Severity = wholesale_ha::Diagnostic::Severity;
 using Strings = std::vector<std::string>;
 
 /// The newest last-rc-change in a fixture, read independently of the importer.
@@ -213,7 +213,7 @@ TEST(CibStatus, MembersWhoseControllerIsGoneOrNotJoined) {
                  R"(uname="node3" in_ccm="true" crmd="online" join="pending" expected="member")");
   auto result = model::import_cib(xml);
   ASSERT_TRUE(result.ok());
-  EXPECT_EQ(state_of(*result.value, "node3"), model::NodeState::offline);
+  EXPECT_EQ(state_of(*result, "node3"), model::NodeState::offline);
   EXPECT_TRUE(has_diagnostic(result, Severity::warning, "/cib/status/node_state[@uname='node3']",
                              "node \"node3\" is in the membership but has not joined"))
       << all_diagnostics(result);
@@ -258,14 +258,14 @@ TEST(CibStatus, NodesWithoutNodeStateWereNeverSeen) {
                              "status of node \"node9\", which is not configured, is ignored"));
   EXPECT_TRUE(has_diagnostic(result, Severity::warning, "/cib/status",
                              "node \"node3\" has no node_state (never seen): imported as offline"));
-  EXPECT_EQ(state_of(*result.value, "node3"), model::NodeState::offline);
+  EXPECT_EQ(state_of(*result, "node3"), model::NodeState::offline);
 
   // With fencing enabled Pacemaker fences nodes it has never seen (startup-fencing).
   xml = replaced(xml, R"(name="stonith-enabled" value="false")",
                  R"(name="stonith-enabled" value="true")");
   result = model::import_cib(xml);
   ASSERT_TRUE(result.ok()) << all_diagnostics(result);
-  EXPECT_EQ(state_of(*result.value, "node3"), model::NodeState::unclean);
+  EXPECT_EQ(state_of(*result, "node3"), model::NodeState::unclean);
 }
 
 TEST(CibStatus, AConfigurationWithoutStatusImportsAsAllOnline) {
@@ -276,9 +276,9 @@ TEST(CibStatus, AConfigurationWithoutStatusImportsAsAllOnline) {
   auto result = model::import_cib(xml);
   ASSERT_TRUE(result.ok()) << all_diagnostics(result);
   EXPECT_TRUE(has_diagnostic(result, Severity::warning, "", "the CIB has no status"));
-  EXPECT_TRUE(result.value->state.quorate);
-  EXPECT_TRUE(result.value->state.nodes.empty());
-  EXPECT_TRUE(result.value->state.resources.empty());
+  EXPECT_TRUE(result->state.quorate);
+  EXPECT_TRUE(result->state.nodes.empty());
+  EXPECT_TRUE(result->state.resources.empty());
 }
 
 TEST(CibStatus, NodeShuttingDownIsReported) {
@@ -299,11 +299,11 @@ class CibRoundTrip : public ::testing::TestWithParam<std::string> {};
 TEST_P(CibRoundTrip, ImportedClusterIsValidAndSurvivesJson) {
   auto imported = model::import_cib_file(fixture_path(GetParam()));
   ASSERT_TRUE(imported.ok()) << all_diagnostics(imported);
-  const auto text = model::to_json_string(*imported.value);
+  const auto text = model::to_json_string(*imported);
   auto again = model::parse_cluster(text);
   ASSERT_TRUE(again.ok()) << all_diagnostics(again) << text;
-  EXPECT_TRUE(again.diagnostics.empty()) << all_diagnostics(again);
-  EXPECT_EQ(*again.value, *imported.value);
+  EXPECT_TRUE(again.diagnostics().empty()) << all_diagnostics(again);
+  EXPECT_EQ(*again, *imported);
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, CibRoundTrip,

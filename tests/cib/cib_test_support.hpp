@@ -84,9 +84,9 @@ std::string in_node_state(std::string text, std::string_view uname, Edit edit) {
   return text;
 }
 
-inline std::string all_diagnostics(const model::LoadResult<model::Cluster>& result) {
+inline std::string all_diagnostics(const wholesale_ha::Result<model::Cluster>& result) {
   std::string out;
-  for (const auto& d : result.diagnostics)
+  for (const auto& d : result.diagnostics())
     out += d.to_string() + "\n";
   return out;
 }
@@ -95,8 +95,8 @@ inline std::string all_diagnostics(const model::LoadResult<model::Cluster>& resu
 inline model::Cluster import_clean(std::string_view xml, model::CibImportOptions options = {}) {
   auto result = model::import_cib(xml, options);
   EXPECT_TRUE(result.ok()) << all_diagnostics(result);
-  EXPECT_TRUE(result.diagnostics.empty()) << all_diagnostics(result);
-  return result.value.value_or(model::Cluster{});
+  EXPECT_TRUE(result.diagnostics().empty()) << all_diagnostics(result);
+  return result.value_or(model::Cluster{});
 }
 
 inline model::Cluster import_fixture(std::string_view name) {
@@ -105,10 +105,10 @@ inline model::Cluster import_fixture(std::string_view name) {
 
 /// Whether a diagnostic of `severity` is located exactly at `pointer` and its message
 /// contains `message_part`.
-inline bool has_diagnostic(const model::LoadResult<model::Cluster>& result,
-                           model::Diagnostic::Severity severity, std::string_view pointer,
+inline bool has_diagnostic(const wholesale_ha::Result<model::Cluster>& result,
+                           wholesale_ha::Diagnostic::Severity severity, std::string_view pointer,
                            std::string_view message_part) {
-  return std::any_of(result.diagnostics.begin(), result.diagnostics.end(), [&](const auto& d) {
+  return std::any_of(result.diagnostics().begin(), result.diagnostics().end(), [&](const auto& d) {
     return d.severity == severity && d.pointer == pointer &&
            d.message.find(message_part) != std::string::npos;
   });

@@ -11,7 +11,7 @@
 namespace wholesale_ha::cib_test {
 namespace {
 
-using Severity = model::Diagnostic::Severity;
+using Severity = wholesale_ha::Diagnostic::Severity;
 
 constexpr std::string_view kResources = "/cib/configuration/resources";
 constexpr std::string_view kConstraints = "/cib/configuration/constraints";
@@ -24,14 +24,14 @@ std::string at(std::string_view base, std::string_view rest) {
 class CibUnsupportedFixture : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    result_ = new model::LoadResult<model::Cluster>(
+    result_ = new wholesale_ha::Result<model::Cluster>(
         model::import_cib_file(fixture_path("unsupported.xml")));
   }
   static void TearDownTestSuite() {
     delete result_;
     result_ = nullptr;
   }
-  static const model::LoadResult<model::Cluster>& result() { return *result_; }
+  static const wholesale_ha::Result<model::Cluster>& result() { return *result_; }
 
   static void expect_warning(const std::string& pointer, std::string_view message) {
     EXPECT_TRUE(has_diagnostic(result(), Severity::warning, pointer, message))
@@ -40,13 +40,13 @@ class CibUnsupportedFixture : public ::testing::Test {
   }
 
  private:
-  static inline model::LoadResult<model::Cluster>* result_ = nullptr;
+  static inline wholesale_ha::Result<model::Cluster>* result_ = nullptr;
 };
 
 TEST_F(CibUnsupportedFixture, ImportsWhatItCanWithOnlyWarnings) {
   ASSERT_TRUE(result().ok()) << all_diagnostics(result());
   EXPECT_TRUE(result().errors().empty());
-  const auto& cluster = *result().value;
+  const auto& cluster = *result();
   for (const auto* left_out : {"fence-node1", "db-clone", "db", "base-clone", "base-fs",
                                "httpd-bundle", "vm2", "vm-template", "web"}) {
     EXPECT_EQ(cluster.config.find_resource(left_out), nullptr) << left_out;
@@ -68,7 +68,7 @@ TEST_F(CibUnsupportedFixture, ClusterPropertiesThatChangeSchedulingAreNamed) {
   expect_warning(at(kProperties, "/nvpair[@name='start-failure-is-fatal']"),
                  "start-failure-is-fatal=false is not supported");
   // Harmless ones are ignored silently.
-  for (const auto& d : result().diagnostics) {
+  for (const auto& d : result().diagnostics()) {
     EXPECT_EQ(d.message.find("batch-limit"), std::string::npos) << d.to_string();
     EXPECT_EQ(d.message.find("dc-version"), std::string::npos) << d.to_string();
   }
@@ -90,10 +90,10 @@ TEST_F(CibUnsupportedFixture, ResourcesLeftOut) {
 }
 
 TEST_F(CibUnsupportedFixture, MaintenanceModeAndIsManagedMakeResourcesUnmanaged) {
-  const auto& config = result().value->config;
+  const auto& config = result()->config;
   EXPECT_EQ(config.options.resource_defaults.managed, false);  // maintenance-mode=true
   EXPECT_EQ(config.find_resource("vm1")->meta.managed, false);  // is-managed=false
-  for (const auto& d : result().diagnostics) {
+  for (const auto& d : result().diagnostics()) {
     EXPECT_EQ(d.message.find("maintenance-mode"), std::string::npos) << d.to_string();
     EXPECT_EQ(d.message.find("is-managed"), std::string::npos) << d.to_string();
   }
@@ -138,7 +138,7 @@ TEST_F(CibUnsupportedFixture, OrphansInTheHistory) {
                        "\" but is not configured (an orphan Pacemaker would stop)");
   }
   // History of left-out resources (fencing device, bundle containers) is not an orphan.
-  for (const auto& d : result().diagnostics) {
+  for (const auto& d : result().diagnostics()) {
     EXPECT_EQ(d.pointer.find("lrm_resource[@id='fence-node1']"), std::string::npos);
     EXPECT_EQ(d.pointer.find("httpd-bundle-docker-0"), std::string::npos);
   }
@@ -335,43 +335,43 @@ TEST(CibInput, MalformedXmlNamesLineAndColumn) {
   auto xml = replaced(fixture_text("basic.xml"), R"(<nodes>)", R"(<nodes><oops>)");
   auto result = model::import_cib(xml);
   EXPECT_FALSE(result.ok());
-  ASSERT_EQ(result.diagnostics.size(), 1u);
-  EXPECT_EQ(result.diagnostics[0].pointer, "");
-  EXPECT_NE(result.diagnostics[0].message.find("invalid XML at line "), std::string::npos)
-      << result.diagnostics[0].message;
-  EXPECT_NE(result.diagnostics[0].message.find("(offset "), std::string::npos);
+  ASSERT_EQ(result.diagnostics().size(), 1u);
+  EXPECT_EQ(result.diagnostics()[0].pointer, "");
+  EXPECT_NE(result.diagnostics()[0].message.find("invalid XML at line "), std::string::npos)
+      << result.diagnostics()[0].message;
+  EXPECT_NE(result.diagnostics()[0].message.find("(offset "), std::string::npos);
 
   result = model::import_cib("<cib>\n  <configuration>\n    <nodes>\n  </configuration>\n</cib>\n");
-  ASSERT_EQ(result.diagnostics.size(), 1u);
-  EXPECT_NE(result.diagnostics[0].message.find("invalid XML at line 4, column"), std::string::npos)
-      << result.diagnostics[0].message;
+  ASSERT_EQ(result.diagnostics().size(), 1u);
+  EXPECT_NE(result.diagnostics()[0].message.find("invalid XML at line 4, column"), std::string::npos)
+      << result.diagnostics()[0].message;
 }
 
 TEST(CibInput, NotACib) {
   auto result = model::import_cib("<config/>");
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.diagnostics[0].message,
+  EXPECT_EQ(result.diagnostics()[0].message,
             "not a Pacemaker CIB: the root element is <config>, expected <cib>");
   result = model::import_cib("<cib><status/></cib>");
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.diagnostics[0].message, "not a Pacemaker CIB: <cib> has no <configuration>");
+  EXPECT_EQ(result.diagnostics()[0].message, "not a Pacemaker CIB: <cib> has no <configuration>");
 }
 
 TEST(CibInput, MissingFileNamesThePath) {
   const auto path = fixture_path("no-such-cib.xml");
   auto result = model::import_cib_file(path);
   ASSERT_FALSE(result.ok());
-  ASSERT_EQ(result.diagnostics.size(), 1u);
-  EXPECT_NE(result.diagnostics[0].message.find("cannot read " + path.string()), std::string::npos)
-      << result.diagnostics[0].message;
+  ASSERT_EQ(result.diagnostics().size(), 1u);
+  EXPECT_NE(result.diagnostics()[0].message.find("cannot read " + path.string()), std::string::npos)
+      << result.diagnostics()[0].message;
 }
 
 TEST(CibInput, FileErrorsAboutTheDocumentNameThePath) {
   const auto path = fixture_path("make_fixtures.sh");  // exists, not XML
   auto result = model::import_cib_file(path);
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.diagnostics[0].message.rfind(path.string() + ": invalid XML", 0), 0u)
-      << result.diagnostics[0].message;
+  EXPECT_EQ(result.diagnostics()[0].message.rfind(path.string() + ": invalid XML", 0), 0u)
+      << result.diagnostics()[0].message;
 }
 
 }  // namespace

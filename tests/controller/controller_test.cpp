@@ -34,29 +34,29 @@ struct Services {
     agents::CallbackType t;
     t.start = agents::sync([this](const agents::CallbackCall& c) {
       ++attempts[{c.resource.id, c.node}];
-      if (broken.contains({c.resource.id, c.node})) return agents::Result{agents::Status::error_generic, "broken"};
+      if (broken.contains({c.resource.id, c.node})) return agents::Outcome{agents::Status::error_generic, "broken"};
       running.insert({c.resource.id, c.node});
       ++starts;
-      return agents::Result{};
+      return agents::Outcome{};
     });
     t.stop = agents::sync([this](const agents::CallbackCall& c) {
       running.erase({c.resource.id, c.node});
-      return agents::Result{};
+      return agents::Outcome{};
     });
     t.monitor = agents::sync([this](const agents::CallbackCall& c) {
       return running.contains({c.resource.id, c.node})
-                 ? agents::Result{}
-                 : agents::Result{agents::Status::not_running, "not running"};
+                 ? agents::Outcome{}
+                 : agents::Outcome{agents::Status::not_running, "not running"};
     });
     if (migratable) {
       t.migrate_to = agents::sync([this](const agents::CallbackCall& c) {
         running.erase({c.resource.id, c.node});
         ++migrations;
-        return agents::Result{};
+        return agents::Outcome{};
       });
       t.migrate_from = agents::sync([this](const agents::CallbackCall& c) {
         running.insert({c.resource.id, c.node});
-        return agents::Result{};
+        return agents::Outcome{};
       });
     }
     return t;
@@ -162,7 +162,7 @@ TEST_F(ControllerTest, AnUnmanagedResourceIsMonitoredButNeverRecovered) {
   const auto node = services.where("web").at(0);
   auto next = config;
   next.resources[0].meta.managed = false;
-  ASSERT_TRUE(controller->reload(next).empty());
+  ASSERT_TRUE(controller->reload(next).diagnostics().empty());
   ASSERT_TRUE(converged());
   const int starts = services.starts;
   services.running.erase({"web", node});  // the service dies
@@ -203,7 +203,7 @@ TEST_F(ControllerTest, RepeatedFailuresMoveItAfterMigrationThreshold) {
 TEST_F(ControllerTest, RedHealthLiveMigratesAwayBeforeAnythingFails) {
   start();
   const auto node = services.where("vm1").at(0);
-  controller->set_attribute(node, "#health-disk", "red");
+  EXPECT_TRUE(controller->set_attribute(node, "#health-disk", "red").ok());
   ASSERT_TRUE(settle_after([&] { return services.migrations == 1; }));
   ASSERT_EQ(services.where("vm1").size(), 1U);
   EXPECT_NE(services.where("vm1").at(0), node);
@@ -231,9 +231,9 @@ TEST_F(ControllerTest, AnInvalidReloadIsRejectedWholeAndChangesNothing) {
   bad.resources.push_back(resource("db", "no-such-type"));
   bad.resources.push_back(resource("web", "service"));  // duplicate id
   auto problems = controller->reload(bad);
-  ASSERT_EQ(problems.size(), 2U);
-  EXPECT_EQ(problems[0].to_string(), "/resources/3/id: duplicate resource id \"web\" (first defined at /resources/0/id)");
-  EXPECT_NE(problems[1].message.find("no callback type \"no-such-type\""), std::string::npos);
+  ASSERT_EQ(problems.diagnostics().size(), 2U);
+  EXPECT_EQ(problems.diagnostics()[0].to_string(), "/resources/3/id: duplicate resource id \"web\" (first defined at /resources/0/id)");
+  EXPECT_NE(problems.diagnostics()[1].message.find("no callback type \"no-such-type\""), std::string::npos);
   EXPECT_EQ(controller->config().resources.size(), 2U);
   EXPECT_EQ(services.where("db").size(), 0U);
 }
@@ -243,17 +243,17 @@ TEST_F(ControllerTest, AValidReloadStartsNewAndStopsRemovedResources) {
   model::Config next = controller->config();
   next.resources.erase(next.resources.begin());  // drop web
   next.resources.push_back(resource("db", "service"));
-  ASSERT_TRUE(controller->reload(next).empty());
+  ASSERT_TRUE(controller->reload(next).diagnostics().empty());
   ASSERT_TRUE(settle_after([&] { return services.where("db").size() == 1 && services.where("web").empty(); }));
 }
 
 TEST_F(ControllerTest, MoveAndStandbyCommands) {
   start();
-  ASSERT_TRUE(controller->move("web", "n3").empty());
+  ASSERT_TRUE(controller->move("web", "n3").diagnostics().empty());
   ASSERT_TRUE(settle_after([&] { return services.where("web") == std::vector<std::string>{"n3"}; }));
-  ASSERT_TRUE(controller->standby("n3", true).empty());
+  ASSERT_TRUE(controller->standby("n3", true).diagnostics().empty());
   ASSERT_TRUE(settle_after([&] { return services.where("web") != std::vector<std::string>{"n3"}; }));
-  EXPECT_FALSE(controller->move("web", "nowhere").empty());
+  EXPECT_FALSE(controller->move("web", "nowhere").diagnostics().empty());
 }
 
 TEST_F(ControllerTest, AnOfflineMoveStopsAndStartsAMigratableResource) {
@@ -262,12 +262,12 @@ TEST_F(ControllerTest, AnOfflineMoveStopsAndStartsAMigratableResource) {
   const std::string to = from == "n1" ? "n2" : "n1";
   const std::string third = from != "n3" && to != "n3" ? "n3" : "n2";
   const int starts = services.starts;
-  ASSERT_TRUE(controller->move("vm1", to, /*offline=*/true).empty());
+  ASSERT_TRUE(controller->move("vm1", to, /*offline=*/true).diagnostics().empty());
   ASSERT_TRUE(settle_after([&] { return services.where("vm1") == std::vector<std::string>{to}; }));
   EXPECT_EQ(services.migrations, 0);
   EXPECT_EQ(services.starts, starts + 1);
   // An ordinary move of the same VM live-migrates it.
-  ASSERT_TRUE(controller->move("vm1", third).empty());
+  ASSERT_TRUE(controller->move("vm1", third).diagnostics().empty());
   ASSERT_TRUE(settle_after([&] { return services.where("vm1") == std::vector<std::string>{third}; }));
   EXPECT_EQ(services.migrations, 1);
   EXPECT_TRUE(failures.empty());
@@ -277,15 +277,15 @@ TEST_F(ControllerTest, ASimulatedNodeShutsDownByPolicyAndIsNotFenced) {
   config.resources[0].meta.shutdown_policy = model::ShutdownPolicy::freeze;  // web waits for its node
   start();
   const auto node = services.where("web").at(0);
-  ASSERT_TRUE(controller->move("vm1", node).empty());
+  ASSERT_TRUE(controller->move("vm1", node).diagnostics().empty());
   ASSERT_TRUE(settle_after([&] { return services.where("vm1") == std::vector<std::string>{node}; }));
-  ASSERT_TRUE(controller->move("vm1", "").empty());
+  ASSERT_TRUE(controller->move("vm1", "").diagnostics().empty());
   const int migrations = services.migrations;
   std::vector<std::string> actions;
   wholesale_ha::ScopedConnection c = controller->on_action_finished.subscribe(
       [&](const wholesale_ha::executor::ActionResult& r) { actions.push_back(policy::describe(r.action)); });
   bool emptied = false;
-  ASSERT_TRUE(controller->shutdown_node(node, model::ShutdownKind::reboot, [&] { emptied = true; }).empty());
+  ASSERT_TRUE(controller->shutdown_node(node, model::ShutdownKind::reboot, [&] { emptied = true; }).diagnostics().empty());
   ASSERT_TRUE(settle_after([&] { return emptied; }));
   EXPECT_TRUE(services.where("web").empty()) << "frozen: stopped, started nowhere else";
   ASSERT_EQ(services.where("vm1").size(), 1U);
@@ -298,7 +298,7 @@ TEST_F(ControllerTest, ASimulatedNodeShutsDownByPolicyAndIsNotFenced) {
   ASSERT_TRUE(settle_after([&] { return services.where("web") == std::vector<std::string>{node}; }));
   for (const auto& a : actions) EXPECT_NE(a.rfind("fence", 0), 0U) << a;
   EXPECT_TRUE(controller->state().frozen.empty());
-  EXPECT_FALSE(controller->shutdown_node("nowhere", model::ShutdownKind::poweroff).empty());
+  EXPECT_FALSE(controller->shutdown_node("nowhere", model::ShutdownKind::poweroff).diagnostics().empty());
 }
 
 TEST_F(ControllerTest, MaintenanceEvacuatesThenEverythingReturns) {
@@ -306,28 +306,28 @@ TEST_F(ControllerTest, MaintenanceEvacuatesThenEverythingReturns) {
   const auto web = services.where("web");
   const auto vm = services.where("vm1");
   const auto node = web.at(0);
-  ASSERT_TRUE(controller->move("vm1", node).empty());  // both on one node, then maintenance there
+  ASSERT_TRUE(controller->move("vm1", node).diagnostics().empty());  // both on one node, then maintenance there
   ASSERT_TRUE(settle_after([&] { return services.where("vm1") == web; }));
-  ASSERT_TRUE(controller->move("vm1", "").empty());
-  ASSERT_TRUE(controller->maintenance(node, true).empty());
+  ASSERT_TRUE(controller->move("vm1", "").diagnostics().empty());
+  ASSERT_TRUE(controller->maintenance(node, true).diagnostics().empty());
   ASSERT_TRUE(settle_after([&] { return services.where("web") != web && services.where("vm1") != web; }));
   EXPECT_EQ(controller->state().returns.size(), 2U);
   EXPECT_TRUE(controller->state().nodes.at(node).evacuate);
-  ASSERT_TRUE(controller->maintenance(node, false).empty());
+  ASSERT_TRUE(controller->maintenance(node, false).diagnostics().empty());
   ASSERT_TRUE(settle_after([&] { return services.where("web") == web && services.where("vm1") == web; }));
   EXPECT_TRUE(controller->state().returns.empty());
-  EXPECT_FALSE(controller->maintenance("nowhere", true).empty());
+  EXPECT_FALSE(controller->maintenance("nowhere", true).diagnostics().empty());
 }
 
 TEST_F(ControllerTest, AStoppedResourceStartsAgainWhereItLastRan) {
   start();
   const auto node = services.where("web").at(0);
-  ASSERT_TRUE(controller->set_target_role("web", model::TargetRole::stopped).empty());
+  ASSERT_TRUE(controller->set_target_role("web", model::TargetRole::stopped).diagnostics().empty());
   ASSERT_TRUE(settle_after([&] { return services.where("web").empty(); }));
   EXPECT_EQ(controller->state().last_node.at("web"), node);
-  ASSERT_TRUE(controller->move("vm1", node).empty());  // now the busiest node
+  ASSERT_TRUE(controller->move("vm1", node).diagnostics().empty());  // now the busiest node
   ASSERT_TRUE(settle_after([&] { return services.where("vm1") == std::vector<std::string>{node}; }));
-  ASSERT_TRUE(controller->set_target_role("web", model::TargetRole::started).empty());
+  ASSERT_TRUE(controller->set_target_role("web", model::TargetRole::started).diagnostics().empty());
   ASSERT_TRUE(settle_after([&] { return !services.where("web").empty(); }));
   EXPECT_EQ(services.where("web"), std::vector<std::string>{node});
   EXPECT_FALSE(controller->state().last_node.contains("web"));
@@ -346,12 +346,12 @@ TEST_F(ControllerTest, SaysWhenTheClusterNoLongerToleratesAHostFailure) {
   for (const char* n : {"n1", "n2", "n3"}) {
     if (n != node) others.emplace_back(n);
   }
-  for (const auto& n : others) controller->set_attribute(n, "#health-disk", "yellow");
+  for (const auto& n : others) EXPECT_TRUE(controller->set_attribute(n, "#health-disk", "yellow").ok());
   ASSERT_TRUE(settle_after([&] { return !changes.empty(); }));
   ASSERT_EQ(changes.size(), 1U);
   EXPECT_FALSE(changes[0].tolerated());
   EXPECT_NE(changes[0].verdict().find("losing " + node + " leaves"), std::string::npos) << changes[0].verdict();
-  controller->set_attribute(others[0], "#health-disk", "green");
+  EXPECT_TRUE(controller->set_attribute(others[0], "#health-disk", "green").ok());
   ASSERT_TRUE(settle_after([&] { return changes.size() == 2; }));
   EXPECT_TRUE(changes[1].tolerated());
 }
@@ -368,7 +368,7 @@ TEST_F(ControllerTest, ASpareNodeTakesARedNodesResourcesAndFailsBackWhenAsked) {
       [&](const policy::Survivability& s) { changes.push_back(s); });
   const auto red = services.where("vm1").at(0);
   const int migrations = services.migrations;
-  controller->set_attribute(red, "#health-disk", "red");
+  EXPECT_TRUE(controller->set_attribute(red, "#health-disk", "red").ok());
   ASSERT_TRUE(settle_after([&] { return services.where("vm1") == std::vector<std::string>{"n3"}; }));
   EXPECT_EQ(services.migrations, migrations + 1);  // live-migrated to the spare, its first choice
   ASSERT_TRUE(settle_after([&] { return !changes.empty(); }));
@@ -376,12 +376,12 @@ TEST_F(ControllerTest, ASpareNodeTakesARedNodesResourcesAndFailsBackWhenAsked) {
   EXPECT_EQ(changes.back().spares_in_use[0].node, "n3");
   EXPECT_EQ(controller->failover_capacity()->spares_in_use, changes.back().spares_in_use);
   // Back to green: without failback, it stays on the spare.
-  controller->set_attribute(red, "#health-disk", "green");
+  EXPECT_TRUE(controller->set_attribute(red, "#health-disk", "green").ok());
   EXPECT_TRUE(converged());
   EXPECT_EQ(services.where("vm1"), std::vector<std::string>{"n3"});
   // With failback, it leaves the spare for a regular node.
   config.options.failover_capacity->failback = true;
-  ASSERT_TRUE(controller->reload(config).empty());
+  ASSERT_TRUE(controller->reload(config).diagnostics().empty());
   ASSERT_TRUE(settle_after([&] { return services.where("vm1") != std::vector<std::string>{"n3"}; }));
   EXPECT_EQ(services.where("vm1").size(), 1U);
   EXPECT_EQ(services.migrations, migrations + 2);
@@ -391,10 +391,10 @@ TEST_F(ControllerTest, ASpareNodeTakesARedNodesResourcesAndFailsBackWhenAsked) {
 TEST_F(ControllerTest, ClearingFailuresLetsAResourceComeBack) {
   start();
   const auto first = services.where("web").at(0);
-  ASSERT_TRUE(controller->clear_failcount("web").empty());
+  ASSERT_TRUE(controller->clear_failcount("web").diagnostics().empty());
   EXPECT_TRUE(converged());
   EXPECT_EQ(services.where("web").at(0), first);
-  EXPECT_FALSE(controller->clear_failcount("nope").empty());
+  EXPECT_FALSE(controller->clear_failcount("nope").diagnostics().empty());
 }
 
 }  // namespace

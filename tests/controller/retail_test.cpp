@@ -33,7 +33,7 @@ class RetailTest : public ::testing::Test {
   ~RetailTest() override {
     if (!controller) return;
     // Stop what the test started, then the controller.
-    for (const auto& r : config.resources) controller->set_target_role(r.id, model::TargetRole::stopped);
+    for (const auto& r : config.resources) EXPECT_TRUE(controller->set_target_role(r.id, model::TargetRole::stopped).ok());
     wha_test::run_until(io, [&] { return controller->idle() && controller->state().resources.empty(); });
     bool stopped = false;
     controller->stop([&] { stopped = true; });

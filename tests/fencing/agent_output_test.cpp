@@ -13,13 +13,13 @@ namespace process = wholesale_ha::process;
 using wholesale_ha::fencing::detail::agent_said;
 
 TEST(FenceAgentOutput, Latin1BecomesReplacementCharacters) {
-  process::Result r;
+  process::Outcome r;
   r.err = "Failed: D\xE9j\xE0 hors tension\n";
   EXPECT_EQ(agent_said(r), "Failed: D\xEF\xBF\xBDj\xEF\xBF\xBD hors tension");
 }
 
 TEST(FenceAgentOutput, TheLengthCapDoesNotSplitACharacter) {
-  process::Result r;
+  process::Outcome r;
   std::string line = "Failed: ";
   while (line.size() < 400) line += "\xC3\xA9";  // é, two bytes each
   r.err = line;

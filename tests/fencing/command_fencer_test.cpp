@@ -19,14 +19,19 @@ using wha_test::contains;
 
 class FencingCommandTest : public ::testing::Test {
  protected:
-  agents::Result fence(fencing::CommandFencer& f, const std::string& node, std::chrono::milliseconds timeout = 30s) {
+  agents::Outcome fence(fencing::CommandFencer& f, const std::string& node, std::chrono::milliseconds timeout = 30s) {
     return wha_test::wait_for(io, [&](agents::Handler h) { f.fence(node, timeout, std::move(h)); });
   }
 
   /// A fencer running `script` with /bin/sh; $1 is the node.
-  fencing::CommandFencer shell(const std::string& script) {
-    return {io.get_executor(), {.id = "hook", .program = "/bin/sh", .args = {"-c", script, "fence", "{node}"}}, logger};
+  fencing::CommandFencer& shell(const std::string& script) {
+    return make({.id = "hook", .program = "/bin/sh", .args = {"-c", script, "fence", "{node}"}});
   }
+  fencing::CommandFencer& make(fencing::CommandFencerOptions options) {
+    made.push_back(fencing::CommandFencer::create(io.get_executor(), std::move(options), logger).value());
+    return *made.back();
+  }
+  std::vector<std::shared_ptr<fencing::CommandFencer>> made;
 
   boost::asio::io_context io;
   wha_test::ScratchDir dir;
@@ -36,12 +41,10 @@ class FencingCommandTest : public ::testing::Test {
 
 TEST_F(FencingCommandTest, RunsTheCommandWithTheNodeAndSucceedsOnExitZero) {
   const auto out = (dir.path() / "fenced").string();
-  auto f = shell("echo \"$1 $WHA_FENCE_NODE $ZONE\" > " + out + "; echo powered off $1");
-  fencing::CommandFencer with_env{io.get_executor(),
-                                  {.id = "hook", .program = "/bin/sh",
-                                   .args = {"-c", "echo \"$1 $WHA_FENCE_NODE $ZONE\" > " + out, "fence", "node={node}"},
-                                   .env = {{"ZONE", "rack-2"}}},
-                                  logger};
+  auto& f = shell("echo \"$1 $WHA_FENCE_NODE $ZONE\" > " + out + "; echo powered off $1");
+  auto& with_env = make({.id = "hook", .program = "/bin/sh",
+                         .args = {"-c", "echo \"$1 $WHA_FENCE_NODE $ZONE\" > " + out, "fence", "node={node}"},
+                         .env = {{"ZONE", "rack-2"}}});
   auto r = fence(f, "n2");
   ASSERT_TRUE(r.ok()) << r.reason;
   EXPECT_TRUE(contains(r.reason, "node n2 fenced by command fencer \"hook\" (/bin/sh -c")) << r.reason;
@@ -58,7 +61,7 @@ TEST_F(FencingCommandTest, RunsTheCommandWithTheNodeAndSucceedsOnExitZero) {
 }
 
 TEST_F(FencingCommandTest, AFailureNamesTheNodeTheCommandAndWhatItSaid) {
-  auto f = shell("echo \"switch 10.0.0.5 refused login\" >&2; exit 3");
+  auto& f = shell("echo \"switch 10.0.0.5 refused login\" >&2; exit 3");
   auto r = fence(f, "n1");
   EXPECT_EQ(r.status, agents::Status::error_generic);
   EXPECT_TRUE(contains(r.reason, "fencing node n1 with command fencer \"hook\" (/bin/sh -c ")) << r.reason;
@@ -69,7 +72,7 @@ TEST_F(FencingCommandTest, AFailureNamesTheNodeTheCommandAndWhatItSaid) {
 
 TEST_F(FencingCommandTest, ATimeoutKillsTheWholeProcessGroup) {
   const auto pids = dir.path() / "pids";
-  auto f = shell("sleep 300 & echo $$ $! > " + pids.string() + "; wait");
+  auto& f = shell("sleep 300 & echo $$ $! > " + pids.string() + "; wait");
   auto r = fence(f, "n1", 500ms);
   EXPECT_EQ(r.status, agents::Status::timed_out);
   EXPECT_TRUE(contains(r.reason, "the command did not finish within 500ms, so its process group was killed (SIGTERM)"))
@@ -82,13 +85,16 @@ TEST_F(FencingCommandTest, ATimeoutKillsTheWholeProcessGroup) {
 }
 
 TEST_F(FencingCommandTest, AMissingProgramFailsAsNotInstalled) {
-  fencing::CommandFencer f{io.get_executor(), {.id = "hook", .program = "/nonexistent/fence-it"}, logger};
+  auto& f = make({.id = "hook", .program = "/nonexistent/fence-it"});
   auto r = fence(f, "n1");
   EXPECT_EQ(r.status, agents::Status::not_installed);
   EXPECT_TRUE(contains(r.reason, "fencing node n1 with command fencer \"hook\" (/nonexistent/fence-it n1) failed: "
                                  "the command could not be started: No such file or directory"))
       << r.reason;
-  EXPECT_THROW((fencing::CommandFencer{io.get_executor(), {.id = "empty"}}), std::invalid_argument);
+  const auto empty = fencing::CommandFencer::create(io.get_executor(), {.id = "empty"});
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, wholesale_ha::Errc::missing_field);
+  EXPECT_EQ(empty.error().message, "command fencer \"empty\": no program given");
 }
 
 }  // namespace

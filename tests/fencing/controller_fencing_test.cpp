@@ -30,14 +30,14 @@ class FencingControllerTest : public ::testing::Test {
     agents::CallbackType service;
     service.start = agents::sync([this](const agents::CallbackCall& c) {
       started_on.insert(c.node);
-      return agents::Result{};
+      return agents::Outcome{};
     });
     service.stop = agents::sync([this](const agents::CallbackCall& c) {
       started_on.erase(c.node);
-      return agents::Result{};
+      return agents::Outcome{};
     });
     service.monitor = agents::sync([this](const agents::CallbackCall& c) {
-      return started_on.contains(c.node) ? agents::Result{} : agents::Result{agents::Status::not_running, "stopped"};
+      return started_on.contains(c.node) ? agents::Outcome{} : agents::Outcome{agents::Status::not_running, "stopped"};
     });
     auto backend = std::make_shared<agents::CallbackBackend>();
     backend->add_type("service", service);
@@ -63,7 +63,7 @@ class FencingControllerTest : public ::testing::Test {
          .params = {{"ip", id + ".example"}, {"state_dir", power.dir()}}, .nodes = plugs},
         logger);
     EXPECT_TRUE(r.ok());
-    return r.value.value_or(nullptr);
+    return r.value_or(nullptr);
   }
 
   void start() {
@@ -77,7 +77,7 @@ class FencingControllerTest : public ::testing::Test {
         wholesale_ha::ControllerOptions{
             .logger = logger,
             .executor = {},
-            .fencer = std::make_shared<fencing::TopologyFencer>(io.get_executor(), topology, logger),
+            .fencer = fencing::TopologyFencer::create(io.get_executor(), topology, logger).value(),
             .clock = {},
             .retry_delay = 20ms,
             .max_retry_delay = 200ms});
@@ -95,7 +95,7 @@ class FencingControllerTest : public ::testing::Test {
   agents::Registry registry;
   model::Config config;
   std::set<std::string> started_on;
-  std::vector<agents::Result> fences;
+  std::vector<agents::Outcome> fences;
   std::shared_ptr<wholesale_ha::membership::InProcessMembership> membership;
   std::unique_ptr<wholesale_ha::Controller> controller;
   wholesale_ha::ScopedConnection subscription;

@@ -14,11 +14,11 @@ namespace {
 using namespace std::chrono_literals;
 namespace fencing = wholesale_ha::fencing;
 namespace model = wholesale_ha::model;
-using Severity = model::Diagnostic::Severity;
+using Severity = wholesale_ha::Diagnostic::Severity;
 
 class FenceAgentCheckTest : public ::testing::Test {
  protected:
-  model::LoadResult<std::shared_ptr<fencing::FenceAgentFencer>> create(fencing::FenceAgentDevice device) {
+  wholesale_ha::Result<std::shared_ptr<fencing::FenceAgentFencer>> create(fencing::FenceAgentDevice device) {
     return fencing::FenceAgentFencer::create(io.get_executor(), std::move(device), wholesale_ha::Logger{nullptr});
   }
 
@@ -30,10 +30,10 @@ class FenceAgentCheckTest : public ::testing::Test {
   }
 
   /// Every diagnostic as "pointer: message", for readable failures.
-  static std::vector<std::string> texts(const model::LoadResult<std::shared_ptr<fencing::FenceAgentFencer>>& r,
+  static std::vector<std::string> texts(const wholesale_ha::Result<std::shared_ptr<fencing::FenceAgentFencer>>& r,
                                         Severity severity) {
     std::vector<std::string> out;
-    for (const auto& d : r.diagnostics) {
+    for (const auto& d : r.diagnostics()) {
       if (d.severity == severity) out.push_back(d.to_string());
     }
     return out;
@@ -52,10 +52,10 @@ class FenceAgentCheckTest : public ::testing::Test {
 TEST_F(FenceAgentCheckTest, AValidDeviceIsAccepted) {
   auto r = create(test_device());
   ASSERT_TRUE(r.ok()) << ::testing::PrintToString(texts(r, Severity::error));
-  EXPECT_TRUE(r.diagnostics.empty());
-  EXPECT_EQ((*r.value)->plug_parameter(), "plug");
-  EXPECT_TRUE((*r.value)->verifies());
-  EXPECT_EQ((*r.value)->metadata().name, "fence_wha_test");
+  EXPECT_TRUE(r.diagnostics().empty());
+  EXPECT_EQ((*r)->plug_parameter(), "plug");
+  EXPECT_TRUE((*r)->verifies());
+  EXPECT_EQ((*r)->metadata().name, "fence_wha_test");
 }
 
 TEST_F(FenceAgentCheckTest, EveryProblemIsReportedWithItsParameterAndDevice) {
@@ -121,13 +121,12 @@ TEST_F(FenceAgentCheckTest, AMissingAgentIsReportedAsNotInstalled) {
 }
 
 TEST_F(FenceAgentCheckTest, AnAgentWithoutStatusCannotVerifyAndSaysSo) {
-  std::string error;
-  auto md = fencing::read_fence_agent_metadata(wha_test::test_fence_agent(), 30s, error);
-  ASSERT_TRUE(md) << error;
+  auto md = fencing::read_fence_agent_metadata(wha_test::test_fence_agent(), 30s);
+  ASSERT_TRUE(md) << md.to_string();
   md->actions.erase("status");
   auto r = fencing::FenceAgentFencer::create(io.get_executor(), test_device(), *md, wholesale_ha::Logger{nullptr});
   ASSERT_TRUE(r.ok());
-  EXPECT_FALSE((*r.value)->verifies());
+  EXPECT_FALSE((*r)->verifies());
   EXPECT_TRUE(mentions(texts(r, Severity::warning), "/verify: fence device \"pdu\" (fence_wha_test): the agent has "
                                                     "no status action, so off cannot be confirmed"));
   md->actions.erase("off");
@@ -146,9 +145,9 @@ TEST_F(FenceAgentCheckTest, RealIpmiDeviceForOneNode) {
                    .params = {{"ip", "10.0.0.11"}, {"username", "admin"}, {"password", "secret"}, {"lanplus", "1"}},
                    .nodes = {{"n1", ""}}});
   ASSERT_TRUE(r.ok()) << ::testing::PrintToString(texts(r, Severity::error));
-  EXPECT_EQ((*r.value)->plug_parameter(), "plug");
-  EXPECT_TRUE((*r.value)->verifies());
-  EXPECT_EQ((*r.value)->device().action, fencing::FenceAction::off);
+  EXPECT_EQ((*r)->plug_parameter(), "plug");
+  EXPECT_TRUE((*r)->verifies());
+  EXPECT_EQ((*r)->device().action, fencing::FenceAction::off);
 }
 
 TEST_F(FenceAgentCheckTest, RealVirshDeviceWithMistakes) {
@@ -172,14 +171,14 @@ TEST_F(FenceAgentCheckTest, RealXvmAndKdumpDevices) {
     auto r = create({.id = "xvm", .agent = "fence_xvm", .params = {{"key_file", "/etc/cluster/fence_xvm.key"}},
                      .nodes = {{"n1", "guest-1"}}});
     ASSERT_TRUE(r.ok()) << ::testing::PrintToString(texts(r, Severity::error));
-    EXPECT_TRUE((*r.value)->verifies());
+    EXPECT_TRUE((*r)->verifies());
   }
   if (::access("/usr/sbin/fence_kdump", X_OK) == 0) {
     // fence_kdump has no status action: off is trusted, with a warning; it takes no plug.
     auto r = create({.id = "kdump", .agent = "fence_kdump", .nodes = {{"n1", ""}}});
     ASSERT_TRUE(r.ok()) << ::testing::PrintToString(texts(r, Severity::error));
-    EXPECT_FALSE((*r.value)->verifies());
-    EXPECT_EQ((*r.value)->plug_parameter(), "");
+    EXPECT_FALSE((*r)->verifies());
+    EXPECT_EQ((*r)->plug_parameter(), "");
     auto mapped = create({.id = "kdump", .agent = "fence_kdump", .nodes = {{"n1", "10.0.0.1"}}});
     EXPECT_TRUE(mentions(texts(mapped, Severity::error), "the agent takes no plug or port parameter, so node n1 "
                                                          "cannot be mapped to plug \"10.0.0.1\""));

@@ -28,8 +28,8 @@ class FenceAgentTest : public ::testing::Test {
 
   std::shared_ptr<fencing::FenceAgentFencer> fencer(fencing::FenceAgentDevice device) {
     auto r = fencing::FenceAgentFencer::create(io.get_executor(), std::move(device), logger);
-    EXPECT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : r.diagnostics.front().to_string());
-    return r.value.value_or(nullptr);
+    EXPECT_TRUE(r.ok()) << (r.diagnostics().empty() ? "" : r.diagnostics().front().to_string());
+    return r.value_or(nullptr);
   }
 
   fencing::FenceAgentDevice device(fencing::FenceAction action = fencing::FenceAction::off) {
@@ -40,7 +40,7 @@ class FenceAgentTest : public ::testing::Test {
             .action = action};
   }
 
-  agents::Result fence(fencing::FenceAgentFencer& f, const std::string& node, std::chrono::milliseconds timeout = 30s) {
+  agents::Outcome fence(fencing::FenceAgentFencer& f, const std::string& node, std::chrono::milliseconds timeout = 30s) {
     return wha_test::wait_for(io, [&](agents::Handler h) { f.fence(node, timeout, std::move(h)); });
   }
 
@@ -144,13 +144,12 @@ TEST_F(FenceAgentTest, RebootIsNotVerifiedAndLeavesThePlugOn) {
 }
 
 TEST_F(FenceAgentTest, WithoutAStatusActionTheExitCodeIsTrusted) {
-  std::string error;
-  auto md = fencing::read_fence_agent_metadata(wha_test::test_fence_agent(), 30s, error);
-  ASSERT_TRUE(md) << error;
+  auto md = fencing::read_fence_agent_metadata(wha_test::test_fence_agent(), 30s);
+  ASSERT_TRUE(md) << md.to_string();
   md->actions.erase("status");
   auto created = fencing::FenceAgentFencer::create(io.get_executor(), device(), *md, logger);
   ASSERT_TRUE(created.ok());
-  auto r = fence(**created.value, "n1");
+  auto r = fence(**created, "n1");
   ASSERT_TRUE(r.ok()) << r.reason;
   EXPECT_EQ(r.reason, "node n1 fenced by fence device \"pdu\" (fence_wha_test) (action off): Success: Powered OFF");
   EXPECT_EQ(power.requests().size(), 1U);

@@ -14,14 +14,20 @@ namespace {
 using namespace std::chrono_literals;
 namespace fencing = wholesale_ha::fencing;
 
-std::optional<fencing::FenceAgentMetadata> read(const std::filesystem::path& program, std::string& error) {
-  return fencing::read_fence_agent_metadata(program, 30s, error);
+wholesale_ha::Result<fencing::FenceAgentMetadata> read(const std::filesystem::path& program) {
+  return fencing::read_fence_agent_metadata(program, 30s);
+}
+
+/// The one error of a failed parse: "code: message".
+template <class T>
+std::string error_of(const wholesale_ha::Result<T>& r) {
+  if (r) return "(no error)";
+  return std::string{wholesale_ha::to_string(r.error().code)} + ": " + r.error().message;
 }
 
 TEST(FenceAgentMetadataTest, ReadsTheTestAgent) {
-  std::string error;
-  auto md = read(wha_test::test_fence_agent(), error);
-  ASSERT_TRUE(md) << error;
+  auto md = read(wha_test::test_fence_agent());
+  ASSERT_TRUE(md) << md.to_string();
   EXPECT_EQ(md->name, "fence_wha_test");
   EXPECT_EQ(md->description, "Simulated power switch for the wholesale_ha tests");
   const auto* plug = md->parameter("plug");
@@ -41,16 +47,15 @@ TEST(FenceAgentMetadataTest, ReadsTheTestAgent) {
 }
 
 TEST(FenceAgentMetadataTest, RejectsWhatIsNotMetadata) {
-  std::string error;
-  EXPECT_FALSE(fencing::parse_fence_agent_metadata("usage: fence_foo [options]", error));
-  EXPECT_TRUE(wha_test::contains(error, "not valid XML")) << error;
-  EXPECT_FALSE(fencing::parse_fence_agent_metadata("<?xml version=\"1.0\"?><html/>", error));
-  EXPECT_EQ(error, "metadata has no <resource-agent> element");
-  EXPECT_FALSE(fencing::parse_fence_agent_metadata("<resource-agent name=\"x\"/>", error));
-  EXPECT_EQ(error, "metadata declares no parameters and no actions");
+  const auto usage = error_of(fencing::parse_fence_agent_metadata("usage: fence_foo [options]"));
+  EXPECT_TRUE(usage.starts_with("syntax: metadata is not valid XML")) << usage;
+  EXPECT_EQ(error_of(fencing::parse_fence_agent_metadata("<?xml version=\"1.0\"?><html/>")),
+            "missing-field: metadata has no <resource-agent> element");
+  EXPECT_EQ(error_of(fencing::parse_fence_agent_metadata("<resource-agent name=\"x\"/>")),
+            "invalid-value: metadata declares no parameters and no actions");
   // A program that fails its metadata action (fence_ack_manual wants a node on the command line).
-  EXPECT_FALSE(read("/bin/false", error));
-  EXPECT_TRUE(wha_test::contains(error, "action=metadata failed: exited with status 1")) << error;
+  const auto failing = error_of(read("/bin/false"));
+  EXPECT_TRUE(wha_test::contains(failing, "failed: /bin/false: action=metadata failed: exited with status 1")) << failing;
 }
 
 // 100,000 nested elements would overflow the stack of PropertyTree's recursive parser; the
@@ -60,14 +65,13 @@ TEST(FenceAgentMetadataTest, RefusesDeepNestingBeforeParsing) {
   for (int i = 0; i < 100000; ++i) deep += "<p>";
   for (int i = 0; i < 100000; ++i) deep += "</p>";
   deep += "</parameters></resource-agent>";
-  std::string error;
-  EXPECT_FALSE(fencing::parse_fence_agent_metadata(deep, error));
-  EXPECT_EQ(error, "metadata refused: elements are nested more than 128 deep (the limit) at line 1, column 419");
+  EXPECT_EQ(error_of(fencing::parse_fence_agent_metadata(deep)),
+            "too-large: metadata refused: elements are nested more than 128 deep (the limit) at line 1, column 419");
   std::string shallow = "<resource-agent name=\"ok\"><!-- <a><a><a> --><actions><action name=\"off\"/>";
   for (int i = 0; i < 100; ++i) shallow += "<x a=\"/>\">";
   for (int i = 0; i < 100; ++i) shallow += "</x>";
   shallow += "</actions></resource-agent>";
-  EXPECT_TRUE(fencing::parse_fence_agent_metadata(shallow, error)) << error;
+  EXPECT_TRUE(fencing::parse_fence_agent_metadata(shallow)) << error_of(fencing::parse_fence_agent_metadata(shallow));
 }
 
 /// What each real agent must show: a parameter, whether it is required, and an action.
@@ -91,9 +95,8 @@ TEST(FenceAgentMetadataTest, ParsesTheRealAgentsMetadata) {
   for (const auto& a : agents) {
     const std::filesystem::path program = std::string{"/usr/sbin/"} + a.agent;
     if (::access(program.c_str(), X_OK) != 0) continue;  // scripts/dev installs them; tolerate a bare machine
-    std::string error;
-    auto md = read(program, error);
-    ASSERT_TRUE(md) << a.agent << ": " << error;
+    auto md = read(program);
+    ASSERT_TRUE(md) << a.agent << ": " << md.to_string();
     const auto* p = md->parameter(a.parameter);
     ASSERT_NE(p, nullptr) << a.agent << " has no parameter " << a.parameter;
     EXPECT_EQ(p->required, a.required) << a.agent << " " << a.parameter;
@@ -106,9 +109,8 @@ TEST(FenceAgentMetadataTest, ParsesTheRealAgentsMetadata) {
 
 TEST(FenceAgentMetadataTest, RealAgentsNameTheirDeprecatedParameters) {
   if (::access("/usr/sbin/fence_virsh", X_OK) != 0) GTEST_SKIP() << "fence-agents is not installed";
-  std::string error;
-  auto md = read("/usr/sbin/fence_virsh", error);
-  ASSERT_TRUE(md) << error;
+  auto md = read("/usr/sbin/fence_virsh");
+  ASSERT_TRUE(md) << md.to_string();
   EXPECT_EQ(md->parameter("ip")->obsoletes, "ipaddr");
   EXPECT_TRUE(md->parameter("ipaddr")->deprecated);
   EXPECT_EQ(md->parameter("username")->obsoletes, "login");
@@ -118,15 +120,12 @@ TEST(FenceAgentMetadataTest, RealAgentsNameTheirDeprecatedParameters) {
 }
 
 TEST(FenceAgentMetadataTest, ParsesPacemakerHostMaps) {
-  std::string error;
-  auto map = fencing::parse_host_map("n1:vm-1;n2:vm-2, n3=vm-3 ", error);
-  ASSERT_TRUE(map) << error;
+  auto map = fencing::parse_host_map("n1:vm-1;n2:vm-2, n3=vm-3 ");
+  ASSERT_TRUE(map) << error_of(map);
   EXPECT_EQ(*map, (std::map<std::string, std::string>{{"n1", "vm-1"}, {"n2", "vm-2"}, {"n3", "vm-3"}}));
-  EXPECT_TRUE(fencing::parse_host_map("", error)->empty());
-  EXPECT_FALSE(fencing::parse_host_map("n1:vm-1;n2", error));
-  EXPECT_EQ(error, "host map entry \"n2\" is not node:plug");
-  EXPECT_FALSE(fencing::parse_host_map("n1:a;n1:b", error));
-  EXPECT_EQ(error, "host map names node \"n1\" twice");
+  EXPECT_TRUE(fencing::parse_host_map("")->empty());
+  EXPECT_EQ(error_of(fencing::parse_host_map("n1:vm-1;n2")), "syntax: host map entry \"n2\" is not node:plug");
+  EXPECT_EQ(error_of(fencing::parse_host_map("n1:a;n1:b")), "duplicate: host map names node \"n1\" twice");
 }
 
 }  // namespace

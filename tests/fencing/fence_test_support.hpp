@@ -85,12 +85,12 @@ class RecordingSink final : public wholesale_ha::LogSink {
 };
 
 /// Starts an operation and runs `io` until its handler has been called.
-inline wholesale_ha::agents::Result wait_for(boost::asio::io_context& io,
+inline wholesale_ha::agents::Outcome wait_for(boost::asio::io_context& io,
                                              const std::function<void(wholesale_ha::agents::Handler)>& op) {
-  std::optional<wholesale_ha::agents::Result> out;
-  op([&](wholesale_ha::agents::Result r) { out = std::move(r); });
+  std::optional<wholesale_ha::agents::Outcome> out;
+  op([&](wholesale_ha::agents::Outcome r) { out = std::move(r); });
   EXPECT_TRUE(run_until(io, [&] { return out.has_value(); }, std::chrono::seconds{60}));
-  return out.value_or(wholesale_ha::agents::Result{wholesale_ha::agents::Status::cancelled, "test deadline"});
+  return out.value_or(wholesale_ha::agents::Outcome{wholesale_ha::agents::Status::cancelled, "test deadline"});
 }
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }

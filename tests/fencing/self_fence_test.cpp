@@ -16,9 +16,9 @@ using wholesale_ha::fencing::SelfFenceWait;
 TEST(SelfFenceWait, SucceedsOnlyAfterTheDeadline) {
   boost::asio::io_context io;
   SelfFenceWait fencer{io.get_executor(), 100ms};
-  std::optional<agents::Result> result;
+  std::optional<agents::Outcome> result;
   const auto started = std::chrono::steady_clock::now();
-  fencer.fence("n3", 10s, [&](agents::Result r) { result = std::move(r); });
+  fencer.fence("n3", 10s, [&](agents::Outcome r) { result = std::move(r); });
   EXPECT_FALSE(result) << "answered inside fence()";
   io.run();
   ASSERT_TRUE(result);
@@ -30,8 +30,8 @@ TEST(SelfFenceWait, SucceedsOnlyAfterTheDeadline) {
 TEST(SelfFenceWait, RefusesADeadlineLongerThanTheFenceTimeout) {
   boost::asio::io_context io;
   SelfFenceWait fencer{io.get_executor(), 30s};
-  std::optional<agents::Result> result;
-  fencer.fence("n3", 5s, [&](agents::Result r) { result = std::move(r); });
+  std::optional<agents::Outcome> result;
+  fencer.fence("n3", 5s, [&](agents::Outcome r) { result = std::move(r); });
   EXPECT_FALSE(result) << "answered inside fence()";
   io.run();
   ASSERT_TRUE(result);

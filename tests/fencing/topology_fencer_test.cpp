@@ -21,7 +21,7 @@ using wha_test::contains;
 class FencingTopologyTest : public ::testing::Test {
  protected:
   /// A device answering `result` at once, and counting its calls in `calls[name]`.
-  fencing::FencingDevice answering(const std::string& name, agents::Result result) {
+  fencing::FencingDevice answering(const std::string& name, agents::Outcome result) {
     auto f = std::make_shared<fencing::CallbackFencer>(
         [this, name, result](const std::string&, std::chrono::milliseconds, agents::Handler done) {
           ++calls[name];
@@ -30,13 +30,19 @@ class FencingTopologyTest : public ::testing::Test {
     return {name, f, {}};
   }
 
-  agents::Result fence(fencing::TopologyFencer& f, const std::string& node, std::chrono::milliseconds timeout = 30s) {
+  agents::Outcome fence(fencing::TopologyFencer& f, const std::string& node, std::chrono::milliseconds timeout = 30s) {
     return wha_test::wait_for(io, [&](agents::Handler h) { f.fence(node, timeout, std::move(h)); });
   }
 
-  fencing::TopologyFencer topology(fencing::FencingTopology t, std::chrono::milliseconds grace = 2s) {
-    return {io.get_executor(), std::move(t), logger, grace};
+  wholesale_ha::Result<std::shared_ptr<fencing::TopologyFencer>> create(fencing::FencingTopology t,
+                                                                         std::chrono::milliseconds grace = 2s) {
+    return fencing::TopologyFencer::create(io.get_executor(), std::move(t), logger, grace);
   }
+  fencing::TopologyFencer& topology(fencing::FencingTopology t, std::chrono::milliseconds grace = 2s) {
+    made.push_back(create(std::move(t), grace).value());
+    return *made.back();
+  }
+  std::vector<std::shared_ptr<fencing::TopologyFencer>> made;
 
   boost::asio::io_context io;
   std::map<std::string, int> calls;
@@ -45,8 +51,8 @@ class FencingTopologyTest : public ::testing::Test {
 };
 
 TEST_F(FencingTopologyTest, TheFirstLevelThatSucceedsFencesTheNode) {
-  const agents::Result broken{agents::Status::error_generic, "ipmi: connection refused"};
-  auto f = topology({{"n1",
+  const agents::Outcome broken{agents::Status::error_generic, "ipmi: connection refused"};
+  auto& f = topology({{"n1",
                       {{{answering("ipmi-n1", broken)}},
                        {{answering("pdu-a", {agents::Status::success, "outlet 3 off"}),
                          answering("pdu-b", {agents::Status::success, "outlet 4 off"})}},
@@ -60,7 +66,7 @@ TEST_F(FencingTopologyTest, TheFirstLevelThatSucceedsFencesTheNode) {
 }
 
 TEST_F(FencingTopologyTest, ALevelFailsWhenAnyOfItsDevicesFails) {
-  auto f = topology({{"n1",
+  auto& f = topology({{"n1",
                       {{{answering("pdu-a", {}), answering("pdu-b", {agents::Status::error_generic, "outlet stuck"}),
                          answering("pdu-c", {})}},
                        {{answering("ipmi-n1", {agents::Status::timed_out, "no answer from BMC"})}}}}});
@@ -75,7 +81,7 @@ TEST_F(FencingTopologyTest, ALevelFailsWhenAnyOfItsDevicesFails) {
 TEST_F(FencingTopologyTest, ADeviceThatNeverAnswersGivesWayToTheNextLevel) {
   auto silent = std::make_shared<fencing::CallbackFencer>(
       [](const std::string&, std::chrono::milliseconds, agents::Handler) { /* never calls back */ });
-  auto f = topology({{"n1", {{{{"silent", silent, 100ms}}}, {{answering("pdu", {})}}}}}, 100ms);
+  auto& f = topology({{"n1", {{{{"silent", silent, 100ms}}}, {{answering("pdu", {})}}}}}, 100ms);
   auto r = fence(f, "n1");
   ASSERT_TRUE(r.ok()) << r.reason;
   EXPECT_TRUE(contains(r.reason, "level 1 [silent]: device silent failed: did not answer within 100ms")) << r.reason;
@@ -87,11 +93,11 @@ TEST_F(FencingTopologyTest, AnswersFromOtherThreadsAreHandledOnTheExecutor) {
       [&threads](const std::string& node, std::chrono::milliseconds, agents::Handler done) {
         threads.emplace_back([node, done] { done({agents::Status::success, node + " is off"}); });
       });
-  auto f = topology({{"n1", {{{{"remote", elsewhere, {}}}}}}});
+  auto& f = topology({{"n1", {{{{"remote", elsewhere, {}}}}}}});
   const auto loop = std::this_thread::get_id();
   std::optional<std::thread::id> answered_on;
-  std::optional<agents::Result> result;
-  f.fence("n1", 30s, [&](agents::Result r) {
+  std::optional<agents::Outcome> result;
+  f.fence("n1", 30s, [&](agents::Outcome r) {
     answered_on = std::this_thread::get_id();
     result = std::move(r);
   });
@@ -102,13 +108,13 @@ TEST_F(FencingTopologyTest, AnswersFromOtherThreadsAreHandledOnTheExecutor) {
 }
 
 TEST_F(FencingTopologyTest, RealCommandsAsLevels) {
-  fencing::FencingDevice failing{"fail-cmd", std::make_shared<fencing::CommandFencer>(
+  fencing::FencingDevice failing{"fail-cmd", fencing::CommandFencer::create(
       io.get_executor(), fencing::CommandFencerOptions{.id = "fail-cmd", .program = "/bin/sh",
                                                         .args = {"-c", "echo no route to $1 >&2; exit 1", "x", "{node}"}},
-      logger)};
-  fencing::FencingDevice working{"ok-cmd", std::make_shared<fencing::CommandFencer>(
-      io.get_executor(), fencing::CommandFencerOptions{.id = "ok-cmd", .program = "/bin/true"}, logger)};
-  auto f = topology({{"n1", {{{failing}}, {{working}}}}, {"n2", {{{failing}}}}});
+      logger).value()};
+  fencing::FencingDevice working{"ok-cmd", fencing::CommandFencer::create(
+      io.get_executor(), fencing::CommandFencerOptions{.id = "ok-cmd", .program = "/bin/true"}, logger).value()};
+  auto& f = topology({{"n1", {{{failing}}, {{working}}}}, {"n2", {{{failing}}}}});
   auto ok = fence(f, "n1");
   ASSERT_TRUE(ok.ok()) << ok.reason;
   EXPECT_TRUE(contains(ok.reason, "node n1 fenced by level 2 [ok-cmd]")) << ok.reason;
@@ -121,13 +127,18 @@ TEST_F(FencingTopologyTest, RealCommandsAsLevels) {
 }
 
 TEST_F(FencingTopologyTest, NodesWithoutLevelsAndInvalidTopologies) {
-  auto f = topology({{"n1", {{{answering("pdu", {})}}}}});
+  auto& f = topology({{"n1", {{{answering("pdu", {})}}}}});
   auto r = fence(f, "n7");
   EXPECT_EQ(r.status, agents::Status::not_configured);
   EXPECT_EQ(r.reason, "fencing node n7 failed: the fencing topology has no level for it (it has levels for n1)");
-  EXPECT_THROW(topology({{"n1", {}}}), std::invalid_argument);
-  EXPECT_THROW(topology({{"n1", {{}}}}), std::invalid_argument);
-  EXPECT_THROW(topology({{"n1", {{{{"", nullptr, {}}}}}}}), std::invalid_argument);
+  auto refused = [&](fencing::FencingTopology t) {
+    auto created = create(std::move(t));
+    return created ? std::string{"accepted"} : created.error().pointer + ": " + created.error().message;
+  };
+  EXPECT_EQ(refused({{"n1", {}}}), "/n1: fencing topology: node n1 has no level");
+  EXPECT_EQ(refused({{"n1", {{}}}}), "/n1/0: fencing topology: level 1 of node n1 has no device");
+  EXPECT_EQ(refused({{"n1", {{{{"", nullptr, {}}}}}}}),
+            "/n1/0: fencing topology: level 1 of node n1 has a device without a name or fencer");
 }
 
 }  // namespace

@@ -9,10 +9,9 @@ using namespace wholesale_ha;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string xml{fuzz::as_text(data, size)};
-  std::string error;
-  const auto md = fencing::parse_fence_agent_metadata(xml, error);
-  fuzz::check(md.has_value() == error.empty(), "a result and an error, or neither", error);
-  fuzz::check_utf8(error, "error");
+  const auto md = fencing::parse_fence_agent_metadata(xml);
+  fuzz::check(md.has_value() == md.errors().empty(), "a result and an error, or neither", md.to_string());
+  fuzz::check_diagnostics(md.diagnostics());
   if (!md) return 0;
   fuzz::check_utf8(md->name, "agent name");
   fuzz::check_utf8(md->description, "agent description");

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 #include <wholesale_ha/utf8.hpp>
 
 namespace wholesale_ha::fuzz {
@@ -61,7 +61,7 @@ std::string dump(const Json& json) {
                    utf8_ignored() ? Json::error_handler_t::replace : Json::error_handler_t::strict);
 }
 
-inline void check_diagnostics(const std::vector<model::Diagnostic>& diagnostics) {
+inline void check_diagnostics(const std::vector<wholesale_ha::Diagnostic>& diagnostics) {
   for (const auto& d : diagnostics) {
     check_utf8(d.pointer, "diagnostic pointer");
     check_utf8(d.message, "diagnostic message");

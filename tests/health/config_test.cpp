@@ -31,19 +31,19 @@ std::string dump(const std::vector<std::string>& list) {
 TEST(HealthConfig, EmptyDocumentHasNoProbes) {
   auto loaded = parse_health_config("{}");
   ASSERT_TRUE(loaded.ok());
-  EXPECT_TRUE(loaded.value->probes.empty());
+  EXPECT_TRUE(loaded->probes.empty());
 }
 
 TEST(HealthConfig, TypeAloneGivesTheDocumentedDefaults) {
   auto loaded = parse_health_config(R"({"probes": [{"type": "edac"}, {"type": "hwmon"}]})");
-  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.front().to_string();
-  const auto& edac = loaded.value->probes.at(0);
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics().front().to_string();
+  const auto& edac = loaded->probes.at(0);
   EXPECT_EQ(edac, default_probe(ProbeType::edac));
   EXPECT_EQ(edac.settings.id, "edac");
   EXPECT_EQ(edac.settings.attribute, "#health-memory");
   EXPECT_EQ(edac.type(), ProbeType::edac);
   EXPECT_EQ(std::get<EdacOptions>(edac.options).root, "/");
-  const auto& hwmon = loaded.value->probes.at(1);
+  const auto& hwmon = loaded->probes.at(1);
   EXPECT_EQ(hwmon.settings.attribute, "#health-thermal");
   EXPECT_EQ(hwmon.settings.stability.confirm, 60s);
 }
@@ -75,8 +75,8 @@ TEST(HealthConfig, ReadsEverySetting) {
       {"id": "raid", "type": "command", "attribute": "#health-raid",
        "command": ["/usr/local/bin/check-raid", "--json"], "on_error": -100}
     ]})");
-  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.front().to_string();
-  const auto& disks = loaded.value->probes.at(0);
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics().front().to_string();
+  const auto& disks = loaded->probes.at(0);
   EXPECT_EQ(disks.settings.id, "disks");
   EXPECT_EQ(disks.settings.interval, 5min);
   EXPECT_EQ(disks.settings.timeout, 45s);
@@ -91,8 +91,8 @@ TEST(HealthConfig, ReadsEverySetting) {
   const auto& smart = std::get<SmartOptions>(disks.options);
   EXPECT_EQ(smart.tool, "/usr/sbin/smartctl");
   EXPECT_EQ(smart.devices, (std::vector<SmartDevice>{{"/dev/sda", ""}, {"/dev/bus/0", "megaraid,0"}}));
-  EXPECT_EQ(std::get<IpmiOptions>(loaded.value->probes.at(1).options).args.size(), 4U);
-  const auto& raid = loaded.value->probes.at(2);
+  EXPECT_EQ(std::get<IpmiOptions>(loaded->probes.at(1).options).args.size(), 4U);
+  const auto& raid = loaded->probes.at(2);
   EXPECT_EQ(raid.type(), ProbeType::command);
   EXPECT_EQ(raid.settings.on_error.value, HealthValue::score(-100));
 }
@@ -163,10 +163,10 @@ TEST(HealthConfig, IdsAndAttributesAreUnique) {
 TEST(HealthConfig, SyntaxErrorsAndUnreadableFiles) {
   auto bad = parse_health_config("{\"probes\": [");
   ASSERT_FALSE(bad.ok());
-  EXPECT_TRUE(bad.diagnostics.at(0).message.starts_with("invalid JSON: parse error at line 1"));
+  EXPECT_TRUE(bad.diagnostics().at(0).message.starts_with("invalid JSON: parse error at line 1"));
   auto missing = load_health_config_file("/nonexistent/health.json");
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.diagnostics.at(0).message,
+  EXPECT_EQ(missing.diagnostics().at(0).message,
             "cannot read /nonexistent/health.json: No such file or directory");
 }
 
@@ -183,7 +183,7 @@ TEST(HealthConfig, ShippedExamplesLoad) {
     auto loaded = load_health_config_file(std::filesystem::path{WHA_SOURCE_DIR} / "examples" /
                                           "health" / name);
     EXPECT_TRUE(loaded.ok()) << name << ": "
-                             << (loaded.diagnostics.empty() ? "" : loaded.diagnostics[0].to_string());
+                             << (loaded.diagnostics().empty() ? "" : loaded.diagnostics()[0].to_string());
     EXPECT_TRUE(loaded.warnings().empty()) << name;
   }
 }

@@ -43,7 +43,7 @@ TEST(ThisMachine, EveryProbeReportsAValueOrNotAvailable) {
   HealthMonitor monitor{io.get_executor(), wha_test::quiet_logger()};
   std::vector<ProbeError> errors;
   monitor.on_probe_error().subscribe([&](const ProbeError& e) { errors.push_back(e); });
-  monitor.add(every_probe_on_this_machine());
+  EXPECT_TRUE(monitor.add(every_probe_on_this_machine()).ok());
   wha_test::check_all(monitor, io);
 
   for (const auto& r : monitor.readings()) {

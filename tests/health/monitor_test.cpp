@@ -93,7 +93,7 @@ class Monitor : public ::testing::Test {
 
 TEST_F(Monitor, PublishesAttributesAndTheirChanges) {
   Scripted disk;
-  monitor.add(disk.probe(), settings("#health-disk"));
+  EXPECT_TRUE(monitor.add(disk.probe(), settings("#health-disk")).ok());
   check();
   EXPECT_EQ(monitor.attributes(), (wholesale_ha::model::Attributes{{"#health-disk", "green"}}));
   ASSERT_EQ(changes.size(), 1U);
@@ -120,7 +120,7 @@ TEST_F(Monitor, AProbeThatPrintsGarbageReportsAnErrorAndNeverTurnsRed) {
   spec.settings.attribute = "#health-raid";
   spec.settings.id = "raid";
   std::get<CommandOptions>(spec.options).command = {"/bin/echo", "%%% controller crashed %%%"};
-  monitor.add(HealthConfig{{spec}});
+  EXPECT_TRUE(monitor.add(HealthConfig{{spec}}).ok());
   check();
   ASSERT_EQ(errors.size(), 1U);
   EXPECT_EQ(errors[0].probe, "raid");
@@ -142,7 +142,7 @@ TEST_F(Monitor, AProbeThatPrintsGarbageReportsAnErrorAndNeverTurnsRed) {
 TEST_F(Monitor, ProbeTextIsMadeValidUtf8) {
   Scripted raid;
   raid.next = ProbeResult::judged(Colour::yellow, "D\xE9grad\xE9");
-  monitor.add(raid.probe(), settings("#health-raid"));
+  EXPECT_TRUE(monitor.add(raid.probe(), settings("#health-raid")).ok());
   check();
   ASSERT_EQ(changes.size(), 1U);
   EXPECT_EQ(changes[0].evidence, "D\xEF\xBF\xBDgrad\xEF\xBF\xBD");
@@ -154,7 +154,7 @@ TEST_F(Monitor, ProbeTextIsMadeValidUtf8) {
 
 TEST_F(Monitor, AFailingProbeKeepsTheLastValue) {
   Scripted memory;
-  monitor.add(memory.probe(), settings("#health-memory"));
+  EXPECT_TRUE(monitor.add(memory.probe(), settings("#health-memory")).ok());
   check();
   memory.next = ProbeResult::failure("EDAC read failed: Input/output error");
   check();
@@ -173,7 +173,7 @@ TEST_F(Monitor, OnErrorAppliesOnlyWhenConfiguredAndAfterItsCount) {
   Scripted bmc;
   auto s = settings("#health-ipmi");
   s.on_error = {HealthValue{Colour::yellow}, 2};
-  monitor.add(bmc.probe(), s);
+  EXPECT_TRUE(monitor.add(bmc.probe(), s).ok());
   check();
   bmc.next = ProbeResult::failure("BMC not responding");
   check();
@@ -187,7 +187,7 @@ TEST_F(Monitor, OnErrorAppliesOnlyWhenConfiguredAndAfterItsCount) {
 TEST_F(Monitor, NotAvailableIsNoValueAndNoError) {
   Scripted ipmi;
   ipmi.next = ProbeResult::unavailable("no local BMC");
-  monitor.add(ipmi.probe(), settings("#health-ipmi"));
+  EXPECT_TRUE(monitor.add(ipmi.probe(), settings("#health-ipmi")).ok());
   check();
   const auto r = monitor.reading("#health-ipmi");
   EXPECT_FALSE(r->value);
@@ -198,7 +198,7 @@ TEST_F(Monitor, NotAvailableIsNoValueAndNoError) {
 
 TEST_F(Monitor, HardwareThatVanishesIsAnError) {
   Scripted disk;
-  monitor.add(disk.probe(), settings("#health-disk"));
+  EXPECT_TRUE(monitor.add(disk.probe(), settings("#health-disk")).ok());
   check();
   disk.next = ProbeResult::unavailable("sdb: No such device");
   check();
@@ -212,7 +212,7 @@ TEST_F(Monitor, ACallbackThatNeverAnswersTimesOutAndTheMonitorGoesOn) {
   auto probe = std::make_shared<CallbackProbe>([&](const HealthProbe::Done& report) {
     if (answer) report(ProbeResult::judged(Colour::green, "answered"));
   });
-  monitor.add(probe, settings("#health-app", 100ms));
+  EXPECT_TRUE(monitor.add(probe, settings("#health-app", 100ms)).ok());
   check();
   ASSERT_EQ(errors.size(), 1U);
   EXPECT_EQ(errors[0].reason, "timed out after 100ms");
@@ -231,7 +231,7 @@ TEST_F(Monitor, ACommandSleepingPastItsTimeoutDoesNotHoldUpTheOthers) {
   fast.settings.id = "fast";
   fast.settings.attribute = "#health-fast";
   std::get<CommandOptions>(fast.options).command = {"/bin/echo", "green"};
-  monitor.add(HealthConfig{{slow, fast}});
+  EXPECT_TRUE(monitor.add(HealthConfig{{slow, fast}}).ok());
   check();
   ASSERT_EQ(errors.size(), 1U);
   EXPECT_EQ(errors[0].probe, "slow");
@@ -243,7 +243,7 @@ TEST_F(Monitor, ACommandSleepingPastItsTimeoutDoesNotHoldUpTheOthers) {
 TEST_F(Monitor, AThrowingCallbackIsAProbeError) {
   auto probe = std::make_shared<CallbackProbe>(
       [](const HealthProbe::Done&) { throw std::runtime_error("backend gone"); });
-  monitor.add(probe, settings("#health-app"));
+  EXPECT_TRUE(monitor.add(probe, settings("#health-app")).ok());
   check();
   ASSERT_EQ(errors.size(), 1U);
   EXPECT_EQ(errors[0].reason, "callback threw: backend gone");
@@ -255,7 +255,7 @@ TEST_F(Monitor, MinDwellHoldsABadValueWhileTheSensorFlaps) {
   ProbeSpec spec = default_probe(ProbeType::hwmon);
   spec.settings.stability = {0s, 10min};
   std::get<HwmonOptions>(spec.options).root = tree.link();
-  monitor.add(HealthConfig{{spec}});
+  EXPECT_TRUE(monitor.add(HealthConfig{{spec}}).ok());
   check();
   EXPECT_EQ(value("#health-thermal"), "yellow");
 
@@ -280,7 +280,7 @@ TEST_F(Monitor, ConfirmIgnoresAOneSampleSpike) {
   tree.show(health_data("hwmon/normal"));
   ProbeSpec spec = default_probe(ProbeType::hwmon);  // confirm: 60s by default
   std::get<HwmonOptions>(spec.options).root = tree.link();
-  monitor.add(HealthConfig{{spec}});
+  EXPECT_TRUE(monitor.add(HealthConfig{{spec}}).ok());
   check();
   tree.show(health_data("hwmon/critical"));
   clock.now += 30;
@@ -304,7 +304,7 @@ TEST_F(Monitor, UncorrectedMemoryErrorIsRedUntilTheOperatorClearsIt) {
   tree.show(health_data("edac/uncorrected"));
   ProbeSpec spec = default_probe(ProbeType::edac);
   std::get<EdacOptions>(spec.options).root = tree.link();
-  monitor.add(HealthConfig{{spec}});
+  EXPECT_TRUE(monitor.add(HealthConfig{{spec}}).ok());
   check();
   EXPECT_EQ(value("#health-memory"), "red");
   EXPECT_TRUE(monitor.reading("#health-memory")->sticky);
@@ -333,7 +333,7 @@ TEST_F(Monitor, CorrectedErrorsRisingWithinAnHourTurnYellow) {
   Snapshots tree;
   ProbeSpec spec = default_probe(ProbeType::edac);
   std::get<EdacOptions>(spec.options).root = tree.link();
-  monitor.add(HealthConfig{{spec}});
+  EXPECT_TRUE(monitor.add(HealthConfig{{spec}}).ok());
   for (const char* snapshot : {"edac/rising/0", "edac/rising/1", "edac/rising/2"}) {
     tree.show(health_data(snapshot));
     check();
@@ -351,7 +351,7 @@ TEST_F(Monitor, ReallocatedSectorsGrowingTurnRed) {
   auto& options = std::get<SmartOptions>(spec.options);
   options.tool = (tree.link() / "smartctl").string();
   options.devices = {{"/dev/sda", ""}};
-  monitor.add(HealthConfig{{spec}});
+  EXPECT_TRUE(monitor.add(HealthConfig{{spec}}).ok());
   std::vector<std::string> seen;
   for (const char* snapshot : {"smartctl/growing/0", "smartctl/growing/1", "smartctl/growing/2"}) {
     tree.show(health_data(snapshot));
@@ -369,7 +369,7 @@ TEST_F(Monitor, MachineChecksTurnTheCpuYellow) {
   Snapshots tree;
   ProbeSpec spec = default_probe(ProbeType::cpu);
   std::get<CpuOptions>(spec.options).root = tree.link();
-  monitor.add(HealthConfig{{spec}});
+  EXPECT_TRUE(monitor.add(HealthConfig{{spec}}).ok());
   tree.show(health_data("cpu/machine-checks/0"));
   check();
   EXPECT_EQ(value("#health-cpu"), "green");
@@ -389,7 +389,7 @@ TEST_F(Monitor, StartRepeatsEachProbeOnItsIntervalUntilStopped) {
   });
   auto s = settings("#health-app");
   s.interval = 20ms;
-  monitor.add(probe, s);
+  EXPECT_TRUE(monitor.add(probe, s).ok());
   int checks = 0;
   monitor.on_check().subscribe([&](const AttributeReading&) {
     if (++checks == 3) monitor.stop();
@@ -402,23 +402,38 @@ TEST_F(Monitor, StartRepeatsEachProbeOnItsIntervalUntilStopped) {
 
 TEST_F(Monitor, RejectsBadSettings) {
   Scripted a;
-  monitor.add(a.probe(), settings("#health-disk"));
-  EXPECT_THROW(monitor.add(a.probe(), settings("#health-disk")), std::invalid_argument);
+  EXPECT_TRUE(monitor.add(a.probe(), settings("#health-disk")).ok());
+  auto refused = [&](std::shared_ptr<HealthProbe> probe, const ProbeSettings& s) {
+    auto r = monitor.add(std::move(probe), s);
+    return r ? std::string{"added"} : std::string{wholesale_ha::to_string(r.error().code)} + ": " + r.error().message;
+  };
+  EXPECT_EQ(refused(a.probe(), settings("#health-disk")), "duplicate: duplicate health probe id \"disk\"");
   auto other_id = settings("#health-disk");
   other_id.id = "other";
-  EXPECT_THROW(monitor.add(a.probe(), other_id), std::invalid_argument);
-  EXPECT_THROW(monitor.add(a.probe(), settings("disk-health")), std::invalid_argument);
-  EXPECT_THROW(monitor.add(nullptr, settings("#health-x")), std::invalid_argument);
+  EXPECT_EQ(refused(a.probe(), other_id),
+            "duplicate: health attribute \"#health-disk\" is already set by probe \"disk\"");
+  EXPECT_EQ(refused(a.probe(), settings("disk-health")),
+            "invalid-value: health attribute \"disk-health\" must be named \"#health-<name>\"");
+  EXPECT_EQ(refused(nullptr, settings("#health-x")), "missing-field: health probe is null");
   auto zero = settings("#health-y");
   zero.interval = 0s;
-  EXPECT_THROW(monitor.add(a.probe(), zero), std::invalid_argument);
+  EXPECT_EQ(refused(a.probe(), zero), "invalid-value: probe \"y\": interval and timeout must be > 0");
+  // A configuration is added whole or not at all.
+  ProbeSpec fresh = default_probe(ProbeType::command);
+  fresh.settings = settings("#health-fresh");
+  ProbeSpec clash = fresh;
+  clash.settings = settings("#health-disk");
+  const auto whole = monitor.add(HealthConfig{{fresh, clash}});
+  ASSERT_FALSE(whole);
+  EXPECT_EQ(whole.error().pointer, "/probes/1/id");
+  EXPECT_EQ(monitor.readings().size(), 1U);  // #health-fresh was not added either
 }
 
 TEST_F(Monitor, ReadingsAreSortedAndSayWhenNothingRanYet) {
   Scripted a;
   Scripted b;
-  monitor.add(a.probe(), settings("#health-thermal"));
-  monitor.add(b.probe(), settings("#health-disk"));
+  EXPECT_TRUE(monitor.add(a.probe(), settings("#health-thermal")).ok());
+  EXPECT_TRUE(monitor.add(b.probe(), settings("#health-disk")).ok());
   const auto before = monitor.readings();
   ASSERT_EQ(before.size(), 2U);
   EXPECT_EQ(before[0].attribute, "#health-disk");

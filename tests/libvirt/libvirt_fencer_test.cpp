@@ -62,16 +62,22 @@ class FencingLibvirtTest : public ::testing::Test {
     return s == VIR_DOMAIN_RUNNING ? "running" : s == VIR_DOMAIN_SHUTOFF ? "shut off" : "other";
   }
 
-  agents::Result fence(fencing::LibvirtFencer& f, const std::string& node) {
-    std::optional<agents::Result> out;
-    f.fence(node, 30s, [&](agents::Result r) { out = std::move(r); });
+  agents::Outcome fence(fencing::LibvirtFencer& f, const std::string& node) {
+    std::optional<agents::Outcome> out;
+    f.fence(node, 30s, [&](agents::Outcome r) { out = std::move(r); });
     EXPECT_TRUE(wha_test::run_until(io, [&] { return out.has_value(); }));
-    return out.value_or(agents::Result{agents::Status::cancelled, "test deadline"});
+    return out.value_or(agents::Outcome{agents::Status::cancelled, "test deadline"});
   }
 
-  fencing::LibvirtFencer fencer(std::map<std::string, fencing::LibvirtGuest> nodes) {
-    return {io.get_executor(), {.id = "virt", .nodes = std::move(nodes)}, wholesale_ha::Logger{nullptr}};
+  wholesale_ha::Result<std::shared_ptr<fencing::LibvirtFencer>> create(std::map<std::string, fencing::LibvirtGuest> nodes) {
+    return fencing::LibvirtFencer::create(io.get_executor(), {.id = "virt", .nodes = std::move(nodes)},
+                                          wholesale_ha::Logger{nullptr});
   }
+  fencing::LibvirtFencer& fencer(std::map<std::string, fencing::LibvirtGuest> nodes) {
+    made.push_back(create(std::move(nodes)).value());
+    return *made.back();
+  }
+  std::vector<std::shared_ptr<fencing::LibvirtFencer>> made;
 
   boost::asio::io_context io;
 
@@ -82,7 +88,7 @@ class FencingLibvirtTest : public ::testing::Test {
 
 TEST_F(FencingLibvirtTest, DestroysTheGuestAndConfirmsItIsShutOff) {
   run_guest("wha-fence-persistent", true);
-  auto f = fencer({{"n1", {kUri, "wha-fence-persistent"}}});
+  auto& f = fencer({{"n1", {kUri, "wha-fence-persistent"}}});
   auto r = fence(f, "n1");
   ASSERT_TRUE(r.ok()) << r.reason;
   EXPECT_EQ(r.reason, "node n1 fenced by libvirt fencer \"virt\" (domain wha-fence-persistent at test:///default): "
@@ -95,7 +101,7 @@ TEST_F(FencingLibvirtTest, DestroysTheGuestAndConfirmsItIsShutOff) {
 
 TEST_F(FencingLibvirtTest, ATransientGuestIsGoneOnceDestroyed) {
   run_guest("wha-fence-transient", false);
-  auto f = fencer({{"n1", {kUri, "wha-fence-transient"}}});
+  auto& f = fencer({{"n1", {kUri, "wha-fence-transient"}}});
   auto r = fence(f, "n1");
   ASSERT_TRUE(r.ok()) << r.reason;
   EXPECT_EQ(state("wha-fence-transient"), "gone");
@@ -103,7 +109,7 @@ TEST_F(FencingLibvirtTest, ATransientGuestIsGoneOnceDestroyed) {
 
 TEST_F(FencingLibvirtTest, AMissingDomainIsNotProofOfPowerOff) {
   run_guest("wha-fence-keepalive", true);  // keeps the test driver's state for this test
-  auto f = fencer({{"n1", {kUri, "wha-fence-nowhere"}}, {"n2", {kUri, "wha-fence-nowhere", true}}});
+  auto& f = fencer({{"n1", {kUri, "wha-fence-nowhere"}}, {"n2", {kUri, "wha-fence-nowhere", true}}});
   auto r = fence(f, "n1");
   EXPECT_EQ(r.status, agents::Status::error_generic);
   EXPECT_EQ(r.reason, "fencing node n1 with libvirt fencer \"virt\" (domain wha-fence-nowhere at test:///default) "
@@ -114,7 +120,7 @@ TEST_F(FencingLibvirtTest, AMissingDomainIsNotProofOfPowerOff) {
 }
 
 TEST_F(FencingLibvirtTest, AnUnreachableLibvirtFailsWithItsReason) {
-  auto f = fencer({{"far", {kUnreachable, "guest"}}});
+  auto& f = fencer({{"far", {kUnreachable, "guest"}}});
   auto r = fence(f, "far");
   EXPECT_EQ(r.status, agents::Status::error_generic);
   EXPECT_TRUE(r.reason.starts_with("fencing node far with libvirt fencer \"virt\" (domain guest at " +
@@ -127,8 +133,14 @@ TEST_F(FencingLibvirtTest, AnUnreachableLibvirtFailsWithItsReason) {
 }
 
 TEST_F(FencingLibvirtTest, RejectsIncompleteConfiguration) {
-  EXPECT_THROW(fencer({}), std::invalid_argument);
-  EXPECT_THROW(fencer({{"n1", {kUri, ""}}}), std::invalid_argument);
+  const auto none = create({});
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, wholesale_ha::Errc::missing_field);
+  EXPECT_EQ(none.error().message, "libvirt fencer \"virt\": no nodes");
+  const auto no_domain = create({{"n1", {kUri, ""}}});
+  ASSERT_FALSE(no_domain);
+  EXPECT_EQ(no_domain.error().pointer, "/nodes/n1");
+  EXPECT_EQ(no_domain.error().message, "libvirt fencer \"virt\": node n1 needs a URI and a domain");
 }
 
 }  // namespace

@@ -40,11 +40,11 @@ class LibvirtTestDriver : public ::testing::Test {
     return r;
   }
 
-  agents::Result call(const std::function<void(agents::Handler)>& op) {
-    std::optional<agents::Result> out;
-    op([&](agents::Result r) { out = std::move(r); });
+  agents::Outcome call(const std::function<void(agents::Handler)>& op) {
+    std::optional<agents::Outcome> out;
+    op([&](agents::Outcome r) { out = std::move(r); });
     EXPECT_TRUE(wha_test::run_until(io, [&] { return out.has_value(); }));
-    return out.value_or(agents::Result{agents::Status::timed_out, "test deadline"});
+    return out.value_or(agents::Outcome{agents::Status::timed_out, "test deadline"});
   }
 
   boost::asio::io_context io;
@@ -53,7 +53,7 @@ class LibvirtTestDriver : public ::testing::Test {
 
 TEST_F(LibvirtTestDriver, StartMonitorStop) {
   auto r = vm("wha-lifecycle");
-  ASSERT_TRUE(backend->validate(*r, "/resources/0").empty());
+  ASSERT_TRUE(backend->validate(*r, "/resources/0").diagnostics().empty());
   auto agent = backend->create({io.get_executor(), r, "n1"});
   EXPECT_TRUE(agent->capabilities().live_migratable);
   EXPECT_EQ(call([&](auto h) { agent->monitor(10s, h); }).status, agents::Status::not_running);
@@ -123,7 +123,7 @@ TEST_F(LibvirtTestDriver, SaveAndRestoreIsTheColdMigrationPath) {
   auto r = vm("wha-saved");
   r->params["migration"] = "save";
   r->params["save_dir"] = std::filesystem::temp_directory_path().string();
-  ASSERT_TRUE(backend->validate(*r, "/resources/0").empty());
+  ASSERT_TRUE(backend->validate(*r, "/resources/0").diagnostics().empty());
   auto source = backend->create({io.get_executor(), r, "n1"});
   auto target = backend->create({io.get_executor(), r, "n2"});
   EXPECT_TRUE(source->capabilities().checkpointable);
@@ -145,7 +145,7 @@ TEST_F(LibvirtTestDriver, ValidatesParameters) {
   r.params = {{"domian", "x"}, {"migration", "teleport"}, {"persistent", "yes"}};
   auto problems = backend->validate(r, "/resources/1");
   std::vector<std::string> text;
-  for (const auto& d : problems) text.push_back(d.to_string());
+  for (const auto& d : problems.diagnostics()) text.push_back(d.to_string());
   EXPECT_EQ(text, (std::vector<std::string>{
                       "/resources/1/params/domian: unknown parameter for backend \"libvirt\" (did you mean \"domain\"?)",
                       "/resources/1/params/persistent: expected true or false, got \"yes\"",

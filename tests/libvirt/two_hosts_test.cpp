@@ -95,7 +95,7 @@ TEST(LibvirtTwoHosts, RedHostLiveMigratesThenDeadHostIsFencedAndRecovered) {
   auto fencer = std::make_shared<wholesale_ha::fencing::CallbackFencer>(
       [&](const std::string& node, std::chrono::milliseconds timeout, agents::Handler done) {
         wholesale_ha::process::Command kill{.program = hosts_sh, .args = {"kill", node}, .timeout = timeout};
-        wholesale_ha::process::async_run(io.get_executor(), kill, [&, node, done](wholesale_ha::process::Result r) {
+        wholesale_ha::process::async_run(io.get_executor(), kill, [&, node, done](wholesale_ha::process::Outcome r) {
           if (r.success()) membership->set_state(node, model::NodeState::offline);
           done({r.success() ? agents::Status::success : agents::Status::error_generic, r.describe()});
         });
@@ -114,7 +114,7 @@ TEST(LibvirtTwoHosts, RedHostLiveMigratesThenDeadHostIsFencedAndRecovered) {
   const std::string second = first == "host-a" ? "host-b" : "host-a";
 
   // Predicted failure: the host turns red; the guest moves before anything breaks.
-  controller.set_attribute(first, "#health-disk", "red");
+  EXPECT_TRUE(controller.set_attribute(first, "#health-disk", "red").ok());
   ASSERT_TRUE(wha_test::run_until(io, [&] { return !controller.idle(); }, 10s));
   ASSERT_TRUE(wha_test::run_until(io, [&] { return controller.idle(); }, 120s));
   EXPECT_EQ(running_on("wha-guest"), std::vector<std::string>{second}) << "live-migrated, gone from the source";
@@ -127,7 +127,7 @@ TEST(LibvirtTwoHosts, RedHostLiveMigratesThenDeadHostIsFencedAndRecovered) {
   EXPECT_TRUE(std::any_of(progress.begin(), progress.end(), [](const auto& s) { return s.complete; }));
 
   // The first host is repaired; then the guest's new host dies outright.
-  controller.set_attribute(first, "#health-disk", std::nullopt);
+  EXPECT_TRUE(controller.set_attribute(first, "#health-disk", std::nullopt).ok());
   ASSERT_TRUE(wha_test::run_until(io, [&] { return controller.idle(); }, 60s));
   ASSERT_TRUE(wholesale_ha::process::run({.program = hosts_sh, .args = {"kill", second}}).success());
   membership->set_state(second, model::NodeState::unclean);
@@ -136,7 +136,7 @@ TEST(LibvirtTwoHosts, RedHostLiveMigratesThenDeadHostIsFencedAndRecovered) {
   EXPECT_EQ(controller.state().nodes.at(second).state, model::NodeState::offline) << "fenced before recovery";
 
   // Leave nothing running: stop the guest through the library.
-  controller.set_target_role("guest", model::TargetRole::stopped);
+  EXPECT_TRUE(controller.set_target_role("guest", model::TargetRole::stopped).ok());
   ASSERT_TRUE(wha_test::run_until(io, [&] { return controller.idle() && running_on("wha-guest").empty(); }, 60s));
   bool stopped = false;
   controller.stop([&] { stopped = true; });

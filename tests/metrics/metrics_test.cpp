@@ -32,23 +32,23 @@ class MetricsTest : public ::testing::Test {
     agents::CallbackType t;
     t.start = agents::sync([this](const agents::CallbackCall& c) {
       running.insert({c.resource.id, c.node});
-      return agents::Result{};
+      return agents::Outcome{};
     });
     t.stop = agents::sync([this](const agents::CallbackCall& c) {
       running.erase({c.resource.id, c.node});
-      return agents::Result{};
+      return agents::Outcome{};
     });
     t.monitor = agents::sync([this](const agents::CallbackCall& c) {
-      return running.contains({c.resource.id, c.node}) ? agents::Result{}
-                                                      : agents::Result{agents::Status::not_running, "gone"};
+      return running.contains({c.resource.id, c.node}) ? agents::Outcome{}
+                                                      : agents::Outcome{agents::Status::not_running, "gone"};
     });
     t.migrate_to = agents::sync([this](const agents::CallbackCall& c) {
       running.erase({c.resource.id, c.node});
-      return agents::Result{};
+      return agents::Outcome{};
     });
     t.migrate_from = agents::sync([this](const agents::CallbackCall& c) {
       running.insert({c.resource.id, c.node});
-      return agents::Result{};
+      return agents::Outcome{};
     });
     auto backend = std::make_shared<agents::CallbackBackend>();
     backend->add_type("vm", t);
@@ -95,7 +95,7 @@ TEST_F(MetricsTest, AScrapeShowsStartsHealthFailuresAndMigrations) {
   ASSERT_TRUE(wha_test::run_until(io, [&] { return !running.empty(); }));
   ASSERT_TRUE(wha_test::run_until(io, [&] { return controller->idle(); }));
   // Its node turns red: the VM is live-migrated away.
-  ASSERT_TRUE(controller->set_attribute(first, "#health-disk", "red").empty());
+  ASSERT_TRUE(controller->set_attribute(first, "#health-disk", "red").diagnostics().empty());
   ASSERT_TRUE(wha_test::run_until(io, [&] { return where() == other && controller->idle(); }));
 
   wholesale_ha::health::AttributeReading reading;
@@ -148,7 +148,7 @@ TEST_F(MetricsTest, AMigrationInFlightShowsItsBytesLeft) {
            has_line(text, R"(wha_migration_total_bytes{resource="vm1",from=")" + from + R"(",to=")" + to +
                               R"("} 4096)");
   });
-  ASSERT_TRUE(controller->set_attribute(from, "#health-disk", "red").empty());
+  ASSERT_TRUE(controller->set_attribute(from, "#health-disk", "red").diagnostics().empty());
   ASSERT_TRUE(wha_test::run_until(io, [&] { return where() == to && controller->idle(); }));
   EXPECT_TRUE(seen) << "the migration's progress was not in the scrape while it ran";
   const auto after = metrics->render(MetricsFormat::prometheus);

@@ -18,7 +18,7 @@ namespace {
 namespace model = wholesale_ha::model;
 namespace fs = std::filesystem;
 
-std::vector<std::string> errors_of(const model::LoadResult<model::Cluster>& result) {
+std::vector<std::string> errors_of(const wholesale_ha::Result<model::Cluster>& result) {
   std::vector<std::string> out;
   for (const auto& d : result.errors()) out.push_back(d.to_string());
   return out;
@@ -82,8 +82,8 @@ TEST(JsonLimits, IdsAreLimitedTo256Bytes) {
   cluster.config.nodes.push_back({});
   cluster.config.nodes.back().id = long_id;
   const auto problems = model::validate(cluster);
-  ASSERT_EQ(problems.size(), 1U);
-  EXPECT_EQ(problems[0].to_string(), "/nodes/0/id: id is 1048576 bytes long; the limit is 256 bytes");
+  ASSERT_EQ(problems.diagnostics().size(), 1U);
+  EXPECT_EQ(problems.diagnostics()[0].to_string(), "/nodes/0/id: id is 1048576 bytes long; the limit is 256 bytes");
 }
 
 TEST(JsonLimits, InvalidUtf8IsACleanDiagnostic) {

@@ -17,8 +17,8 @@ namespace model = wholesale_ha::model;
 
 model::Cluster load_ok(const std::filesystem::path& path) {
   auto result = model::load_cluster_file(path);
-  EXPECT_TRUE(result.ok()) << path << ": " << (result.diagnostics.empty() ? "" : result.diagnostics[0].to_string());
-  return result.value.value_or(model::Cluster{});
+  EXPECT_TRUE(result.ok()) << path << ": " << (result.diagnostics().empty() ? "" : result.diagnostics()[0].to_string());
+  return result.value_or(model::Cluster{});
 }
 
 class ExampleRoundTrip : public ::testing::TestWithParam<std::string> {};
@@ -28,9 +28,9 @@ TEST_P(ExampleRoundTrip, WriteThenReadIsIdentity) {
   auto text = model::to_json_string(original);
   auto again = model::parse_cluster(std::string_view{text});
   ASSERT_TRUE(again.ok()) << text;
-  EXPECT_EQ(*again.value, original);
+  EXPECT_EQ(*again, original);
   // And the written form is a fixed point.
-  EXPECT_EQ(model::to_json_string(*again.value), text);
+  EXPECT_EQ(model::to_json_string(*again), text);
 }
 
 INSTANTIATE_TEST_SUITE_P(Examples, ExampleRoundTrip,
@@ -41,8 +41,8 @@ TEST(JsonRoundTrip, EveryFieldSurvives) {
   const auto original = wha_test::every_field_cluster();
   auto text = model::to_json_string(original);
   auto again = model::parse_cluster(std::string_view{text});
-  ASSERT_TRUE(again.ok()) << (again.diagnostics.empty() ? text : again.diagnostics[0].to_string());
-  EXPECT_EQ(*again.value, original);
+  ASSERT_TRUE(again.ok()) << (again.diagnostics().empty() ? text : again.diagnostics()[0].to_string());
+  EXPECT_EQ(*again, original);
 }
 
 // Admission control modes are exclusive, so every_field_cluster() can carry one only.
@@ -58,22 +58,22 @@ TEST(JsonRoundTrip, EveryFailoverCapacityModeSurvives) {
     original.config.options.failover_capacity = mode;
     auto text = model::to_json_string(original);
     auto again = model::parse_cluster(std::string_view{text});
-    ASSERT_TRUE(again.ok()) << (again.diagnostics.empty() ? text : again.diagnostics[0].to_string());
-    EXPECT_EQ(again.value->config.options.failover_capacity, mode);
+    ASSERT_TRUE(again.ok()) << (again.diagnostics().empty() ? text : again.diagnostics()[0].to_string());
+    EXPECT_EQ(again->config.options.failover_capacity, mode);
   }
 }
 
 TEST(JsonRoundTrip, EmptyDocumentIsAnEmptyCluster) {
   auto result = model::parse_cluster(std::string_view{"{}"});
   ASSERT_TRUE(result.ok());
-  EXPECT_EQ(*result.value, model::Cluster{});
+  EXPECT_EQ(*result, model::Cluster{});
 }
 
 TEST(JsonRoundTrip, ScalarParamsKeepTheirJsonSpelling) {
   auto result = model::parse_cluster(std::string_view{
       R"({"resources": [{"id": "a", "backend": "x", "params": {"n": 30, "b": false, "s": "v"}}]})"});
   ASSERT_TRUE(result.ok());
-  const auto& params = result.value->config.resources[0].params;
+  const auto& params = result->config.resources[0].params;
   EXPECT_EQ(params.at("n"), "30");
   EXPECT_EQ(params.at("b"), "false");
   EXPECT_EQ(params.at("s"), "v");
@@ -85,7 +85,7 @@ TEST(JsonRoundTrip, ScoresAcceptInfinitySpellingsAndClamp) {
                         {"id": "b", "backend": "x", "meta": {"stickiness": "-infinity"}},
                         {"id": "c", "backend": "x", "meta": {"stickiness": 5000000}}]})"});
   ASSERT_TRUE(result.ok());
-  const auto& r = result.value->config.resources;
+  const auto& r = result->config.resources;
   EXPECT_EQ(r[0].meta.stickiness, model::kInfinity);
   EXPECT_EQ(r[1].meta.stickiness, model::kMinusInfinity);
   EXPECT_EQ(r[2].meta.stickiness, model::kInfinity);
@@ -94,7 +94,7 @@ TEST(JsonRoundTrip, ScoresAcceptInfinitySpellingsAndClamp) {
 TEST(JsonRoundTrip, NodeNameDefaultsToId) {
   auto result = model::parse_cluster(std::string_view{R"({"nodes": [{"id": "n1"}]})"});
   ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result.value->config.nodes[0].name, "n1");
+  EXPECT_EQ(result->config.nodes[0].name, "n1");
 }
 
 TEST(EffectiveMeta, ResourceOverDefaultsOverBuiltIns) {

@@ -27,8 +27,8 @@ struct BadCluster {
 
 void PrintTo(const BadCluster& c, std::ostream* os) { *os << c.name; }
 
-std::vector<std::string> strings(const std::vector<model::Diagnostic>& diagnostics,
-                                 model::Diagnostic::Severity severity) {
+std::vector<std::string> strings(const std::vector<wholesale_ha::Diagnostic>& diagnostics,
+                                 wholesale_ha::Diagnostic::Severity severity) {
   std::vector<std::string> out;
   for (const auto& d : diagnostics) {
     if (d.severity == severity) out.push_back(d.to_string());
@@ -36,10 +36,10 @@ std::vector<std::string> strings(const std::vector<model::Diagnostic>& diagnosti
   return out;
 }
 
-std::vector<std::string> error_pointers(const std::vector<model::Diagnostic>& diagnostics) {
+std::vector<std::string> error_pointers(const std::vector<wholesale_ha::Diagnostic>& diagnostics) {
   std::vector<std::string> out;
   for (const auto& d : diagnostics) {
-    if (d.severity == model::Diagnostic::Severity::error) out.push_back(d.pointer);
+    if (d.severity == wholesale_ha::Diagnostic::Severity::error) out.push_back(d.pointer);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -141,13 +141,13 @@ class ValidateBadCluster : public ::testing::TestWithParam<BadCluster> {};
 TEST_P(ValidateBadCluster, ReportsEveryErrorWhereTheDocumentWouldHaveIt) {
   auto cluster = wha_test::every_field_cluster();
   GetParam().spoil(cluster);
-  const auto found = model::validate(cluster);
-  EXPECT_EQ(strings(found, model::Diagnostic::Severity::error), GetParam().errors);
+  const auto found = model::validate(cluster).diagnostics();
+  EXPECT_EQ(strings(found, wholesale_ha::Diagnostic::Severity::error), GetParam().errors);
 
   // The same cluster as a document is rejected, and at every place validate() names.
   const auto parsed = model::parse_cluster_document(model::to_json(cluster));
   EXPECT_FALSE(parsed.ok());
-  const auto document_places = error_pointers(parsed.diagnostics);
+  const auto document_places = error_pointers(parsed.diagnostics());
   for (const auto& place : error_pointers(found)) {
     EXPECT_TRUE(std::binary_search(document_places.begin(), document_places.end(), place))
         << place << " is not among the document's errors";
@@ -158,21 +158,21 @@ INSTANTIATE_TEST_SUITE_P(Cases, ValidateBadCluster, ::testing::ValuesIn(kCases),
                          [](const auto& test) { return std::string{test.param.name}; });
 
 TEST(Validate, AValidClusterHasNoDiagnostics) {
-  EXPECT_TRUE(model::validate(wha_test::every_field_cluster()).empty());
-  EXPECT_TRUE(model::validate(model::Cluster{}).empty());
+  EXPECT_TRUE(model::validate(wha_test::every_field_cluster()).diagnostics().empty());
+  EXPECT_TRUE(model::validate(model::Cluster{}).diagnostics().empty());
 }
 
 TEST(Validate, WarnsAsTheDocumentDoes) {
   auto cluster = wha_test::every_field_cluster();
   cluster.config.options.placement_strategy = model::PlacementStrategy::default_;
   cluster.config.options.health.strategy = model::HealthStrategy::migrate_on_red;
-  const auto found = model::validate(cluster);
+  const auto found = model::validate(cluster).diagnostics();
   const auto parsed = model::parse_cluster_document(model::to_json(cluster));
-  EXPECT_TRUE(strings(found, model::Diagnostic::Severity::error).empty());
-  EXPECT_EQ(strings(found, model::Diagnostic::Severity::warning),
-            strings(parsed.diagnostics, model::Diagnostic::Severity::warning));
+  EXPECT_TRUE(strings(found, wholesale_ha::Diagnostic::Severity::error).empty());
+  EXPECT_EQ(strings(found, wholesale_ha::Diagnostic::Severity::warning),
+            strings(parsed.diagnostics(), wholesale_ha::Diagnostic::Severity::warning));
   // Health colour scores and utilization, then failover_capacity, under the default strategy.
-  EXPECT_EQ(strings(found, model::Diagnostic::Severity::warning).size(), 3U);
+  EXPECT_EQ(strings(found, wholesale_ha::Diagnostic::Severity::warning).size(), 3U);
 }
 
 }  // namespace

@@ -100,15 +100,15 @@ inline std::unique_ptr<agents::Agent> make_agent(boost::asio::io_context& io, co
   r->backend = "openvz";
   r->params = std::move(params);
   auto backend = agents::make_openvz_backend(options);
-  EXPECT_TRUE(backend->validate(*r, "/resources/0").empty());
+  EXPECT_TRUE(backend->validate(*r, "/resources/0").diagnostics().empty());
   return backend->create({io.get_executor(), r, node});
 }
 
 /// Runs one agent operation and returns its result (nullopt if it never answered).
-inline std::optional<agents::Result> run_op(boost::asio::io_context& io,
+inline std::optional<agents::Outcome> run_op(boost::asio::io_context& io,
                                             const std::function<void(agents::Handler)>& op) {
-  std::optional<agents::Result> out;
-  op([&](agents::Result r) { out = std::move(r); });
+  std::optional<agents::Outcome> out;
+  op([&](agents::Outcome r) { out = std::move(r); });
   if (!run_until(io, [&] { return out.has_value(); })) return std::nullopt;
   return out;
 }

@@ -20,13 +20,13 @@ class OpenvzAgent : public ::testing::Test {
     return wha_test::make_agent(io, options.value_or(vz.options()), node, std::move(params));
   }
 
-  agents::Result start(agents::Agent& a, std::chrono::milliseconds t = 10s) {
+  agents::Outcome start(agents::Agent& a, std::chrono::milliseconds t = 10s) {
     return *wha_test::run_op(io, [&](agents::Handler h) { a.start(t, std::move(h)); });
   }
-  agents::Result stop(agents::Agent& a, std::chrono::milliseconds t = 10s) {
+  agents::Outcome stop(agents::Agent& a, std::chrono::milliseconds t = 10s) {
     return *wha_test::run_op(io, [&](agents::Handler h) { a.stop(t, std::move(h)); });
   }
-  agents::Result monitor(agents::Agent& a, std::chrono::milliseconds t = 10s) {
+  agents::Outcome monitor(agents::Agent& a, std::chrono::milliseconds t = 10s) {
     return *wha_test::run_op(io, [&](agents::Handler h) { a.monitor(t, std::move(h)); });
   }
 

@@ -46,7 +46,7 @@ TEST(OpenvzController, ARedNodesContainerIsLiveMigratedAway) {
   EXPECT_EQ(controller.state().resources[0].node, "n1");
   for (const auto& r : results) ADD_FAILURE() << wholesale_ha::policy::describe(r.action) << ": " << r.result.reason;
 
-  controller.set_attribute("n1", "#health-disk", "red");
+  EXPECT_TRUE(controller.set_attribute("n1", "#health-disk", "red").ok());
   ASSERT_TRUE(wha_test::run_until(io, [&] {
     return controller.idle() && !controller.state().resources.empty() && controller.state().resources[0].node == "n2";
   }));
@@ -59,7 +59,7 @@ TEST(OpenvzController, ARedNodesContainerIsLiveMigratedAway) {
   const auto source_calls = vz.calls("host-a");
   EXPECT_NE(std::find(source_calls.begin(), source_calls.end(), "vzmigrate --online host-b 101"), source_calls.end());
 
-  controller.set_target_role("ct101", model::TargetRole::stopped);
+  EXPECT_TRUE(controller.set_target_role("ct101", model::TargetRole::stopped).ok());
   ASSERT_TRUE(wha_test::run_until(io, [&] { return controller.idle() && controller.state().resources.empty(); }));
   EXPECT_FALSE(vz.running("host-b", "101"));
 }

@@ -18,13 +18,13 @@ class OpenvzMigration : public ::testing::Test {
   std::unique_ptr<agents::Agent> agent(const std::string& node, model::Params params) {
     return wha_test::make_agent(io, vz.options(), node, std::move(params));
   }
-  agents::Result migrate_to(agents::Agent& a, const std::string& target) {
+  agents::Outcome migrate_to(agents::Agent& a, const std::string& target) {
     return *wha_test::run_op(io, [&](agents::Handler h) { a.migrate_to(target, 10s, std::move(h)); });
   }
-  agents::Result migrate_from(agents::Agent& a, const std::string& source) {
+  agents::Outcome migrate_from(agents::Agent& a, const std::string& source) {
     return *wha_test::run_op(io, [&](agents::Handler h) { a.migrate_from(source, 10s, std::move(h)); });
   }
-  agents::Result monitor(agents::Agent& a) {
+  agents::Outcome monitor(agents::Agent& a) {
     return *wha_test::run_op(io, [&](agents::Handler h) { a.monitor(10s, std::move(h)); });
   }
 

@@ -17,9 +17,9 @@ model::Resource container(model::Params params) {
   return r;
 }
 
-std::vector<model::Diagnostic> problems(const model::Params& params,
+std::vector<wholesale_ha::Diagnostic> problems(const model::Params& params,
                                         agents::OpenvzFlavour flavour = agents::OpenvzFlavour::openvz) {
-  return agents::make_openvz_backend({.flavour = flavour})->validate(container(params), "/resources/0");
+  return agents::make_openvz_backend({.flavour = flavour})->validate(container(params), "/resources/0").diagnostics();
 }
 
 /// The one problem reported, as "pointer: message".

@@ -11,7 +11,7 @@ namespace {
 
 namespace process = wholesale_ha::process;
 
-process::Result run(const wha_test::FakeVz& vz, const std::string& tool, std::vector<std::string> args) {
+process::Outcome run(const wha_test::FakeVz& vz, const std::string& tool, std::vector<std::string> args) {
   process::Command c;
   c.program = wha_test::FakeVz::tool(tool);
   c.args = std::move(args);

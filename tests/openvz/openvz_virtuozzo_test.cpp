@@ -18,7 +18,7 @@ class OpenvzVirtuozzo : public ::testing::Test {
   std::unique_ptr<agents::Agent> agent(const std::string& node, model::Params params) {
     return wha_test::make_agent(io, vz.options(agents::OpenvzFlavour::virtuozzo), node, std::move(params));
   }
-  agents::Result call(const std::function<void(agents::Handler)>& op) { return *wha_test::run_op(io, op); }
+  agents::Outcome call(const std::function<void(agents::Handler)>& op) { return *wha_test::run_op(io, op); }
 
   boost::asio::io_context io;
   wha_test::FakeVz vz;

@@ -30,7 +30,7 @@ model::Cluster cluster() {
       {"resource": "web", "node": "n1"}, {"resource": "web", "node": "n2"}]}
   })");
   EXPECT_TRUE(loaded.ok());
-  return std::move(*loaded.value);
+  return std::move(*loaded);
 }
 
 std::string where(const model::ClusterState& state, std::string_view resource) {
@@ -52,14 +52,14 @@ void converge(model::Cluster& c) {
 
 TEST(Maintenance, EvacuatesThenBringsBackOnlyWhatMayFailBack) {
   auto c = cluster();
-  ASSERT_FALSE(simulate::maintenance(c, "n1", true));
+  ASSERT_TRUE(simulate::maintenance(c, "n1", true));
   ASSERT_EQ(c.state.returns.size(), 1U);  // vm2 has failback: false, the clone never returns
   EXPECT_EQ(c.state.returns[0], (model::ReturningResource{"vm1", "n1"}));
   converge(c);
   EXPECT_EQ(where(c.state, "vm1"), "n2");
   EXPECT_EQ(where(c.state, "vm2"), "n2");
   EXPECT_EQ(where(c.state, "web"), "n2");
-  ASSERT_FALSE(simulate::maintenance(c, "n1", false));
+  ASSERT_TRUE(simulate::maintenance(c, "n1", false));
   converge(c);
   EXPECT_EQ(where(c.state, "vm1"), "n1");
   EXPECT_EQ(where(c.state, "vm2"), "n2");  // stickiness keeps it
@@ -69,7 +69,7 @@ TEST(Maintenance, EvacuatesThenBringsBackOnlyWhatMayFailBack) {
 
 TEST(Maintenance, UnknownNodeIsAnError) {
   auto c = cluster();
-  EXPECT_EQ(simulate::maintenance(c, "n9", true), "unknown node \"n9\"");
+  EXPECT_EQ(simulate::maintenance(c, "n9", true).error().message, "unknown node \"n9\"");
 }
 
 }  // namespace

@@ -58,8 +58,8 @@ TEST_P(Scenario, PlansAsSpecified) {
   const json doc = json::parse(in);
   ASSERT_TRUE(doc.contains("cluster") && doc.contains("expect")) << "malformed scenario";
   auto loaded = wholesale_ha::model::parse_cluster_document(doc["cluster"]);
-  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics.front().to_string();
-  const auto& cluster = *loaded.value;
+  ASSERT_TRUE(loaded.ok()) << loaded.diagnostics().front().to_string();
+  const auto& cluster = *loaded;
   const json& expect = doc["expect"];
   SCOPED_TRACE(doc.value("description", ""));
 

@@ -31,8 +31,8 @@ model::Cluster two_nodes(std::string_view shutdown_policy) {
       {{"resource": "vm1", "node": "n1"}}, {{"resource": "web", "node": "n1"}}, {{"resource": "web", "node": "n2"}}]}}
   }})",
                                                  shutdown_policy));
-  EXPECT_TRUE(loaded.ok()) << (loaded.diagnostics.empty() ? "" : loaded.diagnostics.front().to_string());
-  return std::move(*loaded.value);
+  EXPECT_TRUE(loaded.ok()) << (loaded.diagnostics().empty() ? "" : loaded.diagnostics().front().to_string());
+  return std::move(*loaded);
 }
 
 std::vector<std::string> nodes_of(const model::ClusterState& state, std::string_view resource) {
@@ -56,11 +56,11 @@ void converge(model::Cluster& c, int rounds = 4) {
 
 TEST(SimulateNodeOffline, DropsWhatRanThereSoNothingRunsTwice) {
   auto c = two_nodes("migrate");
-  ASSERT_FALSE(simulate::node_offline(c, "n1"));
+  ASSERT_TRUE(simulate::node_offline(c, "n1"));
   converge(c);
   EXPECT_EQ(nodes_of(c.state, "vm1"), std::vector<std::string>{"n2"});
   // Back online: the healthy VM stays where it runs, only the clone gets its instance back.
-  ASSERT_FALSE(simulate::node_up(c, "n1"));
+  ASSERT_TRUE(simulate::node_up(c, "n1"));
   const auto t = policy::plan(c.state, c.config);
   ASSERT_EQ(t.actions.size(), 1U);
   EXPECT_EQ(policy::describe(t.actions[0]), "start web n1");
@@ -68,12 +68,12 @@ TEST(SimulateNodeOffline, DropsWhatRanThereSoNothingRunsTwice) {
 
 TEST(Shutdown, ConditionalRebootFreezesAndPowerOffFailsOver) {
   auto reboot = two_nodes("conditional");
-  ASSERT_FALSE(simulate::shutdown(reboot, "n1", model::ShutdownKind::reboot));
+  ASSERT_TRUE(simulate::shutdown(reboot, "n1", model::ShutdownKind::reboot));
   ASSERT_EQ(reboot.state.frozen.size(), 1U);  // the clone instance is never frozen
   EXPECT_EQ(reboot.state.frozen[0], (model::FrozenResource{"vm1", "n1"}));
 
   auto poweroff = two_nodes("conditional");
-  ASSERT_FALSE(simulate::shutdown(poweroff, "n1", model::ShutdownKind::poweroff));
+  ASSERT_TRUE(simulate::shutdown(poweroff, "n1", model::ShutdownKind::poweroff));
   EXPECT_TRUE(poweroff.state.frozen.empty());
   converge(poweroff);
   EXPECT_EQ(nodes_of(poweroff.state, "vm1"), std::vector<std::string>{"n2"});
@@ -82,13 +82,13 @@ TEST(Shutdown, ConditionalRebootFreezesAndPowerOffFailsOver) {
 
 TEST(Shutdown, FrozenVmWaitsForItsNodeAndComesBackWithIt) {
   auto c = two_nodes("freeze");
-  ASSERT_FALSE(simulate::shutdown(c, "n1", model::ShutdownKind::poweroff));
+  ASSERT_TRUE(simulate::shutdown(c, "n1", model::ShutdownKind::poweroff));
   converge(c);
   EXPECT_TRUE(nodes_of(c.state, "vm1").empty());  // stopped, not started on n2
-  ASSERT_FALSE(simulate::node_offline(c, "n1"));
+  ASSERT_TRUE(simulate::node_offline(c, "n1"));
   converge(c);
   EXPECT_TRUE(nodes_of(c.state, "vm1").empty());
-  ASSERT_FALSE(simulate::node_up(c, "n1"));
+  ASSERT_TRUE(simulate::node_up(c, "n1"));
   converge(c);
   EXPECT_EQ(nodes_of(c.state, "vm1"), std::vector<std::string>{"n1"});
   EXPECT_TRUE(c.state.frozen.empty());
@@ -108,20 +108,21 @@ TEST(Shutdown, PerResourcePolicyOverridesTheDefaults) {
 
 TEST(Shutdown, RejectsUnknownAndDownNodes) {
   auto c = two_nodes("migrate");
-  EXPECT_EQ(simulate::shutdown(c, "n9", model::ShutdownKind::reboot), "unknown node \"n9\"");
-  ASSERT_FALSE(simulate::node_offline(c, "n2"));
-  const auto error = simulate::shutdown(c, "n2", model::ShutdownKind::reboot);
-  ASSERT_TRUE(error);
-  EXPECT_NE(error->find("not online"), std::string::npos) << *error;
+  EXPECT_EQ(simulate::shutdown(c, "n9", model::ShutdownKind::reboot).error().message, "unknown node \"n9\"");
+  ASSERT_TRUE(simulate::node_offline(c, "n2"));
+  const auto refused = simulate::shutdown(c, "n2", model::ShutdownKind::reboot);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, wholesale_ha::Errc::conflict);
+  EXPECT_NE(refused.error().message.find("not online"), std::string::npos) << refused.to_string();
 }
 
 TEST(Shutdown, StatusRoundTripsThroughJson) {
   auto c = two_nodes("freeze");
-  ASSERT_FALSE(simulate::shutdown(c, "n1", model::ShutdownKind::reboot));
+  ASSERT_TRUE(simulate::shutdown(c, "n1", model::ShutdownKind::reboot));
   auto back = model::parse_cluster(model::to_json_string(c));
   ASSERT_TRUE(back.ok());
-  EXPECT_EQ(back.value->state, c.state);
-  EXPECT_EQ(back.value->config, c.config);
+  EXPECT_EQ(back->state, c.state);
+  EXPECT_EQ(back->config, c.config);
 }
 
 }  // namespace

@@ -33,8 +33,8 @@ model::Cluster cluster() {
       {"resource": "vm-a", "node": "n1"}, {"resource": "vm-b", "node": "n2"}, {"resource": "vm-big", "node": "n3"},
       {"resource": "vm-own", "node": "n1"}]}
   })");
-  EXPECT_TRUE(loaded.ok()) << (loaded.diagnostics.empty() ? "" : loaded.diagnostics.front().to_string());
-  return std::move(*loaded.value);
+  EXPECT_TRUE(loaded.ok()) << (loaded.diagnostics().empty() ? "" : loaded.diagnostics().front().to_string());
+  return std::move(*loaded);
 }
 
 TEST(Survivability, TheVerdictNamesTheFirstFailureAndWhy) {

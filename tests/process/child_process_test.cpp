@@ -155,8 +155,8 @@ TEST(ChildProcess, ChildIgnoresTheParentsBlockedSignals) {
   ASSERT_EQ(::pthread_sigmask(SIG_BLOCK, &term, &previous), 0);
   boost::asio::io_context io;
   auto child = process::Child::spawn(io.get_executor(), sh("sleep 30"));
-  process::Result result;
-  child->async_wait([&](process::Result r) { result = std::move(r); });
+  process::Outcome result;
+  child->async_wait([&](process::Outcome r) { result = std::move(r); });
   EXPECT_TRUE(child->running());
   child->terminate(5s);
   io.run();
@@ -171,7 +171,7 @@ TEST(ChildProcess, ManyConcurrentChildrenOnOneExecutor) {
   int done = 0;
   for (int i = 0; i < 50; ++i) {
     process::async_run(io.get_executor(), sh("echo " + std::to_string(i)),
-                       [&, i](process::Result r) {
+                       [&, i](process::Outcome r) {
                          EXPECT_EQ(r.out, std::to_string(i) + "\n");
                          ++done;
                        });

@@ -42,7 +42,7 @@ Scenario leave_n2(std::string_view kind) {
   Scenario s;
   s.name = std::string{kind};
   s.seed = 5;
-  s.config = loaded.value->config;
+  s.config = loaded->config;
   s.duration = 3min;
   s.settle = 5min;
   Fault leave;

@@ -36,7 +36,7 @@ enum class Status {
 
 std::string_view to_string(Status status) noexcept;
 
-struct Result {
+struct Outcome {
   Status status = Status::success;
   std::string reason;  ///< human: "exit 1: /usr/sbin/httpd: no such file", "pid 4242 is gone"
   std::chrono::milliseconds elapsed{0};
@@ -44,7 +44,7 @@ struct Result {
   [[nodiscard]] bool ok() const noexcept { return status == Status::success; }
 };
 
-using Handler = std::function<void(Result)>;
+using Handler = std::function<void(Outcome)>;
 
 struct Capabilities {
   bool live_migratable = false;  ///< migrate_to / migrate_from move it without stopping it
@@ -91,7 +91,7 @@ class Agent {
 
   /// Posts `done(result)` to the executor: handlers never run inside the call that started
   /// them.
-  void complete(Handler done, Result result) const;
+  void complete(Handler done, Outcome result) const;
 
  private:
   boost::asio::any_io_executor executor_;

@@ -23,7 +23,7 @@ struct CallbackCall {
 /// library's executor).
 using AsyncCallback = std::function<void(const CallbackCall&, Handler done)>;
 /// Synchronous form, for work that is quick: runs on the library's executor.
-using SyncCallback = std::function<Result(const CallbackCall&)>;
+using SyncCallback = std::function<Outcome(const CallbackCall&)>;
 
 struct CallbackType {
   AsyncCallback start;
@@ -42,7 +42,7 @@ class CallbackBackend final : public Backend {
   /// Registers (or replaces) the functions for resources whose `type` is `type`.
   void add_type(std::string type, CallbackType functions);
 
-  [[nodiscard]] std::vector<model::Diagnostic> validate(const model::Resource& resource,
+  [[nodiscard]] Result<void> validate(const model::Resource& resource,
                                                         const std::string& pointer) const override;
   [[nodiscard]] std::unique_ptr<Agent> create(const AgentContext& context) override;
 

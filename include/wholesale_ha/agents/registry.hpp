@@ -8,7 +8,7 @@
 #include <vector>
 
 #include <wholesale_ha/agents/agent.hpp>
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 
 namespace wholesale_ha::agents {
 
@@ -19,7 +19,7 @@ class Backend {
   /// Problems with a resource's type/params for this backend (missing or unknown parameters,
   /// an agent that is not installed), found when a configuration is loaded or reloaded.
   /// `pointer` is the resource's JSON pointer ("/resources/3"); diagnostics extend it.
-  [[nodiscard]] virtual std::vector<model::Diagnostic> validate(const model::Resource& resource,
+  [[nodiscard]] virtual Result<void> validate(const model::Resource& resource,
                                                                 const std::string& pointer) const = 0;
 
   /// A new agent for `context.resource` on `context.node`.
@@ -38,7 +38,7 @@ class Registry {
   [[nodiscard]] std::vector<std::string> names() const;
 
   /// Every resource's backend must exist and accept its parameters.
-  [[nodiscard]] std::vector<model::Diagnostic> validate(const std::vector<model::Resource>& resources) const;
+  [[nodiscard]] Result<void> validate(const std::vector<model::Resource>& resources) const;
 
  private:
   std::map<std::string, std::shared_ptr<Backend>, std::less<>> backends_;

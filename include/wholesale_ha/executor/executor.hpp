@@ -35,7 +35,7 @@ struct ExecutorOptions {
 /// fallback's and `fallback` explains the failed migration.
 struct ActionResult {
   policy::Action action;
-  agents::Result result;
+  agents::Outcome result;
   std::optional<std::string> fallback;
   /// Actions not run because something they wait for failed (or the run was aborted).
   bool skipped = false;

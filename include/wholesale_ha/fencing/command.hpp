@@ -25,12 +25,17 @@ struct CommandFencerOptions {
 };
 
 /// Runs the command once per fence; a timeout kills its whole process group (SIGTERM, then
-/// SIGKILL). Handlers run on `executor`. Throws std::invalid_argument without a program.
+/// SIGKILL). Handlers run on `executor`.
 class CommandFencer final : public Fencer {
+  struct Token {};
+
  public:
   struct Shared;
 
-  CommandFencer(boost::asio::any_io_executor executor, CommandFencerOptions options, Logger logger = {});
+  /// Fails (invalid_value) without a program.
+  static Result<std::shared_ptr<CommandFencer>> create(boost::asio::any_io_executor executor,
+                                                       CommandFencerOptions options, Logger logger = {});
+  CommandFencer(Token, std::shared_ptr<const Shared> shared);
 
   void fence(const std::string& node, std::chrono::milliseconds timeout, agents::Handler done) override;
 

@@ -19,7 +19,7 @@
 
 #include <wholesale_ha/fencing/fencer.hpp>
 #include <wholesale_ha/log.hpp>
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 
 namespace wholesale_ha::fencing {
 
@@ -45,19 +45,17 @@ struct FenceAgentMetadata {
   [[nodiscard]] bool supports(std::string_view action) const { return actions.contains(action); }
 };
 
-/// Parses fence-agents metadata XML (any bytes: the text it returns is valid UTF-8); on
-/// failure, nullopt and `error` says why.
-std::optional<FenceAgentMetadata> parse_fence_agent_metadata(const std::string& xml, std::string& error);
+/// Parses fence-agents metadata XML (any bytes: the text it returns is valid UTF-8).
+Result<FenceAgentMetadata> parse_fence_agent_metadata(const std::string& xml);
 
 /// Runs `program` with action=metadata on stdin (blocking, at most `timeout`) and parses
 /// what it prints.
-std::optional<FenceAgentMetadata> read_fence_agent_metadata(const std::filesystem::path& program,
-                                                            std::chrono::milliseconds timeout,
-                                                            std::string& error);
+Result<FenceAgentMetadata> read_fence_agent_metadata(const std::filesystem::path& program,
+                                                     std::chrono::milliseconds timeout);
 
 /// Pacemaker's pcmk_host_map syntax, "n1:plug1;n2:plug2" (entries also separated by ',' or
-/// spaces, '=' also accepted for ':'), as node → plug; nullopt and `error` when malformed.
-std::optional<std::map<std::string, std::string>> parse_host_map(std::string_view text, std::string& error);
+/// spaces, '=' also accepted for ':'), as node → plug.
+Result<std::map<std::string, std::string>> parse_host_map(std::string_view text);
 
 enum class FenceAction { off, reboot };
 
@@ -96,11 +94,11 @@ class FenceAgentFencer final : public Fencer {
   /// Reads the agent's metadata (runs the agent once, blocking) and checks the device against
   /// it. Without errors, `value` holds the fencer; warnings (deprecated parameters, off that
   /// cannot be verified) are reported either way.
-  static model::LoadResult<std::shared_ptr<FenceAgentFencer>> create(boost::asio::any_io_executor executor,
+  static Result<std::shared_ptr<FenceAgentFencer>> create(boost::asio::any_io_executor executor,
                                                                      FenceAgentDevice device,
                                                                      Logger logger = {});
   /// The same with metadata already read (e.g. shared by several devices of one agent).
-  static model::LoadResult<std::shared_ptr<FenceAgentFencer>> create(boost::asio::any_io_executor executor,
+  static Result<std::shared_ptr<FenceAgentFencer>> create(boost::asio::any_io_executor executor,
                                                                      FenceAgentDevice device,
                                                                      FenceAgentMetadata metadata,
                                                                      Logger logger = {});

@@ -8,6 +8,7 @@
 #include <string>
 
 #include <wholesale_ha/agents/agent.hpp>
+#include <wholesale_ha/result.hpp>
 
 namespace wholesale_ha::fencing {
 

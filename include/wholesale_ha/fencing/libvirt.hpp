@@ -32,10 +32,16 @@ struct LibvirtFencerOptions {
 /// blocking libvirt calls on the fencer's worker threads; handlers run on `executor`. An
 /// unreachable libvirt fails the fence with libvirt's reason; one that does not answer within
 /// the timeout fails it as timed out. Destruction waits for libvirt calls in flight.
-/// Throws std::invalid_argument without nodes, or for a guest without a URI or domain.
 class LibvirtFencer final : public Fencer {
+  struct Token {};
+
  public:
-  LibvirtFencer(boost::asio::any_io_executor executor, LibvirtFencerOptions options, Logger logger = {});
+  struct Impl;
+
+  /// Fails without nodes, or for a guest without a URI or domain.
+  static Result<std::shared_ptr<LibvirtFencer>> create(boost::asio::any_io_executor executor,
+                                                       LibvirtFencerOptions options, Logger logger = {});
+  LibvirtFencer(Token, std::unique_ptr<Impl> impl);
   ~LibvirtFencer() override;
   LibvirtFencer(const LibvirtFencer&) = delete;
   LibvirtFencer& operator=(const LibvirtFencer&) = delete;
@@ -43,7 +49,6 @@ class LibvirtFencer final : public Fencer {
   void fence(const std::string& node, std::chrono::milliseconds timeout, agents::Handler done) override;
 
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -34,14 +34,17 @@ using FencingTopology = std::map<std::string, std::vector<FencingLevel>>;
 
 /// Handlers run on `executor`, whatever thread a device answers on. A device that does not
 /// answer within its time (plus `answer_grace`) counts as failed and the next level is tried.
-/// Throws std::invalid_argument for a node without levels, an empty level, or a device
-/// without a name or fencer.
 class TopologyFencer final : public Fencer {
+  struct Token {};
+
  public:
   struct Shared;
 
-  TopologyFencer(boost::asio::any_io_executor executor, FencingTopology topology, Logger logger = {},
-                 std::chrono::milliseconds answer_grace = std::chrono::milliseconds{2000});
+  /// Fails for a node without levels, an empty level, or a device without a name or fencer.
+  static Result<std::shared_ptr<TopologyFencer>> create(
+      boost::asio::any_io_executor executor, FencingTopology topology, Logger logger = {},
+      std::chrono::milliseconds answer_grace = std::chrono::milliseconds{2000});
+  TopologyFencer(Token, std::shared_ptr<const Shared> shared);
 
   void fence(const std::string& node, std::chrono::milliseconds timeout, agents::Handler done) override;
 

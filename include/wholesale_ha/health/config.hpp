@@ -13,7 +13,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <wholesale_ha/health/settings.hpp>
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 
 namespace wholesale_ha::health {
 
@@ -106,9 +106,9 @@ std::span<const std::string_view> probe_metrics(ProbeType type) noexcept;
 
 /// Parses and validates a health configuration. Never throws; yields no configuration when
 /// there is any error.
-model::LoadResult<HealthConfig> parse_health_config(std::string_view json_text) noexcept;
-model::LoadResult<HealthConfig> parse_health_config_document(
+Result<HealthConfig> parse_health_config(std::string_view json_text) noexcept;
+Result<HealthConfig> parse_health_config_document(
     const nlohmann::json& document) noexcept;
-model::LoadResult<HealthConfig> load_health_config_file(const std::filesystem::path& path) noexcept;
+Result<HealthConfig> load_health_config_file(const std::filesystem::path& path) noexcept;
 
 }  // namespace wholesale_ha::health

@@ -36,11 +36,11 @@ class HealthMonitor {
   HealthMonitor(const HealthMonitor&) = delete;
   HealthMonitor& operator=(const HealthMonitor&) = delete;
 
-  /// Throws std::invalid_argument when the id or attribute is already used, the attribute
-  /// does not start with "#health-", or the interval or timeout is not positive.
-  void add(std::shared_ptr<HealthProbe> probe, ProbeSettings settings);
-  /// Adds every probe of a loaded configuration.
-  void add(const HealthConfig& config);
+  /// Fails, adding nothing, when the id or attribute is already used, the attribute does not
+  /// start with "#health-", or the interval or timeout is not positive.
+  Result<void> add(std::shared_ptr<HealthProbe> probe, ProbeSettings settings);
+  /// Adds every probe of a loaded configuration, or none.
+  Result<void> add(const HealthConfig& config);
 
   /// Runs every probe now, then each again `interval` after its previous run started (a
   /// probe never overlaps itself).

@@ -47,7 +47,7 @@ class CorosyncMembership final : public Membership {
 
   [[nodiscard]] View view() const override;
   [[nodiscard]] std::string local_node() const override;
-  std::error_code broadcast(const std::string& type, const nlohmann::json& body) override;
+  Result<void> broadcast(const std::string& type, const nlohmann::json& body) override;
 
   [[nodiscard]] bool connected() const;
   /// Corosync's node id of this node (0 before the first connection).

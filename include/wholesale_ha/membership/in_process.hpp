@@ -16,7 +16,7 @@ class InProcessMembership final : public Membership {
   [[nodiscard]] View view() const override;
   [[nodiscard]] std::string local_node() const override;
   /// One process: delivered (posted) to this process's subscribers only.
-  std::error_code broadcast(const std::string& type, const nlohmann::json& body) override;
+  Result<void> broadcast(const std::string& type, const nlohmann::json& body) override;
 
   /// Changes a node's state (online, offline after a clean leave, unclean when lost).
   /// The view event is posted to the executor. Unknown nodes are added.

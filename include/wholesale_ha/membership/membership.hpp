@@ -5,13 +5,14 @@
 
 #include <cstdint>
 #include <string>
-#include <system_error>
+
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include <wholesale_ha/events.hpp>
 #include <wholesale_ha/model/status.hpp>
+#include <wholesale_ha/result.hpp>
 
 namespace wholesale_ha::membership {
 
@@ -51,9 +52,9 @@ class Membership {
   [[nodiscard]] virtual std::string local_node() const = 0;
 
   /// Sends `body` to every member, this one included, in one total order that every member
-  /// sees identically (virtual synchrony). An error means it was not sent (not connected,
-  /// too large); nothing is then delivered.
-  virtual std::error_code broadcast(const std::string& type, const nlohmann::json& body) = 0;
+  /// sees identically (virtual synchrony). An error means it was not sent (unavailable: not
+  /// connected; too_large); nothing is then delivered.
+  virtual Result<void> broadcast(const std::string& type, const nlohmann::json& body) = 0;
 
   /// Emitted on the membership's executor after every change of the view.
   Event<const View&> on_view_changed;

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include <wholesale_ha/model/cluster.hpp>
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 #include <wholesale_ha/model/status.hpp>
 
 namespace wholesale_ha::model {
@@ -26,10 +26,10 @@ struct CibImportOptions {
 /// naming what was left out; values that cannot be read, settings that would change behaviour
 /// silently (no-quorum-policy=demote) and broken references are errors, and then no cluster
 /// is returned. A returned cluster always passes parse_cluster() validation.
-LoadResult<Cluster> import_cib(std::string_view xml, const CibImportOptions& options = {}) noexcept;
+Result<Cluster> import_cib(std::string_view xml, const CibImportOptions& options = {}) noexcept;
 
 /// Reads `path` and imports it; an unreadable file is an error naming the path.
-LoadResult<Cluster> import_cib_file(const std::filesystem::path& path,
+Result<Cluster> import_cib_file(const std::filesystem::path& path,
                                     const CibImportOptions& options = {}) noexcept;
 
 }  // namespace wholesale_ha::model

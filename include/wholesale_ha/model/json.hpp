@@ -8,18 +8,18 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <wholesale_ha/model/cluster.hpp>
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 
 namespace wholesale_ha::model {
 
 /// Parses and validates a cluster document. Never throws: syntax errors, schema errors,
 /// unknown keys and dangling references all come back as diagnostics, every one of them.
-LoadResult<Cluster> parse_cluster(std::string_view json_text) noexcept;
+Result<Cluster> parse_cluster(std::string_view json_text) noexcept;
 /// The same for a document that is already parsed (e.g. embedded in a larger one).
-LoadResult<Cluster> parse_cluster_document(const nlohmann::json& document) noexcept;
+Result<Cluster> parse_cluster_document(const nlohmann::json& document) noexcept;
 
 /// Reads `path` and parses it; an unreadable file is a diagnostic naming the path.
-LoadResult<Cluster> load_cluster_file(const std::filesystem::path& path) noexcept;
+Result<Cluster> load_cluster_file(const std::filesystem::path& path) noexcept;
 
 /// The document parse_cluster() accepts back unchanged (a lossless round trip). Defaults
 /// and unset optional fields are omitted.

@@ -7,12 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 
 namespace wholesale_ha::model {
 
 /// The document in `path`, or every error (syntax errors prefixed with the path). Never
 /// throws.
-LoadResult<nlohmann::json> load_json_document(const std::filesystem::path& path) noexcept;
+Result<nlohmann::json> load_json_document(const std::filesystem::path& path) noexcept;
 
 }  // namespace wholesale_ha::model

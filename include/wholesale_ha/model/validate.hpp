@@ -4,7 +4,7 @@
 #include <vector>
 
 #include <wholesale_ha/model/cluster.hpp>
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 
 namespace wholesale_ha::model {
 
@@ -13,6 +13,6 @@ namespace wholesale_ha::model {
 /// Pointers name where the value would sit in to_json(cluster)
 /// ("/resources/3/meta/migration_threshold"). No errors means the planner and the controller
 /// accept the cluster. Never throws.
-std::vector<Diagnostic> validate(const Cluster& cluster) noexcept;
+Result<void> validate(const Cluster& cluster) noexcept;
 
 }  // namespace wholesale_ha::model

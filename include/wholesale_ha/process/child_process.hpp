@@ -33,7 +33,7 @@ struct Command {
   /// 0 = no limit. On expiry the process group gets SIGTERM, then SIGKILL after kill_grace.
   std::chrono::milliseconds timeout{0};
   std::chrono::milliseconds kill_grace{2000};
-  /// Per stream; output beyond it is discarded and Result::output_truncated set.
+  /// Per stream; output beyond it is discarded and Outcome::output_truncated set.
   std::size_t max_output = 1024 * 1024;
   /// When false, stdout and stderr go to `output_file` (appended) or to /dev/null: for
   /// long-running daemons whose output the library does not read.
@@ -41,7 +41,7 @@ struct Command {
   std::optional<std::filesystem::path> output_file;
 };
 
-struct Result {
+struct Outcome {
   /// Set when the program could not be started (e.g. ENOENT); nothing else is meaningful then.
   std::error_code spawn_error;
   int exit_code = -1;  ///< when it exited normally
@@ -65,7 +65,7 @@ struct Result {
   [[nodiscard]] std::string describe() const;
 };
 
-using CompletionHandler = std::function<void(Result)>;
+using CompletionHandler = std::function<void(Outcome)>;
 
 /// A running child. Destroying the handle does not stop the process; call terminate().
 class Child {
@@ -105,7 +105,7 @@ void async_run(const boost::asio::any_io_executor& executor, Command command,
                CompletionHandler handler);
 
 /// Blocking convenience for command-line tools and tests: runs on a private io_context.
-Result run(Command command);
+Outcome run(Command command);
 
 /// "SIGTERM", "SIGKILL", ... or "signal N".
 std::string signal_name(int sig);

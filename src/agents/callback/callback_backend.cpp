@@ -44,7 +44,7 @@ class CallbackAgent final : public Agent {
   void call(const AsyncCallback& fn, std::chrono::milliseconds timeout, const std::string* peer,
             Handler done) {
     // The callback may answer from any thread; the answer is posted back to our executor.
-    auto back = [ex = executor(), done = std::move(done)](Result result) mutable {
+    auto back = [ex = executor(), done = std::move(done)](Outcome result) mutable {
       boost::asio::post(ex, [done = std::move(done), result = std::move(result)]() mutable {
         done(std::move(result));
       });
@@ -76,15 +76,15 @@ void CallbackBackend::add_type(std::string type, CallbackType functions) {
   types_[std::move(type)] = std::make_shared<const CallbackType>(std::move(functions));
 }
 
-std::vector<model::Diagnostic> CallbackBackend::validate(const model::Resource& resource,
+Result<void> CallbackBackend::validate(const model::Resource& resource,
                                                          const std::string& pointer) const {
   if (types_.contains(resource.type)) return {};
   std::vector<std::string> known;
   for (const auto& [name, fns] : types_) known.push_back(name);
-  return {{model::Diagnostic::Severity::error, pointer + "/type",
+  return {Diagnostic::error(Errc::unknown_reference, pointer + "/type",
            fmt::format("no callback type \"{}\" is registered with the callback backend "
                        "(registered: {})",
-                       resource.type, known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", ")))}};
+                       resource.type, known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", "))))};
 }
 
 std::unique_ptr<Agent> CallbackBackend::create(const AgentContext& context) {

@@ -144,7 +144,7 @@ class CheckpointAgent final : public Agent {
     if (auto ec = s_->spawn(command)) {
       return complete(std::move(done), {Status::error_generic, fmt::format("cannot start: {}", ec.message())});
     }
-    s_->confirm_start(timeout, [dir = dir_, restoring, done = std::move(done)](Result r) mutable {
+    s_->confirm_start(timeout, [dir = dir_, restoring, done = std::move(done)](Outcome r) mutable {
       if (r.ok() && restoring) {
         // Consumed: a later plain start must not resurrect an old state.
         std::error_code ignored;
@@ -157,14 +157,14 @@ class CheckpointAgent final : public Agent {
 
   void criu_dump(std::chrono::milliseconds timeout, Handler done) {
     detail::criu_dump(executor(), criu_, s_->child->pid(), dir_, timeout,
-                      [s = s_, dir = dir_, done = std::move(done)](Result r) mutable {
+                      [s = s_, dir = dir_, done = std::move(done)](Outcome r) mutable {
                         if (r.ok()) std::ofstream{fs::path{dir} / kMarker} << "criu\n";
                         done(std::move(r));
                       });
   }
 
   void criu_restore(std::chrono::milliseconds timeout, Handler done) {
-    detail::criu_restore(executor(), criu_, dir_, timeout, [this, done = std::move(done)](Result r) mutable {
+    detail::criu_restore(executor(), criu_, dir_, timeout, [this, done = std::move(done)](Outcome r) mutable {
       if (r.ok()) {
         std::ifstream in{fs::path{dir_} / "restored.pid"};
         pid_t pid = 0;
@@ -213,23 +213,23 @@ class CheckpointBackend final : public Backend {
  public:
   explicit CheckpointBackend(CheckpointOptions options) : options_(std::move(options)) {}
 
-  [[nodiscard]] std::vector<model::Diagnostic> validate(const model::Resource& resource,
+  [[nodiscard]] Result<void> validate(const model::Resource& resource,
                                                         const std::string& pointer) const override {
     auto out = detail::check_params(resource, pointer, checkpoint_params(), {"env."});
-    auto error = [&](std::string where, std::string message) {
-      out.push_back({model::Diagnostic::Severity::error, std::move(where), std::move(message)});
+    auto error = [&](Errc code, std::string where, std::string message) {
+      out.push_back(Diagnostic::error(code, std::move(where), std::move(message)));
     };
     if (auto sig = detail::string_param(resource, "checkpoint_signal"); sig && !signal_number(*sig)) {
-      error(pointer + "/params/checkpoint_signal",
+      error(Errc::invalid_value, pointer + "/params/checkpoint_signal",
             fmt::format("expected USR1, USR2, TERM, INT or HUP, got \"{}\"", *sig));
     }
     const auto mode = detail::string_param(resource, "mode").value_or("cooperative");
     if (mode != "cooperative" && mode != "criu") {
-      error(pointer + "/params/mode", fmt::format("expected \"cooperative\" or \"criu\", got \"{}\"", mode));
+      error(Errc::invalid_value, pointer + "/params/mode", fmt::format("expected \"cooperative\" or \"criu\", got \"{}\"", mode));
     } else if (mode == "criu") {
-      if (auto problem = criu_problem()) error(pointer + "/params/mode", *problem);
+      if (auto problem = criu_problem()) error(Errc::invalid_value, pointer + "/params/mode", *problem);
     }
-    return out;
+    return Result<void>{std::move(out)};
   }
 
   [[nodiscard]] std::unique_ptr<Agent> create(const AgentContext& context) override {

@@ -14,7 +14,7 @@ std::string last_line(std::string text) {
 }
 
 void run_criu(const boost::asio::any_io_executor& ex, process::Command c, std::string what, Handler done) {
-  process::async_run(ex, std::move(c), [what = std::move(what), done = std::move(done)](process::Result r) {
+  process::async_run(ex, std::move(c), [what = std::move(what), done = std::move(done)](process::Outcome r) {
     if (r.success()) return done({Status::success, what + " done"});
     done({r.timed_out ? Status::timed_out : Status::error_generic,
           fmt::format("{} failed: {}: {}", what, r.describe(), last_line(r.err.empty() ? r.out : r.err))});

@@ -31,9 +31,9 @@ const char* state_name(int state) {
 }
 
 /// Waits until the domain runs (a start returns before QEMU is fully up on some drivers).
-Result wait_running(const Connect& conn, const std::string& name, const std::string& how) {
+Outcome wait_running(const Connect& conn, const std::string& name, const std::string& how) {
   for (int i = 0; i < 100; ++i) {
-    Result r = domain_status(conn, name);
+    Outcome r = domain_status(conn, name);
     if (r.ok()) return {Status::success, how};
     if (r.status != Status::not_running) return r;
     std::this_thread::sleep_for(50ms);
@@ -55,7 +55,7 @@ Domain find(const Connect& conn, const std::string& name, bool& missing, std::st
   return nullptr;
 }
 
-Result domain_status(const Connect& conn, const std::string& name) {
+Outcome domain_status(const Connect& conn, const std::string& name) {
   bool missing = false;
   std::string error;
   Domain dom = find(conn, name, missing, error);
@@ -83,7 +83,7 @@ Result domain_status(const Connect& conn, const std::string& name) {
   }
 }
 
-Result start_domain(const Connect& conn, const DomainSpec& spec) {
+Outcome start_domain(const Connect& conn, const DomainSpec& spec) {
   bool missing = false;
   std::string error;
   Domain dom = find(conn, spec.name, missing, error);
@@ -115,7 +115,7 @@ Result start_domain(const Connect& conn, const DomainSpec& spec) {
   return wait_running(conn, spec.name, "created");
 }
 
-Result stop_domain(const Connect& conn, const DomainSpec& spec,
+Outcome stop_domain(const Connect& conn, const DomainSpec& spec,
                    std::chrono::steady_clock::time_point deadline) {
   bool missing = false;
   std::string error;
@@ -143,7 +143,7 @@ Result stop_domain(const Connect& conn, const DomainSpec& spec,
   return {Status::success, "destroyed after the graceful shutdown timed out"};
 }
 
-Result migrate_domain(const Domain& dom, const MigrationSpec& spec) {
+Outcome migrate_domain(const Domain& dom, const MigrationSpec& spec) {
   virTypedParameterPtr params = nullptr;
   int count = 0;
   int max = 0;
@@ -205,14 +205,14 @@ std::optional<MigrationProgress> job_progress(const Domain& dom, bool completed)
   return out;
 }
 
-Result save_domain(const Domain& dom, const std::string& path) {
+Outcome save_domain(const Domain& dom, const std::string& path) {
   if (virDomainSave(dom.get(), path.c_str()) < 0) {
     return {Status::error_generic, fmt::format("cannot save the guest to {}: {}", path, last_error())};
   }
   return {Status::success, "saved to " + path};
 }
 
-Result restore_domain(const Connect& conn, const std::string& path) {
+Outcome restore_domain(const Connect& conn, const std::string& path) {
   if (virDomainRestore(conn.get(), path.c_str()) < 0) {
     return {Status::error_generic, fmt::format("cannot restore the guest from {}: {}", path, last_error())};
   }

@@ -33,20 +33,20 @@ struct MigrationSpec {
 /// Looks `name` up; null (and `missing` true) when the host does not have it.
 Domain find(const Connect& conn, const std::string& name, bool& missing, std::string& error);
 
-Result start_domain(const Connect& conn, const DomainSpec& spec);
+Outcome start_domain(const Connect& conn, const DomainSpec& spec);
 /// Graceful shutdown, then destroy when `shutdown_timeout` passes (or `deadline` nears).
-Result stop_domain(const Connect& conn, const DomainSpec& spec, std::chrono::steady_clock::time_point deadline);
-Result domain_status(const Connect& conn, const std::string& name);
+Outcome stop_domain(const Connect& conn, const DomainSpec& spec, std::chrono::steady_clock::time_point deadline);
+Outcome domain_status(const Connect& conn, const std::string& name);
 
 /// Peer-to-peer live migration with virDomainMigrateToURI3. `abort` set from another thread
 /// makes the caller abort the job (virDomainAbortJob) — see abort_job.
-Result migrate_domain(const Domain& dom, const MigrationSpec& spec);
+Outcome migrate_domain(const Domain& dom, const MigrationSpec& spec);
 void abort_job(const Domain& dom);
 /// One sample of the running job; nullopt when no job runs.
 std::optional<MigrationProgress> job_progress(const Domain& dom, bool completed);
 
 /// Cold migration through shared storage.
-Result save_domain(const Domain& dom, const std::string& path);
-Result restore_domain(const Connect& conn, const std::string& path);
+Outcome save_domain(const Domain& dom, const std::string& path);
+Outcome restore_domain(const Connect& conn, const std::string& path);
 
 }  // namespace wholesale_ha::agents::libvirt

@@ -154,7 +154,7 @@ class LibvirtAgent final : public Agent {
         bool missing = false;
         std::string error;
         auto dom = libvirt::find(c, name, missing, error);
-        if (!dom) return Result{Status::error_generic, fmt::format("cannot find {} to save: {}", name, missing ? "not on this host" : error)};
+        if (!dom) return Outcome{Status::error_generic, fmt::format("cannot find {} to save: {}", name, missing ? "not on this host" : error)};
         return libvirt::save_domain(dom, path);
       }, std::move(done));
       return;
@@ -175,7 +175,7 @@ class LibvirtAgent final : public Agent {
     // The source drove the peer-to-peer migration; here we confirm and report the outcome.
     auto s = s_;
     offload([s, name = spec_.name, resource = r_->id, node = node_](const libvirt::Connect& c) {
-      Result r = libvirt::domain_status(c, name);
+      Outcome r = libvirt::domain_status(c, name);
       bool missing = false;
       std::string error;
       if (auto dom = libvirt::find(c, name, missing, error)) {
@@ -221,13 +221,13 @@ class LibvirtAgent final : public Agent {
     auto connection = uri_.empty() ? nullptr : s_->connection(uri_);
     asio::post(s_->pool, [connection, work = std::move(work), ex = executor(), node = node_,
                           done = std::move(done)]() mutable {
-      Result r;
+      Outcome r;
       if (!connection) {
         r = {Status::not_configured, fmt::format("no libvirt URI is configured for node {}", node)};
       } else {
         std::string error;
         libvirt::Connect c = connection->get(error);
-        r = c ? work(c) : Result{Status::error_generic, error};
+        r = c ? work(c) : Outcome{Status::error_generic, error};
       }
       asio::post(ex, [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
     });
@@ -294,7 +294,7 @@ class LibvirtAgent final : public Agent {
       std::string error;
       run->dom = libvirt::find(c, name, missing, error);
       if (!run->dom) {
-        return Result{Status::error_generic,
+        return Outcome{Status::error_generic,
                       fmt::format("cannot migrate {}: {}", name, missing ? "it is not on the source" : error)};
       }
       if (s->progress_observed()) {  // posted before sampling starts, so it comes first
@@ -306,13 +306,13 @@ class LibvirtAgent final : public Agent {
       asio::post(s->ex, [sample] {
         if (*sample) (*sample)();  // empty once the migration has ended
       });
-      Result r = libvirt::migrate_domain(run->dom, spec);
+      Outcome r = libvirt::migrate_domain(run->dom, spec);
       run->finished = true;
       if (!r.ok() && run->aborted) {
         r = {Status::timed_out, "the migration did not finish in time and was aborted; the guest stays on the source"};
       }
       return r;
-    }, [run, sample, done = std::move(done)](Result r) mutable {
+    }, [run, sample, done = std::move(done)](Outcome r) mutable {
       run->finished = true;
       run->sampler.cancel();
       run->deadline.cancel();
@@ -333,29 +333,29 @@ class LibvirtBackendImpl final : public LibvirtBackend {
  public:
   explicit LibvirtBackendImpl(std::shared_ptr<Shared> shared) : s_(std::move(shared)) {}
 
-  [[nodiscard]] std::vector<model::Diagnostic> validate(const model::Resource& resource,
+  [[nodiscard]] Result<void> validate(const model::Resource& resource,
                                                         const std::string& pointer) const override {
     auto out = detail::check_params(resource, pointer, libvirt_params(), {"uri."});
-    auto error = [&](std::string where, std::string message) {
-      out.push_back({model::Diagnostic::Severity::error, std::move(where), std::move(message)});
+    auto error = [&](Errc code, std::string where, std::string message) {
+      out.push_back(Diagnostic::error(code, std::move(where), std::move(message)));
     };
     const auto xml = detail::string_param(resource, "xml");
     const auto domain = detail::string_param(resource, "domain");
     if (!domain && (!xml || xml_name(*xml).empty())) {
-      error(pointer + "/params", "the libvirt backend needs \"domain\", or an \"xml\" with a <name>");
+      error(Errc::invalid_value, pointer + "/params", "the libvirt backend needs \"domain\", or an \"xml\" with a <name>");
     }
     if (domain && xml && !xml_name(*xml).empty() && xml_name(*xml) != *domain) {
-      error(pointer + "/params/domain",
+      error(Errc::invalid_value, pointer + "/params/domain",
             fmt::format("\"{}\" differs from the <name> in \"xml\" (\"{}\")", *domain, xml_name(*xml)));
     }
     const auto mode = detail::string_param(resource, "migration").value_or("live");
     if (mode != "live" && mode != "save") {
-      error(pointer + "/params/migration", fmt::format("expected \"live\" or \"save\", got \"{}\"", mode));
+      error(Errc::invalid_value, pointer + "/params/migration", fmt::format("expected \"live\" or \"save\", got \"{}\"", mode));
     }
     if (mode == "save" && !resource.params.contains("save_dir")) {
-      error(pointer + "/params", "migration \"save\" needs \"save_dir\" on storage every node shares");
+      error(Errc::invalid_value, pointer + "/params", "migration \"save\" needs \"save_dir\" on storage every node shares");
     }
-    return out;
+    return Result<void>{std::move(out)};
   }
 
   [[nodiscard]] std::unique_ptr<Agent> create(const AgentContext& context) override {

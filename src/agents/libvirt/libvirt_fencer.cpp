@@ -18,7 +18,7 @@ namespace {
 
 namespace asio = boost::asio;
 namespace lv = agents::libvirt;
-using agents::Result;
+using agents::Outcome;
 using agents::Status;
 
 const char* state_name(int state) {
@@ -35,7 +35,7 @@ const char* state_name(int state) {
 }
 
 /// The blocking part, on a worker thread: connect, destroy, confirm.
-Result destroy_guest(const LibvirtGuest& guest) {
+Outcome destroy_guest(const LibvirtGuest& guest) {
   virConnectPtr raw = virConnectOpen(guest.uri.c_str());
   if (raw == nullptr) return {Status::error_generic, fmt::format("cannot reach libvirt at {}: {}", guest.uri, lv::last_error())};
   const auto conn = lv::adopt(raw);
@@ -88,16 +88,22 @@ struct LibvirtFencer::Impl {
   asio::thread_pool pool{2};
 };
 
-LibvirtFencer::LibvirtFencer(asio::any_io_executor executor, LibvirtFencerOptions options, Logger logger) {
-  if (options.nodes.empty()) throw std::invalid_argument("libvirt fencer \"" + options.id + "\": no nodes");
+Result<std::shared_ptr<LibvirtFencer>> LibvirtFencer::create(asio::any_io_executor executor, LibvirtFencerOptions options,
+                                                              Logger logger) {
+  if (options.nodes.empty()) {
+    return Diagnostic::error(Errc::missing_field, "/nodes", "libvirt fencer \"" + options.id + "\": no nodes");
+  }
   for (const auto& [node, guest] : options.nodes) {
     if (guest.uri.empty() || guest.domain.empty()) {
-      throw std::invalid_argument("libvirt fencer \"" + options.id + "\": node " + node + " needs a URI and a domain");
+      return Diagnostic::error(Errc::missing_field, "/nodes/" + node,
+                               "libvirt fencer \"" + options.id + "\": node " + node + " needs a URI and a domain");
     }
   }
   auto log = logger.child("fencing/" + options.id);
-  impl_ = std::make_unique<Impl>(std::move(executor), std::move(options), std::move(log));
+  return std::make_shared<LibvirtFencer>(Token{}, std::make_unique<Impl>(std::move(executor), std::move(options), std::move(log)));
 }
+
+LibvirtFencer::LibvirtFencer(Token, std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 LibvirtFencer::~LibvirtFencer() { impl_->pool.join(); }
 
@@ -116,7 +122,7 @@ void LibvirtFencer::fence(const std::string& node, std::chrono::milliseconds tim
   const auto label = fmt::format("libvirt fencer \"{}\" (domain {} at {})", opts.id, guest.domain, guest.uri);
   auto pending = std::make_shared<Pending>(impl_->executor);
   // Runs on the executor only; logs loudly on failure.
-  auto finish = [log = impl_->log, node, label, done = std::move(done)](Result r) {
+  auto finish = [log = impl_->log, node, label, done = std::move(done)](Outcome r) {
     if (r.ok()) {
       r.reason = fmt::format("node {} fenced by {}: {}", node, label, r.reason);
       log.info("{}", r.reason);

@@ -115,12 +115,12 @@ class OcfAgent final : public Agent {
     c.kill_grace = 2s;
     c.max_output = 64 * 1024;
     process::async_run(executor(), std::move(c),
-                       [action, id = resource_->id, done = std::move(done)](process::Result r) {
+                       [action, id = resource_->id, done = std::move(done)](process::Outcome r) {
                          done(interpret(action, id, r));
                        });
   }
 
-  static Result interpret(const std::string& action, const std::string& id, const process::Result& r) {
+  static Outcome interpret(const std::string& action, const std::string& id, const process::Outcome& r) {
     const std::string said = last_line(r.err.empty() ? r.out : r.err);
     auto with_output = [&](std::string text) {
       return said.empty() ? text : text + ": " + said;
@@ -156,40 +156,40 @@ class OcfBackend final : public Backend {
  public:
   explicit OcfBackend(OcfOptions options) : options_(std::move(options)) {}
 
-  [[nodiscard]] std::vector<model::Diagnostic> validate(const model::Resource& resource,
+  [[nodiscard]] Result<void> validate(const model::Resource& resource,
                                                         const std::string& pointer) const override {
-    std::vector<model::Diagnostic> out;
-    auto error = [&](std::string where, std::string message) {
-      out.push_back({model::Diagnostic::Severity::error, std::move(where), std::move(message)});
+    std::vector<Diagnostic> out;
+    auto error = [&](Errc code, std::string where, std::string message) {
+      out.push_back(Diagnostic::error(code, std::move(where), std::move(message)));
     };
     std::string problem;
     const OcfMetadata* md = metadata(resource.type, problem);
     if (md == nullptr) {
-      error(pointer + "/type", problem);
-      return out;
+      error(Errc::invalid_value, pointer + "/type", problem);
+      return Result<void>{std::move(out)};
     }
     std::vector<std::string> names;
     for (const auto& p : md->parameters) names.push_back(p.name);
     for (const auto& [name, value] : resource.params) {
       if (std::find(names.begin(), names.end(), name) != names.end()) continue;
       std::string hint = model::detail::suggestion(name, names);
-      error(pointer + "/params/" + name,
+      error(Errc::invalid_value, pointer + "/params/" + name,
             fmt::format("agent {} has no parameter \"{}\" ({})", resource.type, name,
                         hint.empty() ? fmt::format("it accepts: {}", fmt::join(names, ", ")) : hint));
     }
     for (const auto& p : md->parameters) {
       if (p.required && !resource.params.contains(p.name)) {
-        error(pointer + "/params",
+        error(Errc::invalid_value, pointer + "/params",
               fmt::format("agent {} requires parameter \"{}\"", resource.type, p.name));
       }
     }
     for (const char* action : {"start", "stop", "monitor"}) {
       if (!md->supports(action)) {
-        error(pointer + "/type", fmt::format("agent {} does not support the \"{}\" action it must have",
+        error(Errc::unsupported, pointer + "/type", fmt::format("agent {} does not support the \"{}\" action it must have",
                                              resource.type, action));
       }
     }
-    return out;
+    return Result<void>{std::move(out)};
   }
 
   [[nodiscard]] std::unique_ptr<Agent> create(const AgentContext& context) override {

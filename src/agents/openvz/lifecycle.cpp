@@ -23,7 +23,7 @@ void stop_now(const Ctx& ctx, Deadline deadline, Handler done) {
   std::vector<std::string> args{"stop", ctx->settings.ctid};
   const std::string what = command_line(tool, args);
   run_tool(*ctx, tool, args, clean_deadline,
-           [ctx, tool, what, deadline, done = std::move(done)](const process::Result& r) mutable {
+           [ctx, tool, what, deadline, done = std::move(done)](const process::Outcome& r) mutable {
              // A stop killed at stop_timeout goes on to the forced stop; other abnormal ends do not.
              if (r.spawn_error || (r.signal != 0 && !r.timed_out)) return done(*abnormal(tool, what, r));
              const bool vz = ctx->openvz();
@@ -38,7 +38,7 @@ void stop_now(const Ctx& ctx, Deadline deadline, Handler done) {
              std::vector<std::string> forced{"stop", ctx->settings.ctid, vz ? "--fast" : "--kill"};
              const std::string forced_what = command_line(tool, forced);
              run_tool(*ctx, tool, std::move(forced), deadline,
-                      [ctx, tool, why, forced_what, done = std::move(done)](const process::Result& f) {
+                      [ctx, tool, why, forced_what, done = std::move(done)](const process::Outcome& f) {
                         if (auto bad = abnormal(tool, forced_what, f)) {
                           bad->reason = why + "; then " + bad->reason;
                           return done(*bad);
@@ -57,7 +57,7 @@ void start_now(const Ctx& ctx, Deadline deadline, Handler done) {
   const Tool tool = ctx->ctl();
   std::vector<std::string> args{"start", ctx->settings.ctid};
   const std::string what = command_line(tool, args);
-  run_tool(*ctx, tool, std::move(args), deadline, [ctx, tool, what, done = std::move(done)](const process::Result& r) {
+  run_tool(*ctx, tool, std::move(args), deadline, [ctx, tool, what, done = std::move(done)](const process::Outcome& r) {
     if (auto bad = abnormal(tool, what, r)) return done(*bad);
     if (r.exit_code == 0) return done({Status::success, ctx->ct() + " started"});
     if (!ctx->openvz()) return done({Status::error_generic, failure(what, r, "")});
@@ -70,7 +70,7 @@ void start_now(const Ctx& ctx, Deadline deadline, Handler done) {
 
 void monitor(const Ctx& ctx, Deadline deadline, Handler done) {
   query_state(ctx, deadline, [ctx, done = std::move(done)](StateOrError s) {
-    if (auto* error = std::get_if<Result>(&s)) return done(std::move(*error));
+    if (auto* error = std::get_if<Outcome>(&s)) return done(std::move(*error));
     const auto& state = std::get<ContainerState>(s);
     switch (state.kind) {
       case Kind::running:
@@ -91,7 +91,7 @@ void start(const Ctx& ctx, Deadline deadline, Handler done) {
   // codes, so its status is asked first.
   if (ctx->openvz()) return start_now(ctx, deadline, std::move(done));
   query_state(ctx, deadline, [ctx, deadline, done = std::move(done)](StateOrError s) mutable {
-    if (auto* error = std::get_if<Result>(&s)) return done(std::move(*error));
+    if (auto* error = std::get_if<Outcome>(&s)) return done(std::move(*error));
     const auto& state = std::get<ContainerState>(s);
     if (state.kind == Kind::running) return done({Status::success, ctx->ct() + " was already running"});
     if (state.kind == Kind::absent) {
@@ -105,7 +105,7 @@ void stop(const Ctx& ctx, Deadline deadline, Handler done) {
   // `vzctl stop` of a stopped container exits 0 ("Unable to stop: container is not running").
   if (ctx->openvz()) return stop_now(ctx, deadline, std::move(done));
   query_state(ctx, deadline, [ctx, deadline, done = std::move(done)](StateOrError s) mutable {
-    if (auto* error = std::get_if<Result>(&s)) return done(std::move(*error));
+    if (auto* error = std::get_if<Outcome>(&s)) return done(std::move(*error));
     const auto& state = std::get<ContainerState>(s);
     if (state.kind == Kind::absent) {
       return done({Status::success, fmt::format("{} is not on node {}: nothing to stop", ctx->ct(), ctx->node)});

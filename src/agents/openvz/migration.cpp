@@ -41,7 +41,7 @@ void vzmigrate(const Ctx& ctx, const std::string& target, Deadline deadline, Han
   args.push_back(ctx->settings.ctid);
   const std::string what = command_line(tool, args);
   run_tool(*ctx, tool, std::move(args), deadline,
-           [ctx, tool, what, target, address, done = std::move(done)](const process::Result& r) {
+           [ctx, tool, what, target, address, done = std::move(done)](const process::Outcome& r) {
              if (auto bad = abnormal(tool, what, r)) return done(*bad);
              if (r.exit_code != 0) {
                return done({vzmigrate_status(r.exit_code), failure(what, r, vzmigrate_meaning(r.exit_code))});
@@ -62,14 +62,14 @@ void prlctl_migrate(const Ctx& ctx, const std::string& target, Deadline deadline
     std::vector<std::string> args{"migrate", ctx->settings.ctid, address};
     const std::string what = command_line(tool, args);
     run_tool(*ctx, tool, std::move(args), deadline,
-             [ctx, tool, what, target, finished = std::move(finished)](const process::Result& r) {
+             [ctx, tool, what, target, finished = std::move(finished)](const process::Outcome& r) {
                if (auto bad = abnormal(tool, what, r)) return finished(*bad);
                if (r.exit_code != 0) return finished({Status::error_generic, failure(what, r, "")});
                finished({Status::success, fmt::format("{} migrated to {}", ctx->ct(), target)});
              });
   };
   if (ctx->settings.online) return migrate(std::move(done));
-  stop(ctx, deadline, [migrate, done = std::move(done)](Result r) mutable {
+  stop(ctx, deadline, [migrate, done = std::move(done)](Outcome r) mutable {
     if (!r.ok()) return done(std::move(r));
     migrate(std::move(done));
   });
@@ -89,7 +89,7 @@ void checkpoint_out(const Ctx& ctx, Deadline deadline, Handler done) {
   const Tool tool = ctx->ctl();
   std::vector<std::string> args{"chkpnt", ctx->settings.ctid, "--dumpfile", dump};
   const std::string what = command_line(tool, args);
-  run_tool(*ctx, tool, std::move(args), deadline, [ctx, tool, what, dump, done = std::move(done)](const process::Result& r) {
+  run_tool(*ctx, tool, std::move(args), deadline, [ctx, tool, what, dump, done = std::move(done)](const process::Outcome& r) {
     if (auto bad = abnormal(tool, what, r)) return done(*bad);
     if (r.exit_code != 0) {
       return done({vzctl_failure_status(*ctx, r.exit_code), failure(what, r, vzctl_meaning(r.exit_code))});
@@ -110,7 +110,7 @@ void checkpoint_in(const Ctx& ctx, const std::string& source, Deadline deadline,
   const Tool tool = ctx->ctl();
   std::vector<std::string> args{"restore", ctx->settings.ctid, "--dumpfile", dump};
   const std::string what = command_line(tool, args);
-  run_tool(*ctx, tool, std::move(args), deadline, [ctx, tool, what, dump, done = std::move(done)](const process::Result& r) {
+  run_tool(*ctx, tool, std::move(args), deadline, [ctx, tool, what, dump, done = std::move(done)](const process::Outcome& r) {
     if (auto bad = abnormal(tool, what, r)) return done(*bad);
     if (r.exit_code != 0) {
       return done({vzctl_failure_status(*ctx, r.exit_code), failure(what, r, vzctl_meaning(r.exit_code))});
@@ -135,7 +135,7 @@ void migrate_from(const Ctx& ctx, const std::string& source_node, Deadline deadl
   }
   // The source's tool did the whole move; here it only has to be running.
   query_state(ctx, deadline, [ctx, source_node, deadline, done = std::move(done)](StateOrError s) mutable {
-    if (auto* error = std::get_if<Result>(&s)) return done(std::move(*error));
+    if (auto* error = std::get_if<Outcome>(&s)) return done(std::move(*error));
     const auto& state = std::get<ContainerState>(s);
     if (state.kind == Kind::running) {
       return done({Status::success,

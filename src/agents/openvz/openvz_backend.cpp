@@ -56,9 +56,9 @@ class OpenvzBackend final : public Backend {
  public:
   explicit OpenvzBackend(OpenvzOptions options) : options_(std::move(options)) {}
 
-  [[nodiscard]] std::vector<model::Diagnostic> validate(const model::Resource& resource,
+  [[nodiscard]] Result<void> validate(const model::Resource& resource,
                                                         const std::string& pointer) const override {
-    return openvz::validate(resource, pointer, options_.flavour);
+    return Result<void>{openvz::validate(resource, pointer, options_.flavour)};
   }
 
   [[nodiscard]] std::unique_ptr<Agent> create(const AgentContext& context) override {

@@ -16,9 +16,9 @@ namespace wholesale_ha::agents::openvz {
 
 using Ctx = std::shared_ptr<const Context>;
 
-/// `vzctl status` / `prlctl status`, parsed; a Result when the tool failed or said something
+/// `vzctl status` / `prlctl status`, parsed; a Outcome when the tool failed or said something
 /// unexpected.
-using StateOrError = std::variant<ContainerState, Result>;
+using StateOrError = std::variant<ContainerState, Outcome>;
 void query_state(const Ctx& ctx, Deadline deadline, std::function<void(StateOrError)> done);
 
 void start(const Ctx& ctx, Deadline deadline, Handler done);

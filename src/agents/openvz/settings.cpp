@@ -61,20 +61,20 @@ std::optional<std::string> numeric_ctid_problem(const std::string& ctid) {
 
 }  // namespace
 
-std::vector<model::Diagnostic> validate(const model::Resource& resource, const std::string& pointer,
+std::vector<Diagnostic> validate(const model::Resource& resource, const std::string& pointer,
                                         OpenvzFlavour flavour) {
   auto out = detail::check_params(resource, pointer, specs(), {kAddressPrefix});
-  auto error = [&](const std::string& param, std::string message) {
-    out.push_back({model::Diagnostic::Severity::error, pointer + "/params/" + param, std::move(message)});
+  auto error = [&](Errc code, const std::string& param, std::string message) {
+    out.push_back(Diagnostic::error(code, pointer + "/params/" + param, std::move(message)));
   };
   const bool virtuozzo = flavour == OpenvzFlavour::virtuozzo;
   if (auto ctid = detail::string_param(resource, "ctid"); ctid && !ctid->empty()) {
     if (all_digits(*ctid)) {
       if (!virtuozzo) {
-        if (auto problem = numeric_ctid_problem(*ctid)) error("ctid", *problem);
+        if (auto problem = numeric_ctid_problem(*ctid)) error(Errc::invalid_value, "ctid", *problem);
       }
     } else if (!name_like(*ctid, virtuozzo)) {
-      error("ctid", fmt::format("expected a numeric CT ID or a container name (letters, digits, '_', '.', '-'{}), "
+      error(Errc::invalid_value, "ctid", fmt::format("expected a numeric CT ID or a container name (letters, digits, '_', '.', '-'{}), "
                                 "got \"{}\"",
                                 virtuozzo ? ", or a {UUID}" : "", *ctid));
     }
@@ -82,23 +82,23 @@ std::vector<model::Diagnostic> validate(const model::Resource& resource, const s
   const auto migration = detail::string_param(resource, "migration").value_or("vzmigrate");
   if (migration == "checkpoint") {
     if (virtuozzo) {
-      error("migration", "migration \"checkpoint\" uses vzctl chkpnt/restore and needs the openvz flavour");
+      error(Errc::invalid_value, "migration", "migration \"checkpoint\" uses vzctl chkpnt/restore and needs the openvz flavour");
     }
     if (detail::string_param(resource, "chkpnt_dir").value_or("").empty()) {
-      error("migration", "migration \"checkpoint\" needs chkpnt_dir: a dump directory every node shares");
+      error(Errc::invalid_value, "migration", "migration \"checkpoint\" needs chkpnt_dir: a dump directory every node shares");
     }
   } else if (migration != "vzmigrate") {
-    error("migration", fmt::format("expected \"vzmigrate\" or \"checkpoint\", got \"{}\"", migration));
+    error(Errc::invalid_value, "migration", fmt::format("expected \"vzmigrate\" or \"checkpoint\", got \"{}\"", migration));
   }
   for (const auto& [name, value] : resource.params) {
     if (!name.starts_with(kAddressPrefix)) continue;
     if (name.size() == std::string_view{kAddressPrefix}.size()) {
-      error(name, "expected target_address.<node>");
+      error(Errc::invalid_value, name, "expected target_address.<node>");
     } else if (!address_like(value)) {
-      error(name, fmt::format("expected a host name or address, got \"{}\"", value));
+      error(Errc::invalid_value, name, fmt::format("expected a host name or address, got \"{}\"", value));
     } else if (!virtuozzo && value.find('@') != std::string::npos) {
       // vzmigrate logs in as root@<destination> itself.
-      error(name, fmt::format("vzmigrate connects as root@<address>: give the host only, got \"{}\"", value));
+      error(Errc::invalid_value, name, fmt::format("vzmigrate connects as root@<address>: give the host only, got \"{}\"", value));
     }
   }
   return out;

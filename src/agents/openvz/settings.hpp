@@ -9,7 +9,7 @@
 #include <vector>
 
 #include <wholesale_ha/agents/openvz.hpp>
-#include <wholesale_ha/model/diagnostic.hpp>
+#include <wholesale_ha/result.hpp>
 #include <wholesale_ha/model/resource.hpp>
 
 namespace wholesale_ha::agents::openvz {
@@ -30,7 +30,7 @@ struct Settings {
 };
 
 /// Every problem with `resource`'s params, by JSON pointer below `pointer`.
-std::vector<model::Diagnostic> validate(const model::Resource& resource, const std::string& pointer,
+std::vector<Diagnostic> validate(const model::Resource& resource, const std::string& pointer,
                                         OpenvzFlavour flavour);
 
 /// The settings of a resource that passed validate().

@@ -19,20 +19,20 @@ void query_state(const Ctx& ctx, Deadline deadline, std::function<void(StateOrEr
   const Tool tool = ctx->ctl();
   std::vector<std::string> args{"status", ctx->settings.ctid};
   const std::string what = command_line(tool, args);
-  run_tool(*ctx, tool, std::move(args), deadline, [ctx, tool, what, done = std::move(done)](const process::Result& r) {
+  run_tool(*ctx, tool, std::move(args), deadline, [ctx, tool, what, done = std::move(done)](const process::Outcome& r) {
     if (auto bad = abnormal(tool, what, r)) return done(*bad);
     const bool vz = ctx->openvz();
     if (vz && r.exit_code == 21 && !ctx->settings.numeric_ctid) {
       return done(ContainerState{ContainerState::Kind::absent, "no container of that name"});
     }
     if (r.exit_code != 0) {
-      return done(Result{vz ? vzctl_failure_status(*ctx, r.exit_code) : Status::error_generic,
+      return done(Outcome{vz ? vzctl_failure_status(*ctx, r.exit_code) : Status::error_generic,
                          failure(what, r, vz ? vzctl_meaning(r.exit_code) : "")});
     }
     const auto& s = ctx->settings;
     auto state = vz ? parse_vzctl_status(r.out, s.numeric_ctid ? s.ctid : "") : parse_prlctl_status(r.out, s.ctid);
     if (!state) {
-      return done(Result{Status::error_generic,
+      return done(Outcome{Status::error_generic,
                          fmt::format("{}: unexpected output \"{}\" (expected \"{}\")", what, excerpt(r.out),
                                      vz ? "CTID <id> exist|deleted mounted|unmounted running|down"
                                         : "CT <id> exist <state>")});

@@ -16,7 +16,7 @@ std::string last_line(std::string_view text) {
   return std::string{nl == std::string_view::npos ? text : text.substr(nl + 1)};
 }
 
-std::string with_said(std::string text, const process::Result& r) {
+std::string with_said(std::string text, const process::Outcome& r) {
   const auto s = said(r);
   return s.empty() ? text : text + ": " + s;
 }
@@ -34,7 +34,7 @@ void run_tool(const Context& ctx, const Tool& tool, std::vector<std::string> arg
   const auto left =
       std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
   if (left <= std::chrono::milliseconds{0}) {
-    process::Result r;
+    process::Outcome r;
     r.timed_out = true;
     boost::asio::post(ctx.executor, [r = std::move(r), done = std::move(done)] { done(r); });
     return;
@@ -50,32 +50,32 @@ void run_tool(const Context& ctx, const Tool& tool, std::vector<std::string> arg
   process::async_run(ctx.executor, std::move(c), std::move(done));
 }
 
-void finish(const Context& ctx, Handler done, Result result) {
+void finish(const Context& ctx, Handler done, Outcome result) {
   boost::asio::post(ctx.executor, [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
 }
 
-std::optional<Result> abnormal(const Tool& tool, const std::string& what, const process::Result& r) {
+std::optional<Outcome> abnormal(const Tool& tool, const std::string& what, const process::Outcome& r) {
   if (r.spawn_error) {
     const bool denied = r.spawn_error == std::errc::permission_denied;
-    return Result{denied ? Status::error_permission : Status::not_installed,
+    return Outcome{denied ? Status::error_permission : Status::not_installed,
                   fmt::format("{}: cannot run {} ({}): {}", what, tool.name, tool.program, r.spawn_error.message())};
   }
   if (r.timed_out) {
-    return Result{Status::timed_out, with_said(fmt::format("{}: did not finish in time and was stopped", what), r)};
+    return Outcome{Status::timed_out, with_said(fmt::format("{}: did not finish in time and was stopped", what), r)};
   }
   if (r.signal != 0) {
-    return Result{Status::error_generic, with_said(fmt::format("{}: {}", what, r.describe()), r)};
+    return Outcome{Status::error_generic, with_said(fmt::format("{}: {}", what, r.describe()), r)};
   }
   return std::nullopt;
 }
 
-std::string failure(const std::string& what, const process::Result& r, std::string_view meaning) {
+std::string failure(const std::string& what, const process::Outcome& r, std::string_view meaning) {
   auto text = meaning.empty() ? fmt::format("{}: exit {}", what, r.exit_code)
                               : fmt::format("{}: exit {} ({})", what, r.exit_code, meaning);
   return with_said(std::move(text), r);
 }
 
-std::string said(const process::Result& r) {
+std::string said(const process::Outcome& r) {
   auto line = last_line(r.err);
   return line.empty() ? last_line(r.out) : line;
 }

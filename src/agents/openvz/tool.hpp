@@ -14,7 +14,7 @@
 
 namespace wholesale_ha::agents::openvz {
 
-using ToolHandler = std::function<void(const process::Result&)>;
+using ToolHandler = std::function<void(const process::Outcome&)>;
 
 /// "vzctl start 101"
 std::string command_line(const Tool& tool, const std::vector<std::string>& args);
@@ -25,17 +25,17 @@ void run_tool(const Context& ctx, const Tool& tool, std::vector<std::string> arg
               ToolHandler done);
 
 /// Reports `result` from the executor: handlers never run inside the call that started them.
-void finish(const Context& ctx, Handler done, Result result);
+void finish(const Context& ctx, Handler done, Outcome result);
 
 /// The same for every tool: it could not be started (not_installed), it was killed at the
 /// deadline (timed_out) or by a signal. nullopt when it exited by itself.
-std::optional<Result> abnormal(const Tool& tool, const std::string& what, const process::Result& r);
+std::optional<Outcome> abnormal(const Tool& tool, const std::string& what, const process::Outcome& r);
 
 /// "vzctl start 101: exit 79 (container action script returned an error): <what it said>"
-std::string failure(const std::string& what, const process::Result& r, std::string_view meaning);
+std::string failure(const std::string& what, const process::Outcome& r, std::string_view meaning);
 
 /// The last non-empty line of stderr, else of stdout.
-std::string said(const process::Result& r);
+std::string said(const process::Outcome& r);
 
 /// Output quoted in a reason: one line, at most 160 characters.
 std::string excerpt(std::string_view output);

@@ -152,7 +152,7 @@ void check_command(const asio::any_io_executor& executor, const std::string& com
   c.timeout = timeout;
   c.kill_grace = std::chrono::milliseconds{500};
   c.max_output = 4096;
-  process::async_run(executor, std::move(c), [command, done = std::move(done)](process::Result r) {
+  process::async_run(executor, std::move(c), [command, done = std::move(done)](process::Outcome r) {
     if (r.success()) return done(std::nullopt);
     std::string detail = r.err.empty() ? r.out : r.err;
     while (!detail.empty() && (detail.back() == '\n' || detail.back() == '\r')) detail.pop_back();

@@ -53,9 +53,9 @@ class ProcessAgent final : public Agent {
 
 class ProcessBackend final : public Backend {
  public:
-  [[nodiscard]] std::vector<model::Diagnostic> validate(const model::Resource& resource,
+  [[nodiscard]] Result<void> validate(const model::Resource& resource,
                                                         const std::string& pointer) const override {
-    return detail::check_params(resource, pointer, process_params(), {"env."});
+    return Result<void>{detail::check_params(resource, pointer, process_params(), {"env."})};
   }
 
   [[nodiscard]] std::unique_ptr<Agent> create(const AgentContext& context) override {

@@ -62,7 +62,7 @@ std::error_code Supervised::spawn(const std::string& command) {
   exit.reset();
   child = process::Child::spawn(executor, std::move(c));
   if (auto ec = child->spawn_error()) return ec;
-  child->async_wait([self = shared_from_this(), me = child.get()](process::Result r) {
+  child->async_wait([self = shared_from_this(), me = child.get()](process::Outcome r) {
     if (self->child.get() != me) return;  // an older child
     self->exit = std::move(r);
     for (auto& waiter : std::exchange(self->on_exit, {})) waiter();
@@ -126,7 +126,7 @@ void Supervised::stop(std::chrono::milliseconds timeout, Handler done) {
 }
 
 void Supervised::monitor(std::chrono::milliseconds timeout, Handler done) {
-  auto post = [this](Handler d, Result r) {
+  auto post = [this](Handler d, Outcome r) {
     asio::post(executor, [d = std::move(d), r = std::move(r)]() mutable { d(std::move(r)); });
   };
   if (!child) return post(std::move(done), {Status::not_running, "not started"});

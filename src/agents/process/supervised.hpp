@@ -28,7 +28,7 @@ struct Supervised : std::enable_shared_from_this<Supervised> {
   const model::Resource& resource;
   boost::asio::steady_timer timer;
   std::shared_ptr<process::Child> child;
-  std::optional<process::Result> exit;  ///< how the last child ended
+  std::optional<process::Outcome> exit;  ///< how the last child ended
   std::vector<std::function<void()>> on_exit;
 
   [[nodiscard]] bool running() const { return child && !exit; }

@@ -19,7 +19,7 @@ void CommandProbe::check(const boost::asio::any_io_executor& executor,
   std::vector<std::string> args(options_.command.begin() + 1, options_.command.end());
   process::async_run(
       executor, tool_command(program, std::move(args), timeout),
-      [program, timeout, done = std::move(done)](process::Result r) {
+      [program, timeout, done = std::move(done)](process::Outcome r) {
         // A configured command that is missing is a broken setup, not absent hardware.
         if (r.spawn_error) {
           done(ProbeResult::failure(fmt::format("could not start {}: {}", program,

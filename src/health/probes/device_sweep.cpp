@@ -31,7 +31,7 @@ struct Sweep : std::enable_shared_from_this<Sweep> {
       return;
     }
     job.command.timeout = left;
-    process::async_run(executor, job.command, [self = shared_from_this()](process::Result r) {
+    process::async_run(executor, job.command, [self = shared_from_this()](process::Outcome r) {
       DeviceJob& finished = self->jobs[self->results.size()];
       self->results.emplace_back(finished.subject, finished.interpret(r));
       self->next();

@@ -20,7 +20,7 @@ struct DeviceJob {
   std::string subject;
   process::Command command;
   /// The device's result from its tool run.
-  std::function<ProbeResult(const process::Result&)> interpret;
+  std::function<ProbeResult(const process::Outcome&)> interpret;
 };
 
 /// Runs `jobs` in order on `executor` within `timeout` for all of them, then calls `done`

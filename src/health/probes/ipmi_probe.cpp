@@ -17,7 +17,7 @@ void IpmiProbe::check(const boost::asio::any_io_executor& executor,
                       std::chrono::milliseconds timeout, Done done) {
   process::async_run(
       executor, tool_command(options_.tool, arguments(), timeout),
-      [tool = options_.tool, timeout, done = std::move(done)](process::Result r) {
+      [tool = options_.tool, timeout, done = std::move(done)](process::Outcome r) {
         if (auto problem = tool_problem(r, tool, timeout)) {
           done(std::move(*problem));
           return;

@@ -15,7 +15,7 @@ void NvmeProbe::check(const boost::asio::any_io_executor& executor,
     std::string subject = device_subject(device);
     jobs.push_back(
         {subject, tool_command(options_.tool, {"smart-log", device, "-o", "json"}, timeout),
-         [tool = options_.tool, subject, timeout](const process::Result& r) {
+         [tool = options_.tool, subject, timeout](const process::Outcome& r) {
            if (auto problem = tool_problem(r, tool, timeout)) return std::move(*problem);
            if (r.exit_code != 0) {
              const std::string said = first_line(r.err.empty() ? r.out : r.err);

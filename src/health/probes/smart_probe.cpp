@@ -26,7 +26,7 @@ void read_devices(const boost::asio::any_io_executor& executor, const SmartOptio
     args.push_back(device.path);
     std::string subject = subject_of(device);
     jobs.push_back({subject, tool_command(options.tool, std::move(args), timeout),
-                    [tool = options.tool, subject, timeout](const process::Result& r) {
+                    [tool = options.tool, subject, timeout](const process::Outcome& r) {
                       if (auto problem = tool_problem(r, tool, timeout)) return std::move(*problem);
                       // A non-zero status is normal: its bits report what smartctl found.
                       return parse_smartctl_device(subject, r.out);
@@ -47,7 +47,7 @@ void SmartProbe::check(const boost::asio::any_io_executor& executor,
   const auto started = std::chrono::steady_clock::now();
   process::async_run(
       executor, tool_command(options_.tool, {"--json", "--scan"}, timeout),
-      [options = options_, executor, timeout, started, done = std::move(done)](process::Result r) mutable {
+      [options = options_, executor, timeout, started, done = std::move(done)](process::Outcome r) mutable {
         if (auto problem = tool_problem(r, options.tool, timeout)) {
           done(std::move(*problem));
           return;

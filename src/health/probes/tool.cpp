@@ -21,7 +21,7 @@ process::Command tool_command(std::string program, std::vector<std::string> args
   return command;
 }
 
-std::optional<ProbeResult> tool_problem(const process::Result& result, std::string_view tool,
+std::optional<ProbeResult> tool_problem(const process::Outcome& result, std::string_view tool,
                                         std::chrono::milliseconds timeout) {
   if (result.spawn_error == std::errc::no_such_file_or_directory) {
     return ProbeResult::unavailable(fmt::format("{} is not installed (not found)", tool));

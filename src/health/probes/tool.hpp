@@ -20,7 +20,7 @@ process::Command tool_command(std::string program, std::vector<std::string> args
 
 /// A tool that is not installed is "unavailable"; one that could not start, was killed or
 /// timed out has "failed". nullopt when it exited, whatever its status: read its output.
-std::optional<ProbeResult> tool_problem(const process::Result& result, std::string_view tool,
+std::optional<ProbeResult> tool_problem(const process::Outcome& result, std::string_view tool,
                                         std::chrono::milliseconds timeout);
 
 /// A tool's JSON output; is_discarded() when it is not JSON or nests deeper than 128 levels

@@ -232,10 +232,14 @@ struct CorosyncMembership::Impl {
 
   // --- messages ------------------------------------------------------------------------------
 
-  std::error_code send(const std::string& type, const nlohmann::json& body) {
+  Result<void> send(const std::string& type, const nlohmann::json& body) {
     std::string item = nlohmann::json{{"type", type}, {"body", body}}.dump();
-    if (item.size() + kEnvelopeBytes > options.max_message_bytes) return std::make_error_code(std::errc::message_size);
-    if (!connected) return std::make_error_code(std::errc::not_connected);
+    if (item.size() + kEnvelopeBytes > options.max_message_bytes) {
+      return Diagnostic::error(Errc::too_large, "",
+                               fmt::format("a \"{}\" message of {} bytes is larger than the limit of {}", type,
+                                           item.size() + kEnvelopeBytes, options.max_message_bytes));
+    }
+    if (!connected) return Diagnostic::error(Errc::unavailable, "", "not connected to corosync");
     outbox.push_back(std::move(item));
     schedule_flush(0ms);
     return {};
@@ -345,7 +349,7 @@ std::string CorosyncMembership::local_node() const { return impl_->name_of(impl_
 bool CorosyncMembership::connected() const { return impl_->connected; }
 std::uint32_t CorosyncMembership::local_nodeid() const { return impl_->local_id; }
 
-std::error_code CorosyncMembership::broadcast(const std::string& type, const nlohmann::json& body) {
+Result<void> CorosyncMembership::broadcast(const std::string& type, const nlohmann::json& body) {
   return impl_->send(type, body);
 }
 
