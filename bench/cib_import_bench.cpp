@@ -5,7 +5,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include <wholesale_ha/model/cib.hpp>
+#include <wholesale_ha/cib/import.hpp>
 
 #include "cluster_files.hpp"
 

@@ -7,12 +7,23 @@
 file(RELATIVE_PATH WHOLESALE_HA_PC_TO_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
 string(REGEX REPLACE "/$" "" WHOLESALE_HA_PC_TO_PREFIX "${WHOLESALE_HA_PC_TO_PREFIX}")
 
+# The components other than the core; each one's headers are include/wholesale_ha/<component>/.
+set(WHOLESALE_HA_OPTIONAL_COMPONENTS libvirt corosync cib checkpoint openvz)
+
 # wholesale_ha_install_component(<component> <target> [PKG_REQUIRES <pkg-config modules>...])
-# Components other than the core also get wholesale_ha-<component>.pc. Its system libraries
-# are in Requires, not Requires.private: the libraries are static by default.
+# Every library target passes through here. Components other than the core also install
+# their headers and wholesale_ha-<component>.pc. Its system libraries are in Requires, not
+# Requires.private: the libraries are static by default.
 function(wholesale_ha_install_component component target)
   cmake_parse_arguments(PARSE_ARGV 2 arg "" "" "PKG_REQUIRES")
   set_property(GLOBAL APPEND PROPERTY WHOLESALE_HA_COMPONENTS ${component})
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "SHARED_LIBRARY")
+    # The public API only (cmake/wholesale_ha.map), and every symbol resolved at link time.
+    target_link_options(${target} PRIVATE "LINKER:--version-script=${PROJECT_SOURCE_DIR}/cmake/wholesale_ha.map"
+                                          "LINKER:--no-undefined")
+    set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${PROJECT_SOURCE_DIR}/cmake/wholesale_ha.map")
+  endif()
   if(NOT WHOLESALE_HA_INSTALL)
     return()
   endif()
@@ -26,6 +37,8 @@ function(wholesale_ha_install_component component target)
   if(component STREQUAL "core")
     return()
   endif()
+  install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/wholesale_ha/${component}"
+    DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/wholesale_ha")
   set(WHOLESALE_HA_PC_COMPONENT ${component})
   string(REPLACE ";" " " WHOLESALE_HA_PC_REQUIRES "${arg_PKG_REQUIRES}")
   get_target_property(WHOLESALE_HA_PC_LIBRARY ${target} OUTPUT_NAME)

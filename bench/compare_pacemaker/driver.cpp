@@ -34,7 +34,7 @@
 #include <wholesale_ha/policy/planner.hpp>
 
 #if WHA_COMPARE_WITH_CIB
-#include <wholesale_ha/model/cib.hpp>
+#include <wholesale_ha/cib/import.hpp>
 #endif
 
 #include "../cluster_generator.hpp"

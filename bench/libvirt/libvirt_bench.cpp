@@ -34,7 +34,7 @@
 #include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
 
-#include <wholesale_ha/agents/libvirt.hpp>
+#include <wholesale_ha/libvirt/backend.hpp>
 #include <wholesale_ha/controller.hpp>
 #include <wholesale_ha/membership/in_process.hpp>
 

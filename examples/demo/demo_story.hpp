@@ -8,7 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include <wholesale_ha/agents/libvirt.hpp>
+#include <wholesale_ha/libvirt/backend.hpp>
 #include <wholesale_ha/controller.hpp>
 
 namespace demo {

@@ -13,7 +13,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <fmt/format.h>
 
-#include <wholesale_ha/agents/libvirt.hpp>
+#include <wholesale_ha/libvirt/backend.hpp>
 #include <wholesale_ha/controller.hpp>
 #include <wholesale_ha/membership/in_process.hpp>
 #include <wholesale_ha/policy/format.hpp>

@@ -69,12 +69,6 @@ class BadResultAccess : public std::logic_error {
   explicit BadResultAccess(const std::vector<Diagnostic>& diagnostics);
 };
 
-namespace detail {
-[[nodiscard]] bool has_error(const std::vector<Diagnostic>& diagnostics) noexcept;
-/// Adds an internal error when a result would otherwise have neither value nor error.
-void ensure_error(std::vector<Diagnostic>& diagnostics);
-}  // namespace detail
-
 /// Diagnostics shared by Result<T> and Result<void>.
 class ResultBase {
  public:
@@ -103,6 +97,9 @@ class ResultBase {
   ResultBase() = default;
   explicit ResultBase(std::vector<Diagnostic> diagnostics) : diagnostics_(std::move(diagnostics)) {}
   [[nodiscard]] std::vector<Diagnostic> filtered(Diagnostic::Severity severity) const;
+  [[nodiscard]] static bool has_error(const std::vector<Diagnostic>& diagnostics) noexcept;
+  /// Adds an internal error when a result would otherwise have neither value nor error.
+  static void ensure_error(std::vector<Diagnostic>& diagnostics);
 
   std::vector<Diagnostic> diagnostics_;
 };
@@ -116,19 +113,19 @@ class [[nodiscard]] Result : public ResultBase {
   /// A value (with warnings, if any were found).
   Result(T value, std::vector<Diagnostic> warnings = {})  // NOLINT: implicit, as expected<T>
       : ResultBase(std::move(warnings)), value_(std::move(value)) {
-    if (detail::has_error(diagnostics_)) value_.reset();
+    if (has_error(diagnostics_)) value_.reset();
   }
   /// What a loader collected: the value is dropped when there is any error, and a missing
   /// value without an error is an internal error.
   Result(std::optional<T> value, std::vector<Diagnostic> diagnostics)
       : ResultBase(std::move(diagnostics)), value_(std::move(value)) {
-    if (detail::has_error(diagnostics_)) value_.reset();
-    if (!value_) detail::ensure_error(diagnostics_);
+    if (has_error(diagnostics_)) value_.reset();
+    if (!value_) ensure_error(diagnostics_);
   }
   /// A failure with one error.
   Result(Diagnostic error)  // NOLINT: implicit, as std::unexpected
       : ResultBase({std::move(error)}) {
-    detail::ensure_error(diagnostics_);
+    ensure_error(diagnostics_);
   }
   [[nodiscard]] static Result failure(std::vector<Diagnostic> diagnostics) {
     return Result(std::optional<T>{}, std::move(diagnostics));
@@ -185,11 +182,11 @@ class [[nodiscard]] Result<void> : public ResultBase {
   Result(Diagnostic diagnostic)  // NOLINT: implicit, as std::unexpected
       : ResultBase({std::move(diagnostic)}) {}
   [[nodiscard]] static Result failure(std::vector<Diagnostic> diagnostics) {
-    detail::ensure_error(diagnostics);
+    ensure_error(diagnostics);
     return Result(std::move(diagnostics));
   }
 
-  [[nodiscard]] bool ok() const noexcept { return !detail::has_error(diagnostics_); }
+  [[nodiscard]] bool ok() const noexcept { return !has_error(diagnostics_); }
   [[nodiscard]] bool has_value() const noexcept { return ok(); }
   explicit operator bool() const noexcept { return ok(); }
   /// Throws BadResultAccess on failure.

@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include <wholesale_ha/model/cib.hpp>
+#include <wholesale_ha/cib/import.hpp>
 #include <wholesale_ha/model/validate.hpp>
 #include <wholesale_ha/utf8.hpp>
 

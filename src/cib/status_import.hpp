@@ -7,7 +7,7 @@
 
 #include <pugixml.hpp>
 
-#include <wholesale_ha/model/cib.hpp>
+#include <wholesale_ha/cib/import.hpp>
 
 #include "import_context.hpp"
 #include "node_states.hpp"

@@ -3,7 +3,7 @@
 #include <wholesale_ha/model/json.hpp>
 
 #if WHA_CLI_WITH_CIB
-#include <wholesale_ha/model/cib.hpp>
+#include <wholesale_ha/cib/import.hpp>
 #endif
 
 namespace wha_cli {

@@ -55,19 +55,15 @@ std::string Diagnostic::to_string() const {
 BadResultAccess::BadResultAccess(const std::vector<Diagnostic>& diagnostics)
     : std::logic_error("no value: " + joined(diagnostics)) {}
 
-namespace detail {
-
-bool has_error(const std::vector<Diagnostic>& diagnostics) noexcept {
+bool ResultBase::has_error(const std::vector<Diagnostic>& diagnostics) noexcept {
   return std::any_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) { return d.is_error(); });
 }
 
-void ensure_error(std::vector<Diagnostic>& diagnostics) {
+void ResultBase::ensure_error(std::vector<Diagnostic>& diagnostics) {
   if (!has_error(diagnostics)) {
     diagnostics.push_back(Diagnostic::error(Errc::internal, "", "failed without saying why"));
   }
 }
-
-}  // namespace detail
 
 const Diagnostic& ResultBase::error() const {
   for (const auto& d : diagnostics_) {

@@ -20,16 +20,16 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <wholesale_ha/agents/checkpoint.hpp>
+#include <wholesale_ha/checkpoint/backend.hpp>
 #ifdef WHA_NODE_WITH_LIBVIRT
-#include <wholesale_ha/agents/libvirt.hpp>
+#include <wholesale_ha/libvirt/backend.hpp>
 #endif
 #include <wholesale_ha/agents/ocf.hpp>
 #include <wholesale_ha/agents/process.hpp>
 #include <wholesale_ha/controller.hpp>
 #include <wholesale_ha/fencing/command.hpp>
 #include <wholesale_ha/fencing/self_fence.hpp>
-#include <wholesale_ha/membership/corosync.hpp>
+#include <wholesale_ha/corosync/membership.hpp>
 #include <wholesale_ha/metrics.hpp>
 #include <wholesale_ha/model/enum_names.hpp>
 #include <wholesale_ha/version.hpp>

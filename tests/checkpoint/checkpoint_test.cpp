@@ -6,7 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
-#include <wholesale_ha/agents/checkpoint.hpp>
+#include <wholesale_ha/checkpoint/backend.hpp>
 #include <wholesale_ha/controller.hpp>
 #include <wholesale_ha/membership/in_process.hpp>
 #include <wholesale_ha/process/child_process.hpp>

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include <wholesale_ha/model/cib.hpp>
+#include <wholesale_ha/cib/import.hpp>
 #include <wholesale_ha/model/json.hpp>
 
 #include "cib_test_support.hpp"

@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-#include <wholesale_ha/model/cib.hpp>
+#include <wholesale_ha/cib/import.hpp>
 
 namespace wholesale_ha::cib_test {
 

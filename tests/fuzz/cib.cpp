@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <wholesale_ha/model/cib.hpp>
+#include <wholesale_ha/cib/import.hpp>
 #include <wholesale_ha/model/json.hpp>
 
 #include "fuzz_check.hpp"

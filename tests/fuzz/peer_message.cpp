@@ -2,7 +2,7 @@
 // it decoded against the configuration and handed to a running controller core. Nothing may
 // throw or crash; whatever decodes must encode and decode to the same message, as valid UTF-8.
 
-#include <wholesale_ha/membership/corosync.hpp>
+#include <wholesale_ha/corosync/membership.hpp>
 
 #include "controller/core.hpp"
 #include "controller/protocol.hpp"

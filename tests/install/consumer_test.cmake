@@ -28,6 +28,13 @@ foreach(file IN LISTS EXPECT_FILES)
     message(FATAL_ERROR "not installed: ${file}")
   endif()
 endforeach()
+# A component this build does not have installs no headers.
+cmake_policy(SET CMP0057 NEW)  # IN_LIST in a script
+foreach(component libvirt corosync cib checkpoint openvz)
+  if(NOT component IN_LIST COMPONENTS AND EXISTS "${prefix}/include/wholesale_ha/${component}")
+    message(FATAL_ERROR "headers of ${component} installed, though it was not built")
+  endif()
+endforeach()
 
 # consumer(<name> <components> [ARGS...]): configure, build and run the consumer asking for them.
 function(consumer name components)

@@ -6,7 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
-#include <wholesale_ha/fencing/libvirt.hpp>
+#include <wholesale_ha/libvirt/fencer.hpp>
 
 #include "../support/io_wait.hpp"
 

@@ -8,7 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
-#include <wholesale_ha/agents/libvirt.hpp>
+#include <wholesale_ha/libvirt/backend.hpp>
 
 #include "../support/io_wait.hpp"
 

@@ -14,7 +14,7 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
-#include <wholesale_ha/agents/openvz.hpp>
+#include <wholesale_ha/openvz/backend.hpp>
 
 #include "../support/io_wait.hpp"
 #include "../support/real_processes.hpp"

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <wholesale_ha/agents/openvz.hpp>
+#include <wholesale_ha/openvz/backend.hpp>
 
 namespace {
 

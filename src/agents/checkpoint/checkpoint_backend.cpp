@@ -1,4 +1,4 @@
-#include <wholesale_ha/agents/checkpoint.hpp>
+#include <wholesale_ha/checkpoint/backend.hpp>
 
 #include <signal.h>
 

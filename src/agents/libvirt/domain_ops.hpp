@@ -8,7 +8,7 @@
 #include <string>
 
 #include <wholesale_ha/agents/agent.hpp>
-#include <wholesale_ha/agents/libvirt.hpp>
+#include <wholesale_ha/libvirt/backend.hpp>
 
 #include "handles.hpp"
 

@@ -1,4 +1,4 @@
-#include <wholesale_ha/agents/libvirt.hpp>
+#include <wholesale_ha/libvirt/backend.hpp>
 
 #include <atomic>
 #include <filesystem>

@@ -1,6 +1,6 @@
 // fencing::LibvirtFencer: virDomainDestroy, then confirm the domain is shut off.
 
-#include <wholesale_ha/fencing/libvirt.hpp>
+#include <wholesale_ha/libvirt/fencer.hpp>
 
 #include <stdexcept>
 

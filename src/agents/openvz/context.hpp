@@ -8,7 +8,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
-#include <wholesale_ha/agents/openvz.hpp>
+#include <wholesale_ha/openvz/backend.hpp>
 
 #include "settings.hpp"
 

@@ -1,4 +1,4 @@
-#include <wholesale_ha/agents/openvz.hpp>
+#include <wholesale_ha/openvz/backend.hpp>
 
 #include "operations.hpp"
 #include "settings.hpp"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <wholesale_ha/agents/openvz.hpp>
+#include <wholesale_ha/openvz/backend.hpp>
 #include <wholesale_ha/result.hpp>
 #include <wholesale_ha/model/resource.hpp>
 

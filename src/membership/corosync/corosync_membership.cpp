@@ -1,4 +1,4 @@
-#include <wholesale_ha/membership/corosync.hpp>
+#include <wholesale_ha/corosync/membership.hpp>
 
 #include <corosync/cmap.h>
 #include <corosync/cpg.h>
