@@ -1,0 +1,3 @@
+from conan._stand_in import Version
+
+__all__ = ["Version"]
