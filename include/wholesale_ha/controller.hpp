@@ -138,15 +138,15 @@ class Controller {
   /// when it is back online, what was frozen with it starts there again. Waiting for `done`
   /// has no deadline here: the embedder bounds it. In a cluster this is an error.
   Result<void> shutdown_node(const std::string& node, model::ShutdownKind kind,
-                                               std::function<void()> done = {});
+                             std::function<void()> done = {});
   /// Starts or stops a resource for good (its target_role), like crm_resource --start/--stop.
   Result<void> set_target_role(const std::string& resource, model::TargetRole role);
   /// Forgets failures of `resource` (on `node`, or everywhere) and re-probes it.
   Result<void> clear_failcount(const std::string& resource,
-                                                 const std::optional<std::string>& node = {});
+                               const std::optional<std::string>& node = {});
   /// Sets (or, with nullopt, removes) a transient node attribute such as #health-disk.
   Result<void> set_attribute(const std::string& node, const std::string& name,
-                                               const std::optional<std::string>& value);
+                             const std::optional<std::string>& value);
 
   /// The configuration and state now. A command or reload replaces them: the references
   /// are valid until the next call into the controller or the next event it handles.

@@ -199,7 +199,7 @@ Result<Cluster> import_cib(std::string_view xml, const CibImportOptions& options
 }
 
 Result<Cluster> import_cib_file(const std::filesystem::path& path,
-                                    const CibImportOptions& options) noexcept {
+                                const CibImportOptions& options) noexcept {
   try {
     std::ifstream in{path, std::ios::binary};
     if (!in) return failure(Errc::io, "cannot read " + valid_utf8(path.string()) + ": " + std::strerror(errno));

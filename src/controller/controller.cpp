@@ -263,7 +263,7 @@ Result<void> Controller::maintenance(const std::string& node, bool on) {
 }
 
 Result<void> Controller::shutdown_node(const std::string& node, model::ShutdownKind kind,
-                                                         std::function<void()> done) {
+                                       std::function<void()> done) {
   // Registered first: the node may be empty already, and the command says so at once.
   auto& waiting = impl_->node_emptied[node];
   waiting.push_back(done ? std::move(done) : [] {});
@@ -282,12 +282,12 @@ Result<void> Controller::set_target_role(const std::string& resource, model::Tar
 }
 
 Result<void> Controller::clear_failcount(const std::string& resource,
-                                                           const std::optional<std::string>& node) {
+                                         const std::optional<std::string>& node) {
   return Result<void>{impl_->command(core::ClearFailcount{resource, node})};
 }
 
 Result<void> Controller::set_attribute(const std::string& node, const std::string& name,
-                                                         const std::optional<std::string>& value) {
+                                       const std::optional<std::string>& value) {
   return Result<void>{impl_->command(core::SetAttribute{node, name, value})};
 }
 

@@ -29,7 +29,7 @@ std::string with_node(std::string text, const std::string& node) {
 }  // namespace
 
 Result<std::shared_ptr<CommandFencer>> CommandFencer::create(boost::asio::any_io_executor executor,
-                                                              CommandFencerOptions options, Logger logger) {
+                                                             CommandFencerOptions options, Logger logger) {
   if (options.program.empty()) {
     return Diagnostic::error(Errc::missing_field, "/program", "command fencer \"" + options.id + "\": no program given");
   }

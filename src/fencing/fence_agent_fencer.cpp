@@ -70,7 +70,7 @@ milliseconds left_until(Clock::time_point deadline) {
 }  // namespace
 
 Result<std::shared_ptr<FenceAgentFencer>> FenceAgentFencer::create(asio::any_io_executor executor,
-                                                                              FenceAgentDevice device, Logger logger) {
+                                                                   FenceAgentDevice device, Logger logger) {
   const auto program = detail::agent_program(device);
   const auto label = detail::device_label(device);
   if (device.agent.empty()) {
@@ -92,9 +92,9 @@ Result<std::shared_ptr<FenceAgentFencer>> FenceAgentFencer::create(asio::any_io_
 }
 
 Result<std::shared_ptr<FenceAgentFencer>> FenceAgentFencer::create(asio::any_io_executor executor,
-                                                                              FenceAgentDevice device,
-                                                                              FenceAgentMetadata metadata,
-                                                                              Logger logger) {
+                                                                   FenceAgentDevice device,
+                                                                   FenceAgentMetadata metadata,
+                                                                   Logger logger) {
   auto checked = detail::check_device(device, metadata);
   if (!checked.ok()) return Result<std::shared_ptr<FenceAgentFencer>>::failure(std::move(checked.diagnostics));
   auto shared = std::make_shared<Shared>();

@@ -142,7 +142,7 @@ Result<void> check(const FencingTopology& topology) {
 }  // namespace
 
 Result<std::shared_ptr<TopologyFencer>> TopologyFencer::create(asio::any_io_executor executor, FencingTopology topology,
-                                                                Logger logger, milliseconds answer_grace) {
+                                                               Logger logger, milliseconds answer_grace) {
   if (auto checked = check(topology); !checked) return Result<std::shared_ptr<TopologyFencer>>::failure(std::move(checked).diagnostics());
   return std::make_shared<TopologyFencer>(
       Token{}, std::make_shared<const Shared>(

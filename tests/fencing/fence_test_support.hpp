@@ -86,7 +86,7 @@ class RecordingSink final : public wholesale_ha::LogSink {
 
 /// Starts an operation and runs `io` until its handler has been called.
 inline wholesale_ha::agents::Outcome wait_for(boost::asio::io_context& io,
-                                             const std::function<void(wholesale_ha::agents::Handler)>& op) {
+                                              const std::function<void(wholesale_ha::agents::Handler)>& op) {
   std::optional<wholesale_ha::agents::Outcome> out;
   op([&](wholesale_ha::agents::Outcome r) { out = std::move(r); });
   EXPECT_TRUE(run_until(io, [&] { return out.has_value(); }, std::chrono::seconds{60}));

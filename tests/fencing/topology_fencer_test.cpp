@@ -35,7 +35,7 @@ class FencingTopologyTest : public ::testing::Test {
   }
 
   wholesale_ha::Result<std::shared_ptr<fencing::TopologyFencer>> create(fencing::FencingTopology t,
-                                                                         std::chrono::milliseconds grace = 2s) {
+                                                                        std::chrono::milliseconds grace = 2s) {
     return fencing::TopologyFencer::create(io.get_executor(), std::move(t), logger, grace);
   }
   fencing::TopologyFencer& topology(fencing::FencingTopology t, std::chrono::milliseconds grace = 2s) {

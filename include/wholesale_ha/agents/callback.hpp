@@ -43,7 +43,7 @@ class CallbackBackend final : public Backend {
   void add_type(std::string type, CallbackType functions);
 
   [[nodiscard]] Result<void> validate(const model::Resource& resource,
-                                                        const std::string& pointer) const override;
+                                      const std::string& pointer) const override;
   [[nodiscard]] std::unique_ptr<Agent> create(const AgentContext& context) override;
 
  private:

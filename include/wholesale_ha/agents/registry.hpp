@@ -20,7 +20,7 @@ class Backend {
   /// an agent that is not installed), found when a configuration is loaded or reloaded.
   /// `pointer` is the resource's JSON pointer ("/resources/3"); diagnostics extend it.
   [[nodiscard]] virtual Result<void> validate(const model::Resource& resource,
-                                                                const std::string& pointer) const = 0;
+                                              const std::string& pointer) const = 0;
 
   /// A new agent for `context.resource` on `context.node`.
   [[nodiscard]] virtual std::unique_ptr<Agent> create(const AgentContext& context) = 0;

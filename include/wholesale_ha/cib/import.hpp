@@ -30,6 +30,6 @@ Result<Cluster> import_cib(std::string_view xml, const CibImportOptions& options
 
 /// Reads `path` and imports it; an unreadable file is an error naming the path.
 Result<Cluster> import_cib_file(const std::filesystem::path& path,
-                                    const CibImportOptions& options = {}) noexcept;
+                                const CibImportOptions& options = {}) noexcept;
 
 }  // namespace wholesale_ha::model

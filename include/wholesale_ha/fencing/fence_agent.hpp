@@ -95,13 +95,13 @@ class FenceAgentFencer final : public Fencer {
   /// it. Without errors, `value` holds the fencer; warnings (deprecated parameters, off that
   /// cannot be verified) are reported either way.
   static Result<std::shared_ptr<FenceAgentFencer>> create(boost::asio::any_io_executor executor,
-                                                                     FenceAgentDevice device,
-                                                                     Logger logger = {});
+                                                          FenceAgentDevice device,
+                                                          Logger logger = {});
   /// The same with metadata already read (e.g. shared by several devices of one agent).
   static Result<std::shared_ptr<FenceAgentFencer>> create(boost::asio::any_io_executor executor,
-                                                                     FenceAgentDevice device,
-                                                                     FenceAgentMetadata metadata,
-                                                                     Logger logger = {});
+                                                          FenceAgentDevice device,
+                                                          FenceAgentMetadata metadata,
+                                                          Logger logger = {});
 
   FenceAgentFencer(Token, std::shared_ptr<const Shared> shared);
 

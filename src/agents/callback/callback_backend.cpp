@@ -77,7 +77,7 @@ void CallbackBackend::add_type(std::string type, CallbackType functions) {
 }
 
 Result<void> CallbackBackend::validate(const model::Resource& resource,
-                                                         const std::string& pointer) const {
+                                       const std::string& pointer) const {
   if (types_.contains(resource.type)) return {};
   std::vector<std::string> known;
   for (const auto& [name, fns] : types_) known.push_back(name);

@@ -214,7 +214,7 @@ class CheckpointBackend final : public Backend {
   explicit CheckpointBackend(CheckpointOptions options) : options_(std::move(options)) {}
 
   [[nodiscard]] Result<void> validate(const model::Resource& resource,
-                                                        const std::string& pointer) const override {
+                                      const std::string& pointer) const override {
     auto out = detail::check_params(resource, pointer, checkpoint_params(), {"env."});
     auto error = [&](Errc code, std::string where, std::string message) {
       out.push_back(Diagnostic::error(code, std::move(where), std::move(message)));

@@ -116,7 +116,7 @@ Outcome start_domain(const Connect& conn, const DomainSpec& spec) {
 }
 
 Outcome stop_domain(const Connect& conn, const DomainSpec& spec,
-                   std::chrono::steady_clock::time_point deadline) {
+                    std::chrono::steady_clock::time_point deadline) {
   bool missing = false;
   std::string error;
   Domain dom = find(conn, spec.name, missing, error);

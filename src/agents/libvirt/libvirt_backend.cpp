@@ -334,7 +334,7 @@ class LibvirtBackendImpl final : public LibvirtBackend {
   explicit LibvirtBackendImpl(std::shared_ptr<Shared> shared) : s_(std::move(shared)) {}
 
   [[nodiscard]] Result<void> validate(const model::Resource& resource,
-                                                        const std::string& pointer) const override {
+                                      const std::string& pointer) const override {
     auto out = detail::check_params(resource, pointer, libvirt_params(), {"uri."});
     auto error = [&](Errc code, std::string where, std::string message) {
       out.push_back(Diagnostic::error(code, std::move(where), std::move(message)));

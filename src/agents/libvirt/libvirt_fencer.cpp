@@ -89,7 +89,7 @@ struct LibvirtFencer::Impl {
 };
 
 Result<std::shared_ptr<LibvirtFencer>> LibvirtFencer::create(asio::any_io_executor executor, LibvirtFencerOptions options,
-                                                              Logger logger) {
+                                                             Logger logger) {
   if (options.nodes.empty()) {
     return Diagnostic::error(Errc::missing_field, "/nodes", "libvirt fencer \"" + options.id + "\": no nodes");
   }

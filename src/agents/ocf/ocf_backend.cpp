@@ -157,7 +157,7 @@ class OcfBackend final : public Backend {
   explicit OcfBackend(OcfOptions options) : options_(std::move(options)) {}
 
   [[nodiscard]] Result<void> validate(const model::Resource& resource,
-                                                        const std::string& pointer) const override {
+                                      const std::string& pointer) const override {
     std::vector<Diagnostic> out;
     auto error = [&](Errc code, std::string where, std::string message) {
       out.push_back(Diagnostic::error(code, std::move(where), std::move(message)));

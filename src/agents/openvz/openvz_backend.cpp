@@ -57,7 +57,7 @@ class OpenvzBackend final : public Backend {
   explicit OpenvzBackend(OpenvzOptions options) : options_(std::move(options)) {}
 
   [[nodiscard]] Result<void> validate(const model::Resource& resource,
-                                                        const std::string& pointer) const override {
+                                      const std::string& pointer) const override {
     return Result<void>{openvz::validate(resource, pointer, options_.flavour)};
   }
 

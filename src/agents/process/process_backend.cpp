@@ -54,7 +54,7 @@ class ProcessAgent final : public Agent {
 class ProcessBackend final : public Backend {
  public:
   [[nodiscard]] Result<void> validate(const model::Resource& resource,
-                                                        const std::string& pointer) const override {
+                                      const std::string& pointer) const override {
     return Result<void>{detail::check_params(resource, pointer, process_params(), {"env."})};
   }
 
