@@ -193,6 +193,23 @@ def upstream_install(package, work):
     return exported, pc_names
 
 
+def own_config_consumer(args, components):
+    """tests/install/consumer against the project's own install of the same (shared) build,
+    through wholesale_haConfig.cmake with every component: what a distribution package offers."""
+    prefix = os.path.join(args.work, "upstream-install")
+    build = os.path.join(args.work, "own-config-consumer")
+    subprocess.run(["cmake", "-S", os.path.join(args.source, "tests", "install", "consumer"), "-B", build,
+                    "-G", args.generator, f"-DCMAKE_CXX_COMPILER={args.cxx_compiler}",
+                    f"-DCMAKE_PREFIX_PATH={prefix}", f"-DWANT={';'.join(components)}"],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["cmake", "--build", build], check=True, stdout=subprocess.DEVNULL)
+    libdirs = {os.path.dirname(p) for p in glob.glob(os.path.join(prefix, "**", "libwholesale_ha.so*"), recursive=True)}
+    env = dict(os.environ, LD_LIBRARY_PATH=os.pathsep.join(sorted(libdirs)))
+    return subprocess.run([os.path.join(build, "consumer"),
+                           os.path.join(args.source, "examples", "clusters", "two-hosts-vms.json")],
+                          check=True, capture_output=True, text=True, env=env).stdout
+
+
 def check_package_info(package, exported, pc_names):
     components = package.cpp_info.components
     expect(sorted(components) == sorted(exported),
@@ -338,6 +355,9 @@ def main():
                         os.path.join(package.package_folder, "lib")], check=True)
     exported, pc_names = upstream_install(package, args.work)
     check_package_info(package, exported, pc_names)
+    step("the project's own find_package config, shared, every component")
+    components = sorted(c for c in exported if c != "core")
+    print(own_config_consumer(args, components).strip(), f"(components {', '.join(components)})")
 
     step("test_package")
     output = consume(load_recipe(os.path.join(args.source, "test_package", "conanfile.py")),
