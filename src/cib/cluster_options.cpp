@@ -9,6 +9,7 @@
 
 #include "import_steps.hpp"
 #include "nvpairs.hpp"
+#include "operations.hpp"
 #include "pacemaker_values.hpp"
 #include "resource_meta.hpp"
 #include "value_readers.hpp"
@@ -167,8 +168,7 @@ void import_cluster_options(ImportContext& context, pugi::xml_node configuration
   if (legacy_stickiness && !options.resource_defaults.stickiness) {
     options.resource_defaults.stickiness = legacy_stickiness;
   }
-  // op_defaults (timeouts, intervals, on-fail) belong with operations, which the import does
-  // not map yet (docs/cib-import.md).
+  context.op_defaults = import_op_defaults(context, configuration.child("op_defaults"));
 }
 
 }  // namespace wholesale_ha::cib

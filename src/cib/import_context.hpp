@@ -31,6 +31,8 @@ class ImportContext {
   explicit ImportContext(const pugi::xml_document& document) : document_(document) {}
 
   model::Cluster cluster;
+  /// op_defaults' timeout and on-fail, which every primitive's operations start from.
+  model::OperationSpec op_defaults;
 
   /// Pacemaker resource names → model resource ids. A clone is one model resource named
   /// after the clone; its primitive and instances ("ping", "ping:0") map to it.

@@ -11,6 +11,7 @@
 
 #include "import_steps.hpp"
 #include "nvpairs.hpp"
+#include "operations.hpp"
 #include "resource_meta.hpp"
 #include "value_readers.hpp"
 
@@ -69,7 +70,7 @@ std::optional<model::Resource> read_primitive(ImportContext& context, pugi::xml_
       resource.utilization[pair.name] = *v;
     }
   }
-  // <operations> are not modeled yet: intervals, timeouts and on-fail use our defaults.
+  resource.operations = import_operations(context, xml, context.op_defaults);
   return resource;
 }
 

@@ -187,8 +187,10 @@ TEST(CibConfig, Primitives) {
   EXPECT_EQ(vm1.meta.priority, 10);
   EXPECT_EQ(vm1.utilization, (model::Utilization{{"cpu", 2}}));
   EXPECT_FALSE(vm1.clone.has_value());
-  // <operations> are not mapped yet: our defaults apply.
-  EXPECT_EQ(vm1.operations, model::Operations{});
+  // Its one <op>: a monitor every 10s; the rest use our defaults.
+  model::Operations monitored;
+  monitored.monitor.interval = model::Duration{10'000};
+  EXPECT_EQ(vm1.operations, monitored);
 
   const auto& web = resource(cluster, "web");
   EXPECT_EQ(web.backend, "systemd");
@@ -403,4 +405,54 @@ TEST(CibConfig, UtilizationWithoutAStrategyIsReportedByTheModelValidation) {
 }
 
 }  // namespace
+
+// Issue 24 item 8: timeouts, the monitor's interval and on-fail come from <op> and
+// op_defaults; what has no counterpart here is a warning, not silently dropped.
+TEST(CibConfig, OperationsAndOpDefaults) {
+  auto xml = replaced(fixture_text("basic.xml"), R"(<op id="vm1-monitor-10s" name="monitor" interval="10s"/>)",
+                      R"(<op id="vm1-monitor-10s" name="monitor" interval="10s" timeout="20s" on-fail="block"/>
+          <op id="vm1-probe" name="monitor" interval="0" timeout="5s"/>
+          <op id="vm1-start" name="start" interval="0s" timeout="90s" on-fail="fence"/>
+          <op id="vm1-migrate-to" name="migrate_to" interval="0" timeout="120s"/>
+          <op id="vm1-migrate-from" name="migrate_from" interval="0" timeout="30s"/>
+          <op id="vm1-stop" name="stop" interval="0" on-fail="standby"/>
+          <op id="vm1-promote" name="promote" interval="0"/>
+          <op id="vm1-meta" name="meta-data" interval="0" timeout="5s"/>)");
+  xml = replaced(xml, "</rsc_defaults>", R"(</rsc_defaults>
+    <op_defaults>
+      <meta_attributes id="op-defaults">
+        <nvpair id="od-timeout" name="timeout" value="45s"/>
+      </meta_attributes>
+    </op_defaults>)");
+  const auto imported = model::import_cib(xml);
+  ASSERT_TRUE(imported) << all_diagnostics(imported);
+  const auto& ops = resource(*imported, "vm1").operations;
+  EXPECT_EQ(ops.monitor.interval, model::Duration{10'000});
+  EXPECT_EQ(ops.monitor.timeout, model::Duration{20'000});
+  EXPECT_EQ(ops.monitor.on_fail, model::OnFail::block);
+  EXPECT_EQ(ops.start.timeout, model::Duration{90'000});
+  EXPECT_EQ(ops.start.on_fail, model::OnFail::fence);
+  EXPECT_EQ(ops.migrate.timeout, model::Duration{120'000});  // the longer of migrate_to/_from
+  EXPECT_EQ(ops.stop.timeout, model::Duration{45'000});      // from op_defaults
+  EXPECT_FALSE(ops.stop.on_fail);                            // standby: not supported, default
+  // Every other primitive's operations start from op_defaults.
+  EXPECT_EQ(resource(*imported, "web").operations.start.timeout, model::Duration{45'000});
+  auto warned = [&](std::string_view part) {
+    const auto warnings = imported.warnings();
+    return std::any_of(warnings.begin(), warnings.end(),
+                       [&](const auto& d) { return d.message.find(part) != std::string::npos; });
+  };
+  EXPECT_TRUE(warned("on-fail=\"standby\" is not supported"));
+  EXPECT_TRUE(warned("operation \"promote\" is not modeled"));
+  for (const auto& d : imported.warnings()) {
+    EXPECT_EQ(d.code, wholesale_ha::Errc::unsupported) << d.to_string();
+    EXPECT_EQ(d.message.find("meta-data"), std::string::npos) << d.to_string();
+  }
+
+  const auto bad = model::import_cib(replaced(xml, R"(on-fail="block")", R"(on-fail="explode")"));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, wholesale_ha::Errc::invalid_value);
+  EXPECT_NE(bad.error().message.find("got \"explode\""), std::string::npos) << bad.to_string();
+}
+
 }  // namespace wholesale_ha::cib_test
