@@ -64,6 +64,18 @@ struct ResourceFailure {
   std::int32_t failcount = 0;  ///< on that node, after this failure
 };
 
+/// A repair in place, one rung of a resource's recovery ladder (model::RecoveryStep), taken
+/// after a failed monitor instead of stopping and starting it.
+struct ResourceRepair {
+  std::string resource;
+  std::string node;
+  std::string action;         ///< "restart_application", "reset", ...
+  std::int32_t attempt = 0;   ///< of this step, from 1
+  std::int32_t attempts = 0;  ///< the step's budget
+  agents::Outcome detected;   ///< the failed monitor that called for it
+  agents::Outcome result;     ///< the repair's own outcome
+};
+
 /// A plan the controller computed, converged (no actions) or not.
 struct PlanComputed {
   /// Wall-clock time of the decision step that planned (the plan and the bookkeeping
@@ -81,6 +93,7 @@ class Controller {
     Event<const policy::Action&> action_started;
     Event<const executor::ActionResult&> action_finished;
     Event<const ResourceFailure&> resource_failed;
+    Event<const ResourceRepair&> resource_repaired;
     Event<const std::string&, const model::Attributes&> node_health_changed;
     Event<const membership::View&> membership_changed;
     Event<> idle;
@@ -166,6 +179,8 @@ class Controller {
   Subscription<const policy::Action&> on_action_started{events_->action_started};
   Subscription<const executor::ActionResult&> on_action_finished{events_->action_finished};
   Subscription<const ResourceFailure&> on_resource_failed{events_->resource_failed};
+  /// A repair of the recovery ladder finished (successfully or not).
+  Subscription<const ResourceRepair&> on_resource_repaired{events_->resource_repaired};
   /// A node's #health-* attributes changed (through set_attribute or a health monitor).
   Subscription<const std::string&, const model::Attributes&> on_node_health_changed{events_->node_health_changed};
   Subscription<const membership::View&> on_membership_changed{events_->membership_changed};

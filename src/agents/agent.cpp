@@ -40,6 +40,10 @@ void Agent::migrate_from(const std::string&, std::chrono::milliseconds, Handler 
 
 void Agent::watch(std::function<void()>) {}
 
+void Agent::repair(const std::string& action, std::chrono::milliseconds, Handler done) {
+  complete(std::move(done), {Status::unimplemented, "this backend has no repair \"" + action + "\""});
+}
+
 void Agent::reload(std::chrono::milliseconds, Handler done) {
   complete(std::move(done), {Status::unimplemented, "this backend cannot reload"});
 }

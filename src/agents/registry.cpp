@@ -1,8 +1,13 @@
 #include <wholesale_ha/agents/registry.hpp>
 
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace wholesale_ha::agents {
+
+std::vector<std::string> Backend::repair_actions(const model::Resource&) const { return {}; }
 
 void Registry::add(std::string name, std::shared_ptr<Backend> backend) {
   backends_[std::move(name)] = std::move(backend);
@@ -33,6 +38,17 @@ Result<void> Registry::validate(const std::vector<model::Resource>& resources) c
     }
     auto found = backend->validate(r, pointer).diagnostics();
     out.insert(out.end(), found.begin(), found.end());
+    if (r.recovery.empty()) continue;
+    const auto actions = backend->repair_actions(r);
+    for (std::size_t j = 0; j < r.recovery.size(); ++j) {
+      const auto& action = r.recovery[j].action;
+      if (std::find(actions.begin(), actions.end(), action) != actions.end()) continue;
+      out.push_back(Diagnostic::error(
+          Errc::unsupported, fmt::format("{}/recovery/{}/action", pointer, j),
+          actions.empty() ? fmt::format("backend \"{}\" cannot repair \"{}\" in place (it has no repairs)", r.backend, action)
+                          : fmt::format("backend \"{}\" cannot repair \"{}\" in place with these params (it can: {})",
+                                        r.backend, action, fmt::join(actions, ", "))));
+    }
   }
   return Result<void>{std::move(out)};
 }

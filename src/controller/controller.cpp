@@ -169,6 +169,7 @@ void Controller::Impl::perform(core::Effect& effect) {
           [&](core::ActionStarted& e) { events.action_started.emit(e.action); },
           [&](core::ActionFinished& e) { events.action_finished.emit(e.result); },
           [&](core::ResourceFailed& e) { events.resource_failed.emit(e.failure); },
+          [&](core::ResourceRepaired& e) { events.resource_repaired.emit(e.repair); },
           [&](core::HealthChanged& e) { events.node_health_changed.emit(e.node, e.health); },
           [&](core::MembershipChanged& e) { events.membership_changed.emit(e.view); },
           [&](core::Idle&) { events.idle.emit(); },

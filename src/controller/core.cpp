@@ -189,6 +189,7 @@ void Core::plan_now() {
   // In a cluster only the coordinator plans, and only once every member has reported.
   if (settings_.clustered && (!is_coordinator() || !synced_)) return;
   if (probes_in_flight_ > 0) return;  // the last probe's answer plans again
+  if (!repairing_.empty()) return;    // the last repair's answer plans again
   if (unconfirmed_ > 0) return;       // the last of our changes to come back plans again
   if (run_) {
     // Something changed while a transition runs: finish what is in flight, then re-plan.

@@ -133,6 +133,9 @@ struct ActionFinished {
 struct ResourceFailed {
   ResourceFailure failure;
 };
+struct ResourceRepaired {
+  ResourceRepair repair;
+};
 struct HealthChanged {
   std::string node;
   model::Attributes health;
@@ -157,7 +160,7 @@ struct NodeEmptied {
   std::string node;
 };
 using Effect = std::variant<Broadcast, RunOperation, FenceNode, ArmTimer, Watch, TransitionPlanned, ActionStarted,
-                            ActionFinished, ResourceFailed, HealthChanged, MembershipChanged, Idle, Planned, Stopped,
+                            ActionFinished, ResourceFailed, ResourceRepaired, HealthChanged, MembershipChanged, Idle, Planned, Stopped,
                             LeftCluster, NodeEmptied, FailoverCapacityChanged>;
 using Effects = std::vector<Effect>;
 
@@ -253,7 +256,14 @@ class Core {
   struct ForQuorumStop {
     std::string resource;
   };
-  using Purpose = std::variant<ForAction, ForMonitor, ForProbe, ForReport, ForServed, ForOrphanStop, ForQuorumStop>;
+  struct ForRepair {
+    std::string resource, node;
+    std::size_t step = 0;
+    std::int32_t attempt = 0;
+    agents::Outcome detected;
+  };
+  using Purpose =
+      std::variant<ForAction, ForMonitor, ForProbe, ForReport, ForServed, ForOrphanStop, ForQuorumStop, ForRepair>;
   struct Pending {
     Purpose purpose;
     executor::Operation op;
@@ -348,6 +358,12 @@ class Core {
   void arm_monitor(const std::string& resource, const std::string& node);
   void run_monitor(const std::string& resource, const std::string& node, std::uint64_t generation);
   void monitor_done(const ForMonitor& m, const agents::Outcome& result);
+  /// A failed monitor of a managed resource with on_fail restart: takes the next step of its
+  /// recovery ladder that has attempts left. False when none is left (on_fail applies).
+  bool start_repair(const std::string& resource, const std::string& node, const agents::Outcome& detected);
+  void repair_done(const ForRepair& r, const agents::Outcome& result);
+  /// A fresh instance (started, or migrated in) gets the whole ladder again.
+  void forget_repairs(const std::string& resource);
   void probe(const std::string& resource, const std::string& node);
   void probe_done(const ForProbe& p, const agents::Outcome& result);
   void probe_all();
@@ -441,6 +457,10 @@ class Core {
   std::set<std::string> emptying_;  ///< in-process nodes shutting down, not yet NodeEmptied
   std::set<std::string> acting_;
   std::multiset<std::string> served_;
+  std::set<std::string> repairing_;  ///< resources with a repair in flight (planning waits)
+  /// Attempts used per recovery step, by (resource, node). The coordinator's alone: a new
+  /// coordinator starts the ladders afresh.
+  std::map<std::pair<std::string, std::string>, std::vector<std::int32_t>> repairs_used_;
   std::set<std::string> quorum_stopping_;
   bool quorum_stop_pending_ = false;  ///< stopping without quorum waits for our own news
   std::vector<std::pair<std::uint64_t, std::string>> reports_waiting_;  ///< (round, coordinator)

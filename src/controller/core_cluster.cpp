@@ -119,8 +119,9 @@ void Core::monitor_failed_on_member(const protocol::MonitorFailed& report) {
   // Already handled (a repeat), or an action of ours explains it: the member's monitor runs
   // again after its interval if the resource really is broken.
   if (r == nullptr || p == nullptr || p->state != model::ResourceState::started || busy_with(report.resource)) return;
-  operation_failed(report.resource, report.node, "monitor", report.result,
-                   r->operations.monitor.on_fail.value_or(model::OnFail::restart), false);
+  const auto on_fail = r->operations.monitor.on_fail.value_or(model::OnFail::restart);
+  if (on_fail == model::OnFail::restart && start_repair(report.resource, report.node, report.result)) return;
+  operation_failed(report.resource, report.node, "monitor", report.result, on_fail, false);
 }
 
 // --- synchronising after membership changes -----------------------------------------------------

@@ -53,6 +53,8 @@ void Core::op_done(std::uint64_t id, agents::Outcome result) {
           probe_done(p, result);
         } else if constexpr (std::is_same_v<P, ForReport>) {
           report_probe_done(p, result);
+        } else if constexpr (std::is_same_v<P, ForRepair>) {
+          repair_done(p, result);
         } else if constexpr (std::is_same_v<P, ForServed>) {
           served_done(p, result, pending.op.kind);
         } else if constexpr (std::is_same_v<P, ForOrphanStop>) {
@@ -115,7 +117,7 @@ void Core::operation_failed(const std::string& resource, const std::string& node
 }
 
 bool Core::busy_with(const std::string& resource) const {
-  return acting_.contains(resource) || served_.contains(resource);
+  return acting_.contains(resource) || served_.contains(resource) || repairing_.contains(resource);
 }
 
 // --- monitors ------------------------------------------------------------------------------------
@@ -184,6 +186,7 @@ void Core::monitor_done(const ForMonitor& m, const agents::Outcome& result) {
     publish(protocol::MonitorFailed{m.resource, m.node, result});
     return arm_monitor(m.resource, m.node);
   }
+  if (on_fail == model::OnFail::restart && start_repair(m.resource, m.node, result)) return;
   monitors_.erase(current);
   operation_failed(m.resource, m.node, "monitor", result, on_fail, false);
 }

@@ -82,6 +82,9 @@ void Core::apply(const std::string& from, protocol::Message message) {
         } else if constexpr (std::is_same_v<M, FailuresCleared>) {
           std::erase_if(state_.failcounts,
                         [&](const auto& f) { return f.resource == m.resource && (!m.node || f.node == *m.node); });
+          std::erase_if(repairs_used_, [&](const auto& entry) {
+            return entry.first.first == m.resource && (!m.node || entry.first.second == *m.node);
+          });
           // A cleanup also releases a resource waiting for its node (shutdown_policy freeze).
           std::erase_if(state_.frozen,
                         [&](const auto& f) { return f.resource == m.resource && (!m.node || f.node == *m.node); });

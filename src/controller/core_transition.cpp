@@ -317,6 +317,7 @@ void Core::action_finished(const executor::ActionResult& r, bool source_stopped)
     case ActionKind::start:
       if (r.result.ok()) {
         record_placement(a.resource, a.node, model::ResourceState::started);
+        forget_repairs(a.resource);
       } else if (resource != nullptr) {
         operation_failed(a.resource, a.node, "start", r.result,
                          resource->operations.start.on_fail.value_or(model::OnFail::restart),
@@ -340,6 +341,7 @@ void Core::action_finished(const executor::ActionResult& r, bool source_stopped)
     case ActionKind::migrate:
       if (r.result.ok()) {
         publish(protocol::Placement{a.resource, *a.target, model::ResourceState::started, a.node});
+        forget_repairs(a.resource);
         if (r.fallback) log_.warn("{} moved by stop and start after: {}", a.resource, *r.fallback);
       } else if (resource != nullptr && source_stopped) {
         // The fallback stopped it at the source; only its start on the target failed.

@@ -161,7 +161,7 @@ Decoded decode_op_request(Fields& f) {
   const auto kind = f.text("kind");
   bool known = false;
   for (auto k : {Operation::Kind::start, Operation::Kind::stop, Operation::Kind::monitor, Operation::Kind::migrate_to,
-                 Operation::Kind::migrate_from}) {
+                 Operation::Kind::migrate_from, Operation::Kind::repair}) {
     if (executor::to_string(k) == kind) {
       m.op.kind = k;
       known = true;
@@ -176,6 +176,10 @@ Decoded decode_op_request(Fields& f) {
   if (f.ok() && (m.op.kind == Operation::Kind::migrate_to || m.op.kind == Operation::Kind::migrate_from) &&
       m.op.peer.empty()) {
     f.fail("a migration needs a \"peer\"");
+  }
+  if (m.op.kind == Operation::Kind::repair) {
+    m.op.action = f.text("action");
+    if (f.ok() && m.op.action.empty()) f.fail("a repair needs an \"action\"");
   }
   m.op.timeout = std::chrono::milliseconds{f.integer("timeout_ms", 1, kMaxTimeoutMs)};
   return {std::move(m), {}};
@@ -435,13 +439,15 @@ json encode_body(const Message& message) {
             return j;
           },
           [](const OpRequest& m) -> json {
-            return {{"id", m.id},
-                    {"to", m.to},
-                    {"kind", executor::to_string(m.op.kind)},
-                    {"resource", m.op.resource},
-                    {"node", m.op.node},
-                    {"peer", m.op.peer},
-                    {"timeout_ms", m.op.timeout.count()}};
+            json j = {{"id", m.id},
+                      {"to", m.to},
+                      {"kind", executor::to_string(m.op.kind)},
+                      {"resource", m.op.resource},
+                      {"node", m.op.node},
+                      {"peer", m.op.peer},
+                      {"timeout_ms", m.op.timeout.count()}};
+            if (m.op.kind == Operation::Kind::repair) j["action"] = m.op.action;
+            return j;
           },
           [](const OpResult& m) -> json {
             json j = encode_result(m.result);

@@ -11,6 +11,7 @@ std::string_view to_string(Operation::Kind kind) noexcept {
     case Operation::Kind::monitor: return "monitor";
     case Operation::Kind::migrate_to: return "migrate_to";
     case Operation::Kind::migrate_from: return "migrate_from";
+    case Operation::Kind::repair: return "repair";
   }
   return "?";
 }
@@ -38,6 +39,7 @@ void LocalRunner::run(const Operation& op, agents::Handler done) {
     case Operation::Kind::monitor: return agent->monitor(op.timeout, std::move(finish));
     case Operation::Kind::migrate_to: return agent->migrate_to(op.peer, op.timeout, std::move(finish));
     case Operation::Kind::migrate_from: return agent->migrate_from(op.peer, op.timeout, std::move(finish));
+    case Operation::Kind::repair: return agent->repair(op.action, op.timeout, std::move(finish));
   }
 }
 

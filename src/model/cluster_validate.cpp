@@ -112,6 +112,14 @@ class ValueChecker {
     operation(r.operations.start, Path{ops, "start"}, false);
     operation(r.operations.stop, Path{ops, "stop"}, false);
     operation(r.operations.migrate, Path{ops, "migrate"}, false);
+    each(r.recovery, Path{at, "recovery"}, [&](const RecoveryStep& step, const Path& step_at) {
+      id(step.action, Path{step_at, "action"});
+      integer(step.attempts, kRecoveryAttempts, Path{step_at, "attempts"});
+      Path timeout{step_at, "timeout"};
+      if (duration(step.timeout, timeout) && step.timeout && step.timeout->count() == 0) {
+        d_.error(Errc::invalid_value, timeout, std::string{kZeroTimeout});
+      }
+    });
   }
 
   void rule(const Rule& rule, const Path& at) {

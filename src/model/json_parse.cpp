@@ -135,6 +135,21 @@ void parse_operations(const json& v, const Path& at, Diagnostics& d, Operations&
   r.finish();
 }
 
+void parse_recovery(const json& v, const Path& at, Diagnostics& d, std::vector<RecoveryStep>& steps) {
+  for_each_element(v, at, d, [&](const json& element, const Path& step_at) {
+    ObjectReader r{element, step_at, d};
+    RecoveryStep step;
+    read_required(r, "action", step.action, read_id);
+    read_field(r, "attempts", step.attempts, int_in(kRecoveryAttempts));
+    read_field(r, "timeout", step.timeout, read_duration);
+    r.finish();
+    if (step.timeout && step.timeout->count() == 0) {
+      d.error(Errc::invalid_value, Path{step_at, "timeout"}, std::string{kZeroTimeout});
+    }
+    steps.push_back(std::move(step));
+  });
+}
+
 Resource parse_resource(const json& v, const Path& at, Diagnostics& d) {
   Resource resource;
   ObjectReader r{v, at, d};
@@ -155,6 +170,9 @@ Resource parse_resource(const json& v, const Path& at, Diagnostics& d) {
   }
   if (const json* ops = r.optional("operations")) {
     parse_operations(*ops, Path{at, "operations"}, d, resource.operations);
+  }
+  if (const json* recovery = r.optional("recovery")) {
+    parse_recovery(*recovery, Path{at, "recovery"}, d, resource.recovery);
   }
   r.finish();
   return resource;

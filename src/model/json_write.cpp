@@ -119,6 +119,15 @@ json resource_json(const Resource& resource) {
     out["clone"] = std::move(clone);
   }
   if (auto ops = operations_json(resource.operations); !ops.empty()) out["operations"] = std::move(ops);
+  if (!resource.recovery.empty()) {
+    json steps = json::array();
+    for (const auto& step : resource.recovery) {
+      json o = {{"action", step.action}, {"attempts", step.attempts}};
+      put_optional(o, "timeout", step.timeout, duration_json);
+      steps.push_back(std::move(o));
+    }
+    out["recovery"] = std::move(steps);
+  }
   return out;
 }
 

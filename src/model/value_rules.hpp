@@ -30,6 +30,7 @@ inline constexpr IntRange kMigrationLimit{-1, kInt32Max};
 inline constexpr IntRange kFailoverHosts{1, kInt32Max};
 inline constexpr IntRange kCloneMax{0, kInt32Max};
 inline constexpr IntRange kCloneNodeMax{1, kInt32Max};
+inline constexpr IntRange kRecoveryAttempts{1, 1000};
 inline constexpr IntRange kFailCount{0, kInfinity};
 inline constexpr IntRange kTimestamp{0, kInt64Max};
 /// Capacity and utilization amounts.

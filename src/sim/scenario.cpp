@@ -80,6 +80,11 @@ Scenario random_scenario(std::uint64_t seed, const Shape& shape) {
   s.config.options.shutdown_policy = kPolicies[rng.below(4)];
   for (auto& r : s.config.resources) {
     if (rng.chance(15)) r.meta.shutdown_policy = kPolicies[rng.below(4)];
+    // Now and then a recovery ladder: repairs in place before a restart (docs/libvirt.md).
+    if (rng.chance(20)) {
+      r.recovery = {{"restart_application", static_cast<std::int32_t>(rng.between(1, 3)), std::nullopt},
+                    {"reset", 1, std::nullopt}};
+    }
   }
   // Now and then memory is a capacity (VMs need their memory_mib; a node holds 1-2x its share),
   // sometimes with admission control keeping a part of it for failover.
@@ -155,13 +160,13 @@ Scenario random_scenario(std::uint64_t seed, const Shape& shape) {
     } else if (pick < 70) {
       f.kind = Fault::Kind::fail_next;
       f.resource = any_resource();
-      static constexpr std::string_view ops[] = {"start", "stop", "migrate", "monitor"};
-      f.op = ops[rng.below(4)];
+      static constexpr std::string_view ops[] = {"start", "stop", "migrate", "monitor", "repair"};
+      f.op = ops[rng.below(5)];
     } else if (pick < 75) {
       f.kind = Fault::Kind::hang_next;
       f.resource = any_resource();
-      static constexpr std::string_view ops[] = {"start", "stop", "migrate"};
-      f.op = ops[rng.below(3)];
+      static constexpr std::string_view ops[] = {"start", "stop", "migrate", "repair"};
+      f.op = ops[rng.below(4)];
     } else if (pick < 80) {
       f.kind = Fault::Kind::fence_fails;
       f.node = any_node();

@@ -329,6 +329,7 @@ class World {
       case Operation::Kind::monitor: return "monitor";
       case Operation::Kind::migrate_to: return "migrate";
       case Operation::Kind::migrate_from: return "";
+      case Operation::Kind::repair: return "repair";
     }
     return "";
   }
@@ -339,6 +340,7 @@ class World {
       case Operation::Kind::stop: return Millis{rng_.between(100, 2000)};
       case Operation::Kind::monitor: return Millis{rng_.between(5, 100)};
       case Operation::Kind::migrate_from: return Millis{rng_.between(20, 200)};
+      case Operation::Kind::repair: return Millis{rng_.between(50, 1500)};
       case Operation::Kind::migrate_to: {
         // Memory over this host's link, shared by the migrations leaving it now.
         const model::Resource* r = scenario_.config.find_resource(op.resource);
@@ -360,7 +362,8 @@ class World {
     if (exec == index_.end()) return after(1ms, ToCore{h, hosts_[h].incarnation, core::OpDone{r.id, {agents::Status::not_configured, "unknown node"}}});
     check_issue(h, op, exec->second);
     if (options_.record && op.kind != Operation::Kind::monitor) {
-      outcome_.issued.push_back({now_, hosts_[h].id, std::string{executor::to_string(op.kind)}, op.resource, op.node, op.peer});
+      outcome_.issued.push_back(
+          {now_, hosts_[h].id, std::string{executor::to_string(op.kind)}, op.resource, op.node, op.peer, op.action});
     }
     bool fail = false;
     if (auto key = std::pair{op.resource, std::string(fault_op(op.kind))}; !key.second.empty()) {
@@ -462,6 +465,12 @@ class World {
       }
       case Operation::Kind::migrate_from:
         return there ? agents::Outcome{} : agents::Outcome{Status::error_generic, "the migration did not arrive"};
+      case Operation::Kind::repair:
+        // In place: what crashed inside works again; where it is does not change.
+        if (fail) return {Status::error_generic, "injected repair failure"};
+        if (!there) return {Status::error_generic, "nothing to repair: not running here"};
+        it->second.healthy = true;
+        return {};
     }
     return {};
   }
@@ -673,6 +682,14 @@ class World {
     report(check_shutdown_policy(c, hosts_[h].id, op));
     report(check_offline_move(c, hosts_[h].id, op));
     report(check_spare_reserved(c, hosts_[h].id, op, was_active_));
+    if (op.kind == Operation::Kind::repair) {
+      // A guest that is migrating or being stopped is never reset under it.
+      for (const auto& [key, issuers] : in_flight_) {
+        if (key.first != op.resource || issuers.empty()) continue;
+        violation("repair-while-busy", fmt::format("{} repairs {} on {} while another operation on it runs on {}",
+                                                   hosts_[h].id, op.resource, op.node, key.second));
+      }
+    }
     if (op.kind == Operation::Kind::start || op.kind == Operation::Kind::stop) {
       // Two operations at once on one instance, from one controller or from two that both
       // hold quorum, is a conflict; a node that lost quorum stopping its own is deliberate.

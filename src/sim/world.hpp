@@ -30,7 +30,7 @@ struct Options {
 struct Violation {
   Millis at{0};
   /// "active-twice", "no-quorum", "fence-first", "exactly-once", "converges", "clean-leave",
-  /// "shutdown-policy", "offline-move", "spare-reserved", "core"
+  /// "shutdown-policy", "offline-move", "spare-reserved", "repair-while-busy", "core"
   std::string invariant;
   std::string detail;
 };
@@ -39,10 +39,11 @@ struct Violation {
 struct Issued {
   Millis at{0};
   std::string by;    ///< the issuing node
-  std::string kind;  ///< start, stop, migrate_to, migrate_from
+  std::string kind;  ///< start, stop, migrate_to, migrate_from, repair
   std::string resource;
   std::string node;
-  std::string peer;  ///< a migration's other end
+  std::string peer;    ///< a migration's other end
+  std::string action;  ///< a repair's
 
   friend bool operator==(const Issued&, const Issued&) = default;
 };

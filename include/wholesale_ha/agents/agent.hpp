@@ -79,6 +79,10 @@ class Agent {
   virtual void migrate_from(const std::string& source_node, std::chrono::milliseconds timeout,
                             Handler done);
   virtual void reload(std::chrono::milliseconds timeout, Handler done);
+  /// A repair in place, one rung of the resource's recovery ladder (model::RecoveryStep):
+  /// `action` is one of the backend's repair_actions(). success = repaired; the next monitor
+  /// tells whether it worked. The default reports `unimplemented`.
+  virtual void repair(const std::string& action, std::chrono::milliseconds timeout, Handler done);
 
   /// Backends that learn about failures by themselves (libvirt lifecycle events) call
   /// `changed` when the resource may have changed state between monitors; the controller

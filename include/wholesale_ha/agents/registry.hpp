@@ -22,6 +22,10 @@ class Backend {
   [[nodiscard]] virtual Result<void> validate(const model::Resource& resource,
                                               const std::string& pointer) const = 0;
 
+  /// The repairs in place (Agent::repair) its agents can perform for `resource`, which its
+  /// recovery steps may name. None by default.
+  [[nodiscard]] virtual std::vector<std::string> repair_actions(const model::Resource& resource) const;
+
   /// A new agent for `context.resource` on `context.node`.
   [[nodiscard]] virtual std::unique_ptr<Agent> create(const AgentContext& context) = 0;
 
@@ -37,7 +41,8 @@ class Registry {
   [[nodiscard]] Backend* find(const std::string& name) const;
   [[nodiscard]] std::vector<std::string> names() const;
 
-  /// Every resource's backend must exist and accept its parameters.
+  /// Every resource's backend must exist, accept its parameters and perform the repairs its
+  /// recovery steps name.
   [[nodiscard]] Result<void> validate(const std::vector<model::Resource>& resources) const;
 
  private:

@@ -12,12 +12,13 @@
 namespace wholesale_ha::executor {
 
 struct Operation {
-  enum class Kind { start, stop, monitor, migrate_to, migrate_from };
+  enum class Kind { start, stop, monitor, migrate_to, migrate_from, repair };
   Kind kind = Kind::start;
   std::string resource;
   std::string node;
   std::string peer;  ///< migrate_to: target node; migrate_from: source node
   std::chrono::milliseconds timeout{20'000};
+  std::string action;  ///< repair: which one (model::RecoveryStep::action)
 };
 
 std::string_view to_string(Operation::Kind kind) noexcept;

@@ -100,6 +100,19 @@ struct Operations {
   friend bool operator==(const Operations&, const Operations&) = default;
 };
 
+/// One rung of a resource's recovery ladder: a repair its backend performs in place (restart
+/// the application inside a VM, reset the guest, ...) before the cluster stops and starts it.
+/// A failed monitor takes the first step with attempts left; a repair that fails uses up its
+/// step and the next is tried at once. After the last step the monitor's on_fail applies.
+/// The attempts count again from zero once the resource is started anew (docs/libvirt.md).
+struct RecoveryStep {
+  std::string action;                ///< the backend's name for it ("restart_application", "reset")
+  std::int32_t attempts = 1;         ///< how many times this step may be taken
+  std::optional<Duration> timeout;   ///< of one repair (default: the monitor's timeout)
+
+  friend bool operator==(const RecoveryStep&, const RecoveryStep&) = default;
+};
+
 /// A resource that runs on several nodes at once (one instance per node by default).
 struct CloneSpec {
   std::optional<std::int32_t> max;  ///< default: number of nodes
@@ -118,6 +131,8 @@ struct Resource {
   Utilization utilization;
   std::optional<CloneSpec> clone;
   Operations operations;
+  /// Repairs in place tried in order on a failed monitor, before on_fail (restart) applies.
+  std::vector<RecoveryStep> recovery;
 
   friend bool operator==(const Resource&, const Resource&) = default;
 };
