@@ -683,9 +683,14 @@ class World {
     report(check_offline_move(c, hosts_[h].id, op));
     report(check_spare_reserved(c, hosts_[h].id, op, was_active_));
     if (op.kind == Operation::Kind::repair) {
-      // A guest that is migrating or being stopped is never reset under it.
+      // A guest that is migrating or being stopped is never reset under it (as for starts and
+      // stops: a node that lost quorum stopping its own is deliberate, not a conflict).
       for (const auto& [key, issuers] : in_flight_) {
-        if (key.first != op.resource || issuers.empty()) continue;
+        if (key.first != op.resource) continue;
+        if (std::none_of(issuers.begin(), issuers.end(),
+                         [&](std::size_t other) { return other == h || (quorate(other) && quorate(h)); })) {
+          continue;
+        }
         violation("repair-while-busy", fmt::format("{} repairs {} on {} while another operation on it runs on {}",
                                                    hosts_[h].id, op.resource, op.node, key.second));
       }

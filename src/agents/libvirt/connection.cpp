@@ -5,11 +5,12 @@
 namespace wholesale_ha::agents::libvirt {
 
 Connection::Connection(std::string uri, ConnectionSettings settings, std::shared_ptr<EventLoop> loop,
-                       LifecycleHandler on_lifecycle)
+                       LifecycleHandler on_lifecycle, WatchdogHandler on_watchdog)
     : uri_(std::move(uri)),
       settings_(settings),
       loop_(std::move(loop)),
-      on_lifecycle_(std::move(on_lifecycle)) {}
+      on_lifecycle_(std::move(on_lifecycle)),
+      on_watchdog_(std::move(on_watchdog)) {}
 
 Connection::~Connection() {
   std::lock_guard lock{mutex_};
@@ -19,6 +20,8 @@ Connection::~Connection() {
 void Connection::drop() {
   if (!conn_) return;
   if (callback_id_ >= 0) virConnectDomainEventDeregisterAny(conn_.get(), callback_id_);
+  if (watchdog_callback_id_ >= 0) virConnectDomainEventDeregisterAny(conn_.get(), watchdog_callback_id_);
+  watchdog_callback_id_ = -1;
   virConnectUnregisterCloseCallback(conn_.get(), &Connection::on_close);
   callback_id_ = -1;
   conn_.reset();
@@ -53,6 +56,11 @@ Connect Connection::get(std::string& error) {
   callback_id_ = virConnectDomainEventRegisterAny(raw, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                                   VIR_DOMAIN_EVENT_CALLBACK(&Connection::on_event),
                                                   this, nullptr);
+  if (on_watchdog_) {
+    watchdog_callback_id_ = virConnectDomainEventRegisterAny(
+        raw, nullptr, VIR_DOMAIN_EVENT_ID_WATCHDOG, VIR_DOMAIN_EVENT_CALLBACK(&Connection::on_watchdog_event), this,
+        nullptr);
+  }
   return conn_;
 }
 
@@ -64,6 +72,13 @@ int Connection::on_event(virConnectPtr, virDomainPtr dom, int event, int detail,
   auto* self = static_cast<Connection*>(opaque);
   const char* name = virDomainGetName(dom);
   if (self->on_lifecycle_ && name != nullptr) self->on_lifecycle_(name, event, detail);
+  return 0;
+}
+
+int Connection::on_watchdog_event(virConnectPtr, virDomainPtr dom, int action, void* opaque) {
+  auto* self = static_cast<Connection*>(opaque);
+  const char* name = virDomainGetName(dom);
+  if (name != nullptr) self->on_watchdog_(name, action);
   return 0;
 }
 

@@ -22,11 +22,13 @@ struct ConnectionSettings {
 
 /// (domain name, event, detail) from libvirt's event thread.
 using LifecycleHandler = std::function<void(const std::string&, int, int)>;
+/// (domain name, action) when a domain's virtual watchdog fired, from libvirt's event thread.
+using WatchdogHandler = std::function<void(const std::string&, int)>;
 
 class Connection {
  public:
   Connection(std::string uri, ConnectionSettings settings, std::shared_ptr<EventLoop> loop,
-             LifecycleHandler on_lifecycle);
+             LifecycleHandler on_lifecycle, WatchdogHandler on_watchdog = {});
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -40,15 +42,18 @@ class Connection {
  private:
   static void on_close(virConnectPtr conn, int reason, void* opaque);
   static int on_event(virConnectPtr conn, virDomainPtr dom, int event, int detail, void* opaque);
+  static int on_watchdog_event(virConnectPtr conn, virDomainPtr dom, int action, void* opaque);
   void drop();
 
   std::string uri_;
   ConnectionSettings settings_;
   std::shared_ptr<EventLoop> loop_;
   LifecycleHandler on_lifecycle_;
+  WatchdogHandler on_watchdog_;
   std::mutex mutex_;
   Connect conn_;
   int callback_id_ = -1;
+  int watchdog_callback_id_ = -1;
   std::chrono::milliseconds backoff_{0};
   std::chrono::steady_clock::time_point retry_at_{};
   std::string last_failure_;

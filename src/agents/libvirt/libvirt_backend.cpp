@@ -10,8 +10,10 @@
 #include <fmt/format.h>
 
 #include "../params.hpp"
+#include "../process/health_checks.hpp"
 #include "connection.hpp"
 #include "domain_ops.hpp"
+#include "guest_watch.hpp"
 
 namespace wholesale_ha::agents {
 namespace {
@@ -29,6 +31,11 @@ const std::vector<detail::ParamSpec>& libvirt_params() {
       {"migration_bandwidth", false, ParamKind::integer},
       {"auto_converge", false, ParamKind::boolean},  {"postcopy", false, ParamKind::boolean},
       {"save_dir", false, ParamKind::string},
+      {"guest_agent", false, ParamKind::boolean},    {"guest_agent_timeout", false, ParamKind::duration},
+      {"watchdog", false, ParamKind::boolean},       {"guest_check_exec", false, ParamKind::string},
+      {"guest_check_tcp", false, ParamKind::string}, {"guest_check_http", false, ParamKind::string},
+      {"guest_address", false, ParamKind::string},   {"guest_restart_command", false, ParamKind::string},
+      {"guest_boot_grace", false, ParamKind::duration},
   };
   return specs;
 }
@@ -61,6 +68,8 @@ struct Shared {
   std::mutex mutex;
   std::map<std::string, std::shared_ptr<Connection>> connections;  // by URI
   std::map<std::pair<std::string, std::string>, std::function<void()>> watchers;  // (uri, domain)
+  /// When each domain's watchdog last fired, by (uri, domain).
+  std::map<std::pair<std::string, std::string>, std::chrono::steady_clock::time_point> watchdog_fired;
   std::weak_ptr<LibvirtBackend> backend;
 
   std::shared_ptr<Connection> connection(const std::string& uri) {
@@ -71,9 +80,8 @@ struct Shared {
           uri,
           libvirt::ConnectionSettings{options.keepalive_interval, options.keepalive_count,
                                       options.reconnect_min, options.reconnect_max},
-          loop, [this, uri](const std::string& domain, int event, int detail) {
-            lifecycle(uri, domain, event, detail);
-          });
+          loop, [this, uri](const std::string& domain, int event, int detail) { lifecycle(uri, domain, event, detail); },
+          [this, uri](const std::string& domain, int action) { watchdog(uri, domain, action); });
     }
     return c;
   }
@@ -93,6 +101,31 @@ struct Shared {
       if (auto backend_alive = b.lock()) backend_alive->on_domain_event.emit(e);
       if (watcher) watcher();
     });
+  }
+
+  /// From libvirt's event thread: remember it, tell subscribers, monitor the domain at once.
+  void watchdog(const std::string& uri, const std::string& domain, int action) {
+    std::function<void()> watcher;
+    {
+      std::lock_guard lock{mutex};
+      watchdog_fired[{uri, domain}] = std::chrono::steady_clock::now();
+      if (auto it = watchers.find({uri, domain}); it != watchers.end()) watcher = it->second;
+    }
+    std::string node = uri;
+    for (const auto& [n, u] : options.node_uris) {
+      if (u == uri) node = n;
+    }
+    asio::post(ex, [b = backend, watcher, e = DomainEvent{node, domain, "WATCHDOG", std::to_string(action)}] {
+      if (auto backend_alive = b.lock()) backend_alive->on_domain_event.emit(e);
+      if (watcher) watcher();
+    });
+  }
+
+  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> watchdog_fired_at(const std::string& uri,
+                                                                                     const std::string& domain) {
+    std::lock_guard lock{mutex};
+    auto it = watchdog_fired.find({uri, domain});
+    return it == watchdog_fired.end() ? std::nullopt : std::optional{it->second};
   }
 
   /// Whether anyone listens to migration progress (the "started" sample is skipped otherwise).
@@ -118,6 +151,7 @@ class LibvirtAgent final : public Agent {
     spec_.persistent = detail::bool_param(*r_, "persistent", false);
     spec_.shutdown_timeout = detail::duration_param(*r_, "shutdown_timeout", 30s);
     save_mode_ = detail::string_param(*r_, "migration").value_or("live") == "save";
+    guest_ = libvirt::GuestSettings::of(*r_);
     if (auto it = p.find("uri." + node_); it != p.end()) {
       uri_ = it->second;
     } else if (auto n = s_->options.node_uris.find(node_); n != s_->options.node_uris.end()) {
@@ -134,7 +168,7 @@ class LibvirtAgent final : public Agent {
 
   void start(std::chrono::milliseconds, Handler done) override {
     offload([spec = spec_](const libvirt::Connect& c) { return libvirt::start_domain(c, spec); },
-            std::move(done));
+            booted(std::move(done)));
   }
 
   void stop(std::chrono::milliseconds timeout, Handler done) override {
@@ -143,9 +177,25 @@ class LibvirtAgent final : public Agent {
             std::move(done));
   }
 
-  void monitor(std::chrono::milliseconds, Handler done) override {
-    offload([name = spec_.name](const libvirt::Connect& c) { return libvirt::domain_status(c, name); },
-            std::move(done));
+  void monitor(std::chrono::milliseconds timeout, Handler done) override {
+    if (!guest_.looks_inside() && !guest_.watchdog) {
+      offload([name = spec_.name](const libvirt::Connect& c) { return libvirt::domain_status(c, name); },
+              std::move(done));
+      return;
+    }
+    monitor_guest(timeout, std::move(done));
+  }
+
+  void repair(const std::string& action, std::chrono::milliseconds timeout, Handler done) override {
+    if (action == "reset") {
+      offload_domain([](const libvirt::Domain& dom) { return libvirt::reset_guest(dom); }, booted(std::move(done)));
+    } else if (action == "restart_application" && !guest_.restart_command.empty()) {
+      offload_domain([settings = guest_, timeout](const libvirt::Domain& dom) {
+        return libvirt::restart_application(dom, settings, timeout);
+      }, std::move(done));
+    } else {
+      complete(std::move(done), {Status::unimplemented, fmt::format("the libvirt backend cannot repair \"{}\" here", action)});
+    }
   }
 
   void migrate_to(const std::string& target, std::chrono::milliseconds timeout, Handler done) override {
@@ -188,7 +238,7 @@ class LibvirtAgent final : public Agent {
         }
       }
       return r;
-    }, std::move(done));
+    }, booted(std::move(done)));
   }
 
   void watch(std::function<void()> changed) override {
@@ -212,6 +262,91 @@ class LibvirtAgent final : public Agent {
     return (std::filesystem::path{detail::string_param(*r_, "save_dir").value_or("/var/lib/libvirt/save")} /
             (spec_.name + ".save"))
         .string();
+  }
+
+  /// What the agent knows about the guest's current boot (shared with handlers in flight).
+  struct Boot {
+    std::chrono::steady_clock::time_point at{};  ///< unknown (epoch) until a start or a first look
+    bool up = false;  ///< every check inside has passed since
+  };
+
+  /// `done`, after noting a new boot when the operation succeeded (start, reset, arrival).
+  Handler booted(Handler done) {
+    return [boot = boot_, done = std::move(done)](Outcome r) mutable {
+      if (r.ok()) *boot = Boot{std::chrono::steady_clock::now(), false};
+      done(std::move(r));
+    };
+  }
+
+  /// The domain's state, then the watchdog, then the checks through the agent, then the
+  /// network checks; a failure inside the guest counts once the boot grace is over or every
+  /// check has passed since boot.
+  void monitor_guest(std::chrono::milliseconds timeout, Handler done) {
+    auto inside = std::make_shared<libvirt::InsideReport>();
+    offload([name = spec_.name, settings = guest_, inside](const libvirt::Connect& c) {
+      Outcome state = libvirt::domain_status(c, name);
+      if (!state.ok()) return state;
+      bool missing = false;
+      std::string error;
+      if (auto dom = libvirt::find(c, name, missing, error)) *inside = libvirt::look_inside(dom, settings);
+      return state;
+    }, [this, s = s_, uri = uri_, name = spec_.name, settings = guest_, boot = boot_, inside, timeout,
+        done = std::move(done)](Outcome state) mutable {
+      if (!state.ok()) return done(std::move(state));
+      const auto now = std::chrono::steady_clock::now();
+      if (boot->at == std::chrono::steady_clock::time_point{}) boot->at = now;  // first seen running
+      if (settings.watchdog) {
+        if (auto fired = s->watchdog_fired_at(uri, name); fired && *fired >= boot->at) {
+          return done({Status::error_generic,
+                       fmt::format("the guest's watchdog fired {}s ago: its kernel stopped petting it (hung)",
+                                   std::chrono::duration_cast<std::chrono::seconds>(now - *fired).count())});
+        }
+      }
+      auto judge = [boot, settings, state, done = std::move(done), no_agent = inside->no_agent_channel](
+                       std::optional<std::string> problem) mutable {
+        if (!problem) {
+          boot->up = true;
+          state.reason += no_agent ? " (it has no guest agent channel: its state alone counts)" : "; the guest answers";
+          return done(std::move(state));
+        }
+        const auto since = std::chrono::steady_clock::now() - boot->at;
+        if (!boot->up && since < settings.boot_grace) {
+          state.reason += fmt::format(" and booting ({}s of {}s grace): {}",
+                                      std::chrono::duration_cast<std::chrono::seconds>(since).count(),
+                                      std::chrono::duration_cast<std::chrono::seconds>(settings.boot_grace).count(), *problem);
+          return done(std::move(state));
+        }
+        done({Status::error_generic, std::move(*problem)});
+      };
+      if (inside->problem || inside->no_agent_channel || inside->address.empty()) return judge(inside->problem);
+      check_network(inside->address, settings, timeout, std::move(judge));
+    });
+  }
+
+  /// The TCP check, then the HTTP check, at `address`; `judge` gets the first problem.
+  void check_network(const std::string& address, const libvirt::GuestSettings& settings,
+                     std::chrono::milliseconds timeout, std::function<void(std::optional<std::string>)> judge) {
+    const auto each = std::min(timeout / 2, settings.agent_timeout);
+    const std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
+    auto http = [ex = executor(), url = settings.check_http.empty() ? "" : "http://" + host + settings.check_http, each,
+                 judge](std::optional<std::string> problem) mutable {
+      if (problem || url.empty()) return judge(std::move(problem));
+      detail::check_http(ex, url, each, std::move(judge));
+    };
+    if (settings.check_tcp.empty()) return http(std::nullopt);
+    detail::check_tcp(executor(), host + ":" + settings.check_tcp, each, std::move(http));
+  }
+
+  /// Like offload, with the domain looked up first.
+  template <class Work>
+  void offload_domain(Work work, Handler done) {
+    offload([name = spec_.name, work = std::move(work)](const libvirt::Connect& c) {
+      bool missing = false;
+      std::string error;
+      auto dom = libvirt::find(c, name, missing, error);
+      if (!dom) return Outcome{Status::error_generic, fmt::format("cannot find {}: {}", name, missing ? "not on this host" : error)};
+      return work(dom);
+    }, std::move(done));
   }
 
   /// Runs `work` with this node's connection on a worker thread; the result comes back on
@@ -327,6 +462,8 @@ class LibvirtAgent final : public Agent {
   std::string uri_;
   libvirt::DomainSpec spec_;
   bool save_mode_ = false;
+  libvirt::GuestSettings guest_;
+  std::shared_ptr<Boot> boot_ = std::make_shared<Boot>();
 };
 
 class LibvirtBackendImpl final : public LibvirtBackend {
@@ -355,7 +492,13 @@ class LibvirtBackendImpl final : public LibvirtBackend {
     if (mode == "save" && !resource.params.contains("save_dir")) {
       error(Errc::invalid_value, pointer + "/params", "migration \"save\" needs \"save_dir\" on storage every node shares");
     }
+    auto guest = libvirt::check_guest_params(resource, pointer);
+    out.insert(out.end(), guest.begin(), guest.end());
     return Result<void>{std::move(out)};
+  }
+
+  [[nodiscard]] std::vector<std::string> repair_actions(const model::Resource& resource) const override {
+    return libvirt::GuestSettings::of(resource).repair_actions();
   }
 
   [[nodiscard]] std::unique_ptr<Agent> create(const AgentContext& context) override {

@@ -3,8 +3,7 @@
 #   wha.ip=ADDR/PREFIX   address of eth0 (virtio-net), when the domain has one
 #   wha.watchdog=SECONDS  pet /dev/watchdog (i6300esb) with this timeout, when present
 # It serves /www with busybox httpd on port 80, answers the host through qemu-ga on the
-# virtio-serial port org.qemu.guest_agent.0 and writes a line a second to the port
-# org.wholesale_ha.heartbeat.0 when the domain has it.
+# virtio-serial port org.qemu.guest_agent.0.
 /bin/busybox --install -s /bin
 mkdir -p /var/run /var/log
 mount -t proc proc /proc
@@ -45,9 +44,6 @@ if [ -n "$wd" ] && [ -e /dev/watchdog ]; then
 fi
 if agent=$(port org.qemu.guest_agent.0); then
   qemu-ga -m virtio-serial -p "$agent" -t /var/run &
-fi
-if beat=$(port org.wholesale_ha.heartbeat.0); then
-  (while :; do echo beat; sleep 1; done) >"$beat" 2>/dev/null &
 fi
 echo "wholesale_ha guest up"
 # PID 1 must never exit; it also reaps orphans.

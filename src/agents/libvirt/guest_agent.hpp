@@ -1,0 +1,45 @@
+#pragma once
+// The QEMU guest agent, through libvirt (virDomainQemuAgentCommand): ping, the guest's
+// addresses, and commands run inside the guest (guest-exec). Every reply is decoded into
+// checked values; guest output is made valid UTF-8 where it enters. Blocking: worker threads
+// only.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "handles.hpp"
+
+namespace wholesale_ha::agents::libvirt {
+
+enum class AgentState {
+  answered,        ///< the agent replied
+  not_configured,  ///< the domain has no guest agent channel: nothing to ask
+  unresponsive,    ///< configured, but it did not answer (guest hung, agent dead, still booting)
+};
+
+struct AgentReply {
+  AgentState state = AgentState::unresponsive;
+  std::string detail;  ///< libvirt's or the agent's words when it did not answer
+};
+
+AgentReply guest_ping(const Domain& dom, std::chrono::seconds timeout);
+
+/// IPv4 addresses of the guest's interfaces other than loopback, in the agent's order.
+std::vector<std::string> guest_addresses(const Domain& dom, std::chrono::seconds timeout, AgentReply& reply);
+
+struct GuestExec {
+  AgentReply reply;
+  bool exited = false;  ///< false: still running at the deadline
+  int exit_code = -1;
+  std::string output;  ///< stdout then stderr, valid UTF-8, at most ~1 KiB
+};
+
+/// Runs `/bin/sh -c command` inside the guest and waits for it until `timeout`.
+GuestExec guest_exec(const Domain& dom, const std::string& command, std::chrono::milliseconds timeout);
+
+/// Decodes base64 (the agent's encoding of captured output); nullopt when malformed.
+std::optional<std::string> decode_base64(const std::string& text);
+
+}  // namespace wholesale_ha::agents::libvirt
