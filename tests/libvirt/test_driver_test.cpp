@@ -11,6 +11,7 @@
 #include <wholesale_ha/libvirt/backend.hpp>
 
 #include "../support/io_wait.hpp"
+#include "agents/libvirt/guest_agent.hpp"
 
 namespace {
 
@@ -151,6 +152,51 @@ TEST_F(LibvirtTestDriver, ValidatesParameters) {
                       "/resources/1/params/persistent: expected true or false, got \"yes\"",
                       "/resources/1/params: the libvirt backend needs \"domain\", or an \"xml\" with a <name>",
                       "/resources/1/params/migration: expected \"live\" or \"save\", got \"teleport\""}));
+}
+
+TEST_F(LibvirtTestDriver, ValidatesGuestParametersAndOffersRepairs) {
+  model::Resource r;
+  r.id = "v";
+  r.backend = "libvirt";
+  r.params = {{"domain", "v"}, {"guest_check_tcp", "http"}, {"guest_check_http", "health"}, {"guest_agent", "maybe"}};
+  std::vector<std::string> text;
+  for (const auto& d : backend->validate(r, "/resources/0").diagnostics()) text.push_back(d.to_string());
+  EXPECT_EQ(text, (std::vector<std::string>{
+                      "/resources/0/params/guest_agent: expected true or false, got \"maybe\"",
+                      "/resources/0/params/guest_check_tcp: expected a port (1-65535) on the guest's address, got \"http\"",
+                      "/resources/0/params/guest_check_http: expected \"/path\" or \":port/path\" on the guest's address, "
+                      "got \"health\""}));
+  EXPECT_EQ(backend->repair_actions(r), std::vector<std::string>{"reset"});
+  r.params["guest_restart_command"] = "systemctl restart nginx";
+  EXPECT_EQ(backend->repair_actions(r), (std::vector<std::string>{"restart_application", "reset"}));
+}
+
+TEST_F(LibvirtTestDriver, AGuestAgentTheDriverCannotReachFallsBackToTheDomainState) {
+  // The test driver has no guest agents, as a QEMU domain without an agent channel.
+  auto r = vm("wha-noagent");
+  r->params["guest_agent"] = "true";
+  r->params["guest_boot_grace"] = "1ms";
+  auto agent = backend->create({io.get_executor(), r, "n1"});
+  ASSERT_TRUE(call([&](auto h) { agent->start(10s, h); }).ok());
+  wha_test::run_until(io, [] { return false; }, 20ms);  // past the boot grace
+  const auto seen = call([&](auto h) { agent->monitor(10s, h); });
+  EXPECT_TRUE(seen.ok()) << seen.reason;
+  EXPECT_NE(seen.reason.find("no guest agent"), std::string::npos) << seen.reason;
+  // A reset is a repair the driver can do while it runs; it says so when it cannot.
+  EXPECT_TRUE(call([&](auto h) { agent->repair("reset", 10s, h); }).ok());
+  EXPECT_EQ(call([&](auto h) { agent->repair("reinstall", 10s, h); }).status, agents::Status::unimplemented);
+  EXPECT_TRUE(call([&](auto h) { agent->stop(10s, h); }).ok());
+  EXPECT_FALSE(call([&](auto h) { agent->repair("reset", 10s, h); }).ok()) << "nothing to reset";
+}
+
+TEST(GuestAgentReplies, Base64IsDecodedAndCheckedWhereItEnters) {
+  using wholesale_ha::agents::libvirt::decode_base64;
+  EXPECT_EQ(decode_base64("aGVsbG8K"), "hello\n");
+  EXPECT_EQ(decode_base64("aGk="), "hi");
+  EXPECT_EQ(decode_base64(""), "");
+  EXPECT_EQ(decode_base64("aGk"), std::nullopt) << "not a multiple of four";
+  EXPECT_EQ(decode_base64("a$k="), std::nullopt);
+  EXPECT_EQ(decode_base64("aG=k"), std::nullopt) << "data after padding";
 }
 
 }  // namespace

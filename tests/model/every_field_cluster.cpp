@@ -32,6 +32,7 @@ model::Cluster every_field_cluster() {
   r.utilization = {{"cpu", 2}};
   r.operations.monitor = {std::chrono::seconds{10}, std::chrono::seconds{20}, model::OnFail::block};
   r.operations.stop = {std::nullopt, std::chrono::minutes{2}, model::OnFail::fence};
+  r.recovery = {{"restart_application", 3, std::chrono::seconds{30}}, {"reset", 1, std::nullopt}};
   c.config.resources.push_back(r);
   model::Resource clone;
   clone.id = "c1";

@@ -31,6 +31,9 @@ struct CallbackType {
   AsyncCallback monitor;
   AsyncCallback migrate_to;    ///< optional: set both migrate callbacks to be live-migratable
   AsyncCallback migrate_from;
+  /// Optional repairs in place by action name, for the resource's recovery ladder
+  /// (model::RecoveryStep): e.g. {"restart_application", ...}.
+  std::map<std::string, AsyncCallback, std::less<>> repairs;
   bool clonable = false;
 };
 
@@ -44,6 +47,7 @@ class CallbackBackend final : public Backend {
 
   [[nodiscard]] Result<void> validate(const model::Resource& resource,
                                       const std::string& pointer) const override;
+  [[nodiscard]] std::vector<std::string> repair_actions(const model::Resource& resource) const override;
   [[nodiscard]] std::unique_ptr<Agent> create(const AgentContext& context) override;
 
  private:

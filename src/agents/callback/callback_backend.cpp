@@ -39,6 +39,11 @@ class CallbackAgent final : public Agent {
     if (!fns_->migrate_from) return Agent::migrate_from(source, timeout, std::move(done));
     call(fns_->migrate_from, timeout, &source, std::move(done));
   }
+  void repair(const std::string& action, std::chrono::milliseconds timeout, Handler done) override {
+    auto it = fns_->repairs.find(action);
+    if (it == fns_->repairs.end()) return Agent::repair(action, timeout, std::move(done));
+    call(it->second, timeout, nullptr, std::move(done));
+  }
 
  private:
   void call(const AsyncCallback& fn, std::chrono::milliseconds timeout, const std::string* peer,
@@ -85,6 +90,14 @@ Result<void> CallbackBackend::validate(const model::Resource& resource,
            fmt::format("no callback type \"{}\" is registered with the callback backend "
                        "(registered: {})",
                        resource.type, known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", "))))};
+}
+
+std::vector<std::string> CallbackBackend::repair_actions(const model::Resource& resource) const {
+  std::vector<std::string> out;
+  if (auto it = types_.find(resource.type); it != types_.end()) {
+    for (const auto& [action, fn] : it->second->repairs) out.push_back(action);
+  }
+  return out;
 }
 
 std::unique_ptr<Agent> CallbackBackend::create(const AgentContext& context) {

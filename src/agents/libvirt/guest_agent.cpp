@@ -26,7 +26,9 @@ std::optional<json> command(const Domain& dom, const json& request, int timeout_
   char* raw = virDomainQemuAgentCommand(dom.get(), request.dump().c_str(), timeout_s, 0);
   if (raw == nullptr) {
     const int code = last_error_code();
-    reply.state = code == VIR_ERR_ARGUMENT_UNSUPPORTED ? AgentState::not_configured : AgentState::unresponsive;
+    // No agent channel in the domain, or a driver without guest agents (not QEMU).
+    reply.state = code == VIR_ERR_ARGUMENT_UNSUPPORTED || code == VIR_ERR_NO_SUPPORT ? AgentState::not_configured
+                                                                                    : AgentState::unresponsive;
     reply.detail = last_error();
     return std::nullopt;
   }

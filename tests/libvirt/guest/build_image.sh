@@ -23,6 +23,7 @@ modules=/lib/modules/$version
 command -v modinfo >/dev/null || skip "modinfo (kmod) is not installed"
 
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 if [ "$out/initrd.gz" -nt "$0" ] && [ "$out/initrd.gz" -nt "$here/guest_init.sh" ] &&
    [ "$out/vmlinuz" -nt "$kernel" ]; then
   exit 0
