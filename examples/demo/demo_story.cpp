@@ -1,5 +1,6 @@
 #include "demo_story.hpp"
 
+#include <cstdlib>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -33,8 +34,13 @@ std::string bar(double percent) {
 }  // namespace
 
 Story::Story(boost::asio::io_context& io, wholesale_ha::Controller& controller,
-             wholesale_ha::agents::LibvirtBackend& libvirt, std::string hosts_sh)
-    : io_(io), controller_(controller), hosts_sh_(std::move(hosts_sh)), watchdog_(io) {
+             wholesale_ha::agents::LibvirtBackend& libvirt, std::string hosts_sh, std::string app_vm)
+    : io_(io),
+      controller_(controller),
+      hosts_sh_(std::move(hosts_sh)),
+      app_vm_(std::move(app_vm)),
+      app_timer_(io),
+      watchdog_(io) {
   subscriptions_.emplace_back(controller.on_transition_planned.subscribe([](const policy::Transition& t) {
     say("  plan:");
     for (const auto& c : t.changes) {
@@ -52,6 +58,16 @@ Story::Story(boost::asio::io_context& io, wholesale_ha::Controller& controller,
   }));
   subscriptions_.emplace_back(controller.on_resource_failed.subscribe([](const wholesale_ha::ResourceFailure& f) {
     say(fmt::format("  ! {} noticed a problem with {} on {}: {}", f.operation, f.resource, f.node, f.result.reason));
+  }));
+  subscriptions_.emplace_back(controller.on_resource_repaired.subscribe([this](const wholesale_ha::ResourceRepair& r) {
+    say(fmt::format("  ! monitor of {} on {}: {}", r.resource, r.node, r.detected.reason));
+    say(fmt::format("  {} repair in place, {} ({}/{}): {}", r.result.ok() ? "done  " : "FAILED", r.action, r.attempt,
+                    r.attempts, r.result.reason));
+    if (r.resource == app_vm_ && act_ == Act::app_dies && r.result.ok()) {
+      app_repaired_ = true;
+      say(fmt::format("  httpd is back {:.1f}s after it died; the VM was never stopped",
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - app_killed_at_).count()));
+    }
   }));
   subscriptions_.emplace_back(libvirt.on_migration_progress.subscribe([this](const wholesale_ha::agents::MigrationProgress& p) {
     if (p.complete) {
@@ -72,7 +88,8 @@ Story::Story(boost::asio::io_context& io, wholesale_ha::Controller& controller,
 }
 
 void Story::begin() {
-  banner("Three libvirt hosts, three guests: the library places and starts them");
+  banner(fmt::format("Three libvirt hosts, {} guests: the library places and starts them",
+                     controller_.config().resources.size()));
   arm_watchdog();
   controller_.start();
 }
@@ -110,7 +127,10 @@ void Story::converged() {
   switch (act_) {
     case Act::starting:
       print_placement();
-      next(Act::predicted_failure);
+      next(app_vm_.empty() ? Act::predicted_failure : Act::app_dies);
+      break;
+    case Act::app_dies:
+      if (app_repaired_) next(Act::predicted_failure);
       break;
     case Act::predicted_failure:
       print_placement();
@@ -149,10 +169,67 @@ void must(const wholesale_ha::Result<void>& done) {
 
 }  // namespace
 
+std::string Story::node_of(const std::string& resource) const {
+  for (const auto& p : controller_.state().resources) {
+    if (p.resource == resource && p.state == model::ResourceState::started) return p.node;
+  }
+  return {};
+}
+
+namespace {
+
+/// A guest agent command through virsh (libvirt-clients), as an operator would type it.
+wholesale_ha::process::Command agent_command(const std::string& node, const std::string& domain, const std::string& json) {
+  const char* base = std::getenv("WHA_LV_BASE");
+  const std::string uri = fmt::format("qemu:///system?socket={}/{}/sock/libvirt-sock", base != nullptr ? base : "", node);
+  return {.program = "virsh", .args = {"-q", "-c", uri, "qemu-agent-command", domain, json, "--timeout", "2"}, .timeout = 5s};
+}
+
+}  // namespace
+
+void Story::kill_app_when_booted(int tries_left) {
+  if (act_ != Act::app_dies) return;
+  const std::string node = node_of(app_vm_);
+  auto ping = agent_command(node, app_vm_, R"({"execute":"guest-ping"})");
+  wholesale_ha::process::async_run(io_.get_executor(), ping, [this, tries_left, node](wholesale_ha::process::Outcome r) {
+    if (act_ != Act::app_dies) return;
+    if (!r.success() && tries_left > 0) {
+      app_timer_.expires_after(500ms);
+      app_timer_.async_wait([this, tries_left](const boost::system::error_code& ec) {
+        if (!ec) kill_app_when_booted(tries_left - 1);
+      });
+      return;
+    }
+    if (!r.success()) {
+      say("  the guest did not boot in time; skipping this act");
+      return next(Act::predicted_failure);
+    }
+    // A few monitors first: until its checks have passed once, a booting guest is forgiven.
+    say(fmt::format("  {} has booted on {} and serves HTTP; in a few seconds: killall httpd inside it", app_vm_, node));
+    app_timer_.expires_after(6s);
+    app_timer_.async_wait([this, node](const boost::system::error_code& ec) {
+      if (ec || act_ != Act::app_dies) return;
+      app_killed_at_ = std::chrono::steady_clock::now();
+      say("  httpd killed inside the guest");
+      wholesale_ha::process::async_run(
+          io_.get_executor(),
+          agent_command(node, app_vm_, R"({"execute":"guest-exec","arguments":{"path":"/bin/sh","arg":["-c","killall httpd"]}})"),
+          [](const wholesale_ha::process::Outcome& killed) {
+            if (!killed.success()) say("  could not kill httpd: " + killed.describe());
+          });
+    });
+  });
+}
+
 void Story::next(Act act) {
   act_ = act;
   arm_watchdog();
   switch (act) {
+    case Act::app_dies:
+      banner(fmt::format("An application dies inside {}: its web server is killed", app_vm_));
+      say("  (the VM keeps running: only a look inside, through the QEMU guest agent, notices)");
+      kill_app_when_booted(240);
+      break;
     case Act::predicted_failure:
       red_host_ = busiest_host("");
       banner(fmt::format("SMART predicts {}'s disk will fail: #health-disk=red", red_host_));
@@ -188,6 +265,7 @@ void Story::finish(int code) {
   act_ = Act::done;
   exit_code_ = code;
   watchdog_.cancel();
+  app_timer_.cancel();
   controller_.stop([this, code] {
     if (code == 0) banner("Done: every guest stopped; the hosts are torn down next");
     io_.stop();

@@ -15,15 +15,16 @@ namespace demo {
 
 class Story {
  public:
+  /// `app_vm`: the Linux guest whose application dies in the first act ("" = no such act).
   Story(boost::asio::io_context& io, wholesale_ha::Controller& controller,
-        wholesale_ha::agents::LibvirtBackend& libvirt, std::string hosts_sh);
+        wholesale_ha::agents::LibvirtBackend& libvirt, std::string hosts_sh, std::string app_vm);
 
   void begin();
   void interrupted();
   [[nodiscard]] int exit_code() const { return exit_code_; }
 
  private:
-  enum class Act { starting, predicted_failure, daemon_dies, cleaning_up, done };
+  enum class Act { starting, app_dies, predicted_failure, daemon_dies, cleaning_up, done };
 
   void converged();
   void next(Act act);
@@ -31,10 +32,17 @@ class Story {
   [[nodiscard]] std::string busiest_host(const std::string& except) const;
   void finish(int code);
   void arm_watchdog();
+  /// Waits (bounded) until the app guest's agent answers, then kills its httpd inside.
+  void kill_app_when_booted(int tries_left);
+  [[nodiscard]] std::string node_of(const std::string& resource) const;
 
   boost::asio::io_context& io_;
   wholesale_ha::Controller& controller_;
   std::string hosts_sh_;
+  std::string app_vm_;
+  bool app_repaired_ = false;
+  std::chrono::steady_clock::time_point app_killed_at_{};
+  boost::asio::steady_timer app_timer_;
   Act act_ = Act::starting;
   int exit_code_ = 1;
   std::string red_host_;

@@ -1,7 +1,9 @@
 // The headline demo: three libvirt hosts on this machine (started by run_demo.sh), three tiny
-// guests under the controller. A host's disk is predicted to fail → its guests live-migrate
-// away before anything breaks. Then another host's libvirt daemon dies → the library notices,
-// fences that host, and restarts its guests elsewhere.
+// guests under the controller, and — when run_demo.sh could build it — a small Linux guest
+// serving HTTP. Its web server dies inside the VM → it is restarted inside, without a reboot.
+// A host's disk is predicted to fail → its guests live-migrate away before anything breaks.
+// Then another host's libvirt daemon dies → the library notices, fences that host, and
+// restarts its guests elsewhere.
 
 #include <unistd.h>
 
@@ -51,6 +53,28 @@ model::Resource guest(const std::string& name) {
   return vm;
 }
 
+/// A Linux guest from tests/libvirt/guest/build_image.sh in `image`: busybox httpd inside,
+/// watched through the QEMU guest agent, with a recovery ladder that restarts httpd in place.
+model::Resource app_guest(const std::string& image) {
+  // QEMU's TCG unless told otherwise: on nested-virtualisation hosts (this machine among them)
+  // a Linux kernel may not boot under KVM (docs/libvirt.md).
+  const char* type = std::getenv("WHA_GUEST_DOMAIN_TYPE");
+  model::Resource vm = guest("vm-app");
+  vm.params["xml"] = fmt::format(
+      "<domain type='{}'><name>vm-app</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>"
+      "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>{}/vmlinuz</kernel><initrd>{}/initrd.gz</initrd>"
+      "<cmdline>console=ttyS0 panic=0 quiet</cmdline></os>"
+      "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
+      "<controller type='usb' model='none'/><memballoon model='none'/><serial type='null'/>"
+      "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel></devices></domain>",
+      type != nullptr ? type : "qemu", image, image);
+  vm.params["guest_agent"] = "true";
+  vm.params["guest_check_exec"] = "pidof httpd";
+  vm.params["guest_restart_command"] = "httpd -p 80 -h /www";
+  vm.recovery = {{"restart_application", 2, std::nullopt}, {"reset", 1, std::nullopt}};
+  return vm;
+}
+
 }  // namespace
 
 int main() {
@@ -78,6 +102,8 @@ int main() {
   config.options.health.strategy = model::HealthStrategy::migrate_on_red;
   config.options.migration_limit = 2;
   for (const char* name : {"vm-web", "vm-db", "vm-cache"}) config.resources.push_back(guest(name));
+  const char* image = std::getenv("WHA_GUEST_IMAGE");
+  if (image != nullptr) config.resources.push_back(app_guest(image));
 
   auto membership = std::make_shared<membership::InProcessMembership>(io.get_executor(), kHosts);
   // Fencing a simulated host powers it off for real: its guests and its daemon are killed.
@@ -93,7 +119,7 @@ int main() {
   Controller controller{io.get_executor(), config, membership, registry,
                         {.logger = Logger{make_null_sink()}, .fencer = fencer}};
 
-  demo::Story story{io, controller, *libvirt, hosts_sh};
+  demo::Story story{io, controller, *libvirt, hosts_sh, image != nullptr ? "vm-app" : ""};
   boost::asio::signal_set interrupt{io, SIGINT, SIGTERM};
   interrupt.async_wait([&](const boost::system::error_code& ec, int) {
     if (!ec) story.interrupted();
