@@ -92,9 +92,11 @@ class Metrics {
   std::map<std::string, std::pair<std::string, std::string>, std::less<>> migrating_;
   std::map<std::string, MigrationSample, std::less<>> progress_;
   std::uint64_t resource_failures_ = 0;
+  /// (action, result) -> repairs in place of recovery ladders; result as for actions_.
+  std::map<std::pair<std::string, std::string>, std::uint64_t> repairs_;
   std::optional<policy::Survivability> capacity_;
   std::string coordinator_;
-  ScopedConnection started_, finished_, failed_, planned_, capacity_changed_, membership_;
+  ScopedConnection started_, finished_, failed_, repaired_, planned_, capacity_changed_, membership_;
 };
 
 }  // namespace wholesale_ha

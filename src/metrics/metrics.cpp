@@ -38,6 +38,9 @@ Metrics::Metrics(Controller& controller, Clock clock) : controller_(controller),
   started_ = controller_.on_action_started.subscribe([this](const policy::Action& a) { action_started(a); });
   finished_ = controller_.on_action_finished.subscribe([this](const auto& r) { action_finished(r); });
   failed_ = controller_.on_resource_failed.subscribe([this](const ResourceFailure&) { ++resource_failures_; });
+  repaired_ = controller_.on_resource_repaired.subscribe([this](const ResourceRepair& r) {
+    ++repairs_[{r.action, std::string{agents::to_string(r.result.status)}}];
+  });
   planned_ = controller_.on_plan_computed.subscribe([this](const PlanComputed& p) {
     plans_.observe(kPlanBuckets, std::chrono::duration<double>(p.took).count());
     if (p.actions > 0) ++plans_with_actions_;
@@ -156,6 +159,11 @@ std::string Metrics::render(MetricsFormat format, std::string_view local_node,
 
   w.family("wha_resource_failures", "counter", "Monitor and operation failures this node saw.");
   w.sample({}, static_cast<double>(resource_failures_));
+
+  w.family("wha_resource_repairs", "counter", "Repairs in place of recovery ladders, by action and result.");
+  for (const auto& [key, count] : repairs_) {
+    w.sample({{"action", key.first}, {"result", key.second}}, static_cast<double>(count));
+  }
 
   w.family("wha_migrations_in_flight", "gauge", "Live migrations this node runs now.");
   w.sample({}, static_cast<double>(migrating_.size()));

@@ -227,13 +227,15 @@ class GuestFixture : public ::testing::Test {
   wholesale_ha::ScopedConnection failed_;
 };
 
-TEST_F(GuestFixture, AKilledApplicationIsRestartedInsideTheGuestWithoutAReboot) {
+TEST_F(GuestFixture, AKilledWebServerIsNoticedAtTheAddressTheAgentGivesAndRestartedInside) {
   const GuestSpec g{"wha-app", "10.77.0.11", true, false};
   model::Resource vm;
   vm.id = "web-vm";
+  // No guest_address: the checks go where the guest agent says the guest is.
   vm.params = {{"xml", guest_xml(g, domain_type())},
                {"shutdown_timeout", "2s"},
                {"guest_agent", "true"},
+               {"guest_check_tcp", "80"},
                {"guest_check_http", "/"},
                {"guest_restart_command", "httpd -p 80 -h /www"},
                {"guest_boot_grace", "90s"}};
@@ -241,6 +243,7 @@ TEST_F(GuestFixture, AKilledApplicationIsRestartedInsideTheGuestWithoutAReboot) 
   start(vm);
   Host a{"host-a"};
   ASSERT_TRUE(run_until([&] { return http_ok(g.address); }, 90s)) << "the guest's httpd answers";
+  run_until([] { return false; }, 2s);  // a monitor has seen every check pass: the grace is over
   const int id = a.id_of(g.name);
   ASSERT_GT(id, 0);
 
@@ -250,14 +253,45 @@ TEST_F(GuestFixture, AKilledApplicationIsRestartedInsideTheGuestWithoutAReboot) 
   const auto repaired = repairs_.front().first;
   EXPECT_EQ(repairs_.front().second.action, "restart_application");
   EXPECT_TRUE(repairs_.front().second.result.ok()) << repairs_.front().second.result.reason;
-  EXPECT_NE(repairs_.front().second.detected.reason.find("10.77.0.11"), std::string::npos)
+  EXPECT_NE(repairs_.front().second.detected.reason.find("10.77.0.11:80"), std::string::npos)
       << repairs_.front().second.detected.reason;
   ASSERT_TRUE(run_until([&] { return http_ok(g.address); }, 30s)) << "httpd answers again";
   const auto back = Clock::now();
   EXPECT_EQ(a.id_of(g.name), id) << "the same QEMU process: no stop and start";
   EXPECT_TRUE(failures_.empty()) << "a repair, not a failure that restarts the VM";
-  std::printf("MEASURE app-restart: noticed+repaired %ld ms after the kill, answering %ld ms after it\n",
+  std::printf("MEASURE restart_application (TCP check): noticed+repaired %ld ms after the kill, answering %ld ms after it\n",
               ms_between(killed, repaired), ms_between(killed, back));
+}
+
+TEST_F(GuestFixture, ACheckRunInsideTheGuestNoticesTheDeadApplication) {
+  const GuestSpec g{"wha-exec", "", true, false};
+  model::Resource vm;
+  vm.id = "exec-vm";
+  vm.params = {{"xml", guest_xml(g, domain_type())},
+               {"shutdown_timeout", "2s"},
+               {"guest_check_exec", "pidof httpd"},
+               {"guest_restart_command", "httpd -p 80 -h /www"},
+               {"guest_boot_grace", "90s"}};
+  vm.recovery = {{"restart_application", 1, std::nullopt}};
+  start(vm);
+  Host a{"host-a"};
+  ASSERT_TRUE(run_until([&] { return a.agent_answers(g.name); }, 90s));
+  run_until([] { return false; }, 2s);
+  const int id = a.id_of(g.name);
+
+  const auto killed = Clock::now();
+  ASSERT_TRUE(a.guest_run(g.name, "killall httpd"));
+  ASSERT_TRUE(run_until([&] { return !repairs_.empty(); }, 60s));
+  EXPECT_EQ(repairs_.front().second.action, "restart_application");
+  EXPECT_TRUE(repairs_.front().second.result.ok()) << repairs_.front().second.result.reason;
+  EXPECT_NE(repairs_.front().second.detected.reason.find("`pidof httpd` exited 1 inside the guest"), std::string::npos)
+      << repairs_.front().second.detected.reason;
+  run_until([] { return false; }, 3s);  // monitors again: pidof finds it
+  EXPECT_EQ(repairs_.size(), 1U);
+  EXPECT_EQ(a.id_of(g.name), id);
+  EXPECT_TRUE(failures_.empty());
+  std::printf("MEASURE restart_application (exec check): noticed+repaired %ld ms after the kill\n",
+              ms_between(killed, repairs_.front().first));
 }
 
 TEST_F(GuestFixture, AFrozenKernelIsNoticedByTheWatchdogAndTheGuestIsReset) {
@@ -319,6 +353,41 @@ TEST_F(GuestFixture, ASilentGuestAgentIsNoticedAndTheGuestIsReset) {
   EXPECT_TRUE(failures_.empty());
   std::printf("MEASURE agent: noticed+reset %ld ms after the freeze (monitor 1 s, agent timeout 2 s)\n",
               ms_between(frozen, reset));
+}
+
+TEST_F(GuestFixture, WithoutALadderAHungGuestIsStoppedAndStartedThenMoved) {
+  // The rungs after the repairs: on_fail restart in place, then a move after
+  // migration_threshold failures.
+  const GuestSpec g{"wha-rungs", "", true, false};
+  model::Resource vm;
+  vm.id = "rungs-vm";
+  vm.params = {{"xml", guest_xml(g, domain_type())},
+               {"shutdown_timeout", "2s"},
+               {"guest_agent", "true"},
+               {"guest_agent_timeout", "2s"},
+               {"guest_boot_grace", "90s"}};
+  vm.meta.migration_threshold = 2;
+  start(vm);
+  Host a{"host-a"};
+  Host b{"host-b"};
+  auto hang = [&](const Host& host) {
+    EXPECT_TRUE(run_until([&] { return host.agent_answers(g.name); }, 90s)) << "booted";
+    run_until([] { return false; }, 2s);
+    const auto frozen = Clock::now();
+    host.guest_run(g.name, "echo c > /proc/sysrq-trigger");
+    return frozen;
+  };
+
+  const auto first = hang(a);
+  ASSERT_TRUE(run_until([&] { return failures_.size() == 1 && controller_->idle() && a.agent_answers(g.name); }, 120s))
+      << "restarted in place, booted again";
+  std::printf("MEASURE stop+start in place: agent back %ld ms after the freeze\n", ms_between(first, Clock::now()));
+
+  const auto second = hang(a);
+  ASSERT_TRUE(run_until([&] { return failures_.size() == 2 && controller_->idle() && b.agent_answers(g.name); }, 120s))
+      << "moved to host-b after the second failure";
+  EXPECT_EQ(a.id_of(g.name), -1);
+  std::printf("MEASURE move: agent back on the other host %ld ms after the freeze\n", ms_between(second, Clock::now()));
 }
 
 TEST_F(GuestFixture, AGuestWithoutAnAgentFallsBackToTheDomainState) {

@@ -50,6 +50,10 @@ class MetricsTest : public ::testing::Test {
       running.insert({c.resource.id, c.node});
       return agents::Outcome{};
     });
+    t.repairs["reset"] = agents::sync([this](const agents::CallbackCall& c) {
+      running.insert({c.resource.id, c.node});
+      return agents::Outcome{};
+    });
     auto backend = std::make_shared<agents::CallbackBackend>();
     backend->add_type("vm", t);
     registry.add("callback", backend);
@@ -86,6 +90,19 @@ class MetricsTest : public ::testing::Test {
   std::unique_ptr<wholesale_ha::Controller> controller;
   std::unique_ptr<Metrics> metrics;
 };
+
+TEST_F(MetricsTest, RepairsInPlaceAreCountedByActionAndResult) {
+  auto with_ladder = controller->config();
+  with_ladder.resources[0].recovery = {{"reset", 1, std::nullopt}};
+  ASSERT_TRUE(controller->reload(with_ladder).ok());
+  ASSERT_TRUE(wha_test::run_until(io, [&] { return controller->idle(); }));
+  running.clear();  // a crash the ladder's reset repairs in place
+  ASSERT_TRUE(wha_test::run_until(io, [&] { return !running.empty() && controller->idle(); }));
+  const std::string text = metrics->render(MetricsFormat::prometheus, "n1");
+  EXPECT_TRUE(has_line(text, "# TYPE wha_resource_repairs_total counter")) << text;
+  EXPECT_TRUE(has_line(text, R"(wha_resource_repairs_total{action="reset",result="success"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, "wha_resource_failures_total 0")) << text;
+}
 
 TEST_F(MetricsTest, AScrapeShowsStartsHealthFailuresAndMigrations) {
   const std::string first = where();

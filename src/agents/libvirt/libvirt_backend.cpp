@@ -290,8 +290,8 @@ class LibvirtAgent final : public Agent {
       std::string error;
       if (auto dom = libvirt::find(c, name, missing, error)) *inside = libvirt::look_inside(dom, settings);
       return state;
-    }, [this, s = s_, uri = uri_, name = spec_.name, settings = guest_, boot = boot_, inside, timeout,
-        done = std::move(done)](Outcome state) mutable {
+    }, [ex = executor(), s = s_, uri = uri_, name = spec_.name, settings = guest_, boot = boot_, inside, timeout,
+        done = std::move(done)](Outcome state) mutable {  // no `this`: a stop may release the agent meanwhile
       if (!state.ok()) return done(std::move(state));
       const auto now = std::chrono::steady_clock::now();
       if (boot->at == std::chrono::steady_clock::time_point{}) boot->at = now;  // first seen running
@@ -319,22 +319,23 @@ class LibvirtAgent final : public Agent {
         done({Status::error_generic, std::move(*problem)});
       };
       if (inside->problem || inside->no_agent_channel || inside->address.empty()) return judge(inside->problem);
-      check_network(inside->address, settings, timeout, std::move(judge));
+      check_network(ex, inside->address, settings, timeout, std::move(judge));
     });
   }
 
   /// The TCP check, then the HTTP check, at `address`; `judge` gets the first problem.
-  void check_network(const std::string& address, const libvirt::GuestSettings& settings,
-                     std::chrono::milliseconds timeout, std::function<void(std::optional<std::string>)> judge) {
+  static void check_network(const asio::any_io_executor& ex, const std::string& address,
+                            const libvirt::GuestSettings& settings, std::chrono::milliseconds timeout,
+                            std::function<void(std::optional<std::string>)> judge) {
     const auto each = std::min(timeout / 2, settings.agent_timeout);
     const std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
-    auto http = [ex = executor(), url = settings.check_http.empty() ? "" : "http://" + host + settings.check_http, each,
+    auto http = [ex, url = settings.check_http.empty() ? "" : "http://" + host + settings.check_http, each,
                  judge](std::optional<std::string> problem) mutable {
       if (problem || url.empty()) return judge(std::move(problem));
       detail::check_http(ex, url, each, std::move(judge));
     };
     if (settings.check_tcp.empty()) return http(std::nullopt);
-    detail::check_tcp(executor(), host + ":" + settings.check_tcp, each, std::move(http));
+    detail::check_tcp(ex, host + ":" + settings.check_tcp, each, std::move(http));
   }
 
   /// Like offload, with the domain looked up first.
