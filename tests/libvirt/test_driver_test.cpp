@@ -199,4 +199,31 @@ TEST(GuestAgentReplies, Base64IsDecodedAndCheckedWhereItEnters) {
   EXPECT_EQ(decode_base64("aG=k"), std::nullopt) << "data after padding";
 }
 
+TEST(GuestAgentReplies, WhatAGuestSendsIsCheckedNeverThrown) {
+  namespace lv = wholesale_ha::agents::libvirt;
+  const auto status = lv::parse_agent_reply(R"({"return":{"exited":true,"exitcode":3,"out-data":"/w==","err-data":"b2sK"}})");
+  ASSERT_TRUE(status.value) << status.error;
+  const auto decoded = lv::exec_status(*status.value);
+  ASSERT_TRUE(decoded);
+  EXPECT_TRUE(decoded->exited);
+  EXPECT_EQ(decoded->exit_code, 3);
+  EXPECT_EQ(decoded->output, "\xEF\xBF\xBDok\n") << "a stray 0xFF byte becomes U+FFFD";
+  // Wrong types where numbers, strings and lists belong: ignored, not thrown.
+  const auto odd = lv::parse_agent_reply(R"({"return":{"exited":"yes","exitcode":"0","pid":1e300}})");
+  ASSERT_TRUE(odd.value);
+  EXPECT_FALSE(lv::exec_status(*odd.value)->exited);
+  EXPECT_FALSE(lv::exec_pid(*odd.value));
+  EXPECT_EQ(lv::exec_status(*lv::parse_agent_reply(R"({"return":{"exited":true,"exitcode":-9}})").value)->exit_code, -1);
+  const auto interfaces = lv::parse_agent_reply(
+      R"({"return":[{"name":5,"ip-addresses":"none"},{"name":"lo","ip-addresses":[{"ip-address-type":"ipv4","ip-address":"127.0.0.1"}]},
+                    {"name":"eth0","ip-addresses":[{"ip-address-type":"ipv4","ip-address":7},
+                      {"ip-address-type":"ipv4","ip-address":"10.0.0.5; rm -rf /"},
+                      {"ip-address-type":"ipv6","ip-address":"fe80::1"},{"ip-address-type":"ipv4","ip-address":"10.77.0.11"}]}]})");
+  ASSERT_TRUE(interfaces.value);
+  EXPECT_EQ(lv::ipv4_addresses(*interfaces.value), std::vector<std::string>{"10.77.0.11"});
+  EXPECT_FALSE(lv::parse_agent_reply(R"({"error":{"class":"GenericError"}})").value);
+  EXPECT_FALSE(lv::parse_agent_reply(std::string(100, '[')).value);
+  EXPECT_NE(lv::parse_agent_reply(std::string(100, '[')).error.find("too deep"), std::string::npos);
+}
+
 }  // namespace

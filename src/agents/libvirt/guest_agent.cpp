@@ -8,20 +8,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <wholesale_ha/json_depth.hpp>
-#include <wholesale_ha/utf8.hpp>
-
 namespace wholesale_ha::agents::libvirt {
 namespace {
 
 using nlohmann::json;
 
-// A reply comes from inside the guest: bounded before it is parsed.
-constexpr std::size_t kMaxReplyBytes = 1 << 20;
-constexpr std::size_t kMaxReplyDepth = 16;
-constexpr std::size_t kMaxOutputBytes = 1024;
-
-/// The "return" member of the agent's reply to `command`, or the reason there is none.
+/// The "return" member of the agent's reply to `request`, or the reason there is none.
 std::optional<json> command(const Domain& dom, const json& request, int timeout_s, AgentReply& reply) {
   char* raw = virDomainQemuAgentCommand(dom.get(), request.dump().c_str(), timeout_s, 0);
   if (raw == nullptr) {
@@ -32,22 +24,16 @@ std::optional<json> command(const Domain& dom, const json& request, int timeout_
     reply.detail = last_error();
     return std::nullopt;
   }
-  std::string text{raw};
+  const std::string text{raw};
   std::free(raw);  // NOLINT(cppcoreguidelines-no-malloc): libvirt allocates it with malloc
-  reply.state = AgentState::answered;
-  if (text.size() > kMaxReplyBytes || json_too_deep(text, kMaxReplyDepth)) {
-    reply.state = AgentState::unresponsive;
-    reply.detail = fmt::format("the guest agent's reply to {} is too large or too deep", request.value("execute", "?"));
+  AgentReturn decoded = parse_agent_reply(text);
+  if (!decoded.value) {
+    reply = {AgentState::unresponsive,
+             fmt::format("the guest agent's reply to {} is unusable: {}", request.value("execute", "?"), decoded.error)};
     return std::nullopt;
   }
-  json parsed = json::parse(text, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("return")) {
-    reply.state = AgentState::unresponsive;
-    reply.detail = fmt::format("the guest agent's reply to {} is not a result: {}", request.value("execute", "?"),
-                               valid_utf8(utf8_prefix(text, 200)));
-    return std::nullopt;
-  }
-  return std::move(parsed["return"]);
+  reply = {AgentState::answered, {}};
+  return std::move(decoded.value);
 }
 
 int seconds_for(std::chrono::milliseconds timeout) {
@@ -63,21 +49,9 @@ AgentReply guest_ping(const Domain& dom, std::chrono::seconds timeout) {
 }
 
 std::vector<std::string> guest_addresses(const Domain& dom, std::chrono::seconds timeout, AgentReply& reply) {
-  std::vector<std::string> out;
   auto interfaces = command(dom, {{"execute", "guest-network-get-interfaces"}},
                             static_cast<int>(std::max<std::int64_t>(1, timeout.count())), reply);
-  if (!interfaces || !interfaces->is_array()) return out;
-  for (const auto& interface : *interfaces) {
-    if (!interface.is_object() || interface.value("name", "") == "lo") continue;
-    const auto it = interface.find("ip-addresses");
-    if (it == interface.end() || !it->is_array()) continue;
-    for (const auto& address : *it) {
-      if (!address.is_object() || address.value("ip-address-type", "") != "ipv4") continue;
-      const auto ip = address.value("ip-address", "");
-      if (!ip.empty() && !ip.starts_with("127.")) out.push_back(valid_utf8(utf8_prefix(ip, 64)));
-    }
-  }
-  return out;
+  return interfaces ? ipv4_addresses(*interfaces) : std::vector<std::string>{};
 }
 
 GuestExec guest_exec(const Domain& dom, const std::string& cmd, std::chrono::milliseconds timeout) {
@@ -87,67 +61,33 @@ GuestExec guest_exec(const Domain& dom, const std::string& cmd, std::chrono::mil
                       {"arguments", {{"path", "/bin/sh"}, {"arg", {"-c", cmd}}, {"capture-output", true}}}};
   auto started = command(dom, start, seconds_for(timeout), out.reply);
   if (!started) return out;
-  const auto pid = started->is_object() ? started->value("pid", std::int64_t{-1}) : std::int64_t{-1};
-  if (pid < 0) {
+  const auto pid = exec_pid(*started);
+  if (!pid) {
     out.reply = {AgentState::unresponsive, "guest-exec returned no pid"};
     return out;
   }
   // Poll until it exits: short at first (a check is usually quick), then every 100 ms.
   auto pause = std::chrono::milliseconds{10};
   for (int round = 0; round < 100'000 && std::chrono::steady_clock::now() < deadline; ++round) {
-    auto status = command(dom, {{"execute", "guest-exec-status"}, {"arguments", {{"pid", pid}}}},
-                          seconds_for(std::chrono::duration_cast<std::chrono::milliseconds>(
-                              deadline - std::chrono::steady_clock::now())),
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto status = command(dom, {{"execute", "guest-exec-status"}, {"arguments", {{"pid", *pid}}}}, seconds_for(left),
                           out.reply);
     if (!status) return out;
-    if (status->is_object() && status->value("exited", false)) {
+    auto decoded = exec_status(*status);
+    if (!decoded) {
+      out.reply = {AgentState::unresponsive, "guest-exec-status answered with something else than a status"};
+      return out;
+    }
+    if (decoded->exited) {
       out.exited = true;
-      const auto code = status->value("exitcode", std::int64_t{-1});
-      out.exit_code = code >= 0 && code < 256 ? static_cast<int>(code) : -1;
-      for (const char* key : {"out-data", "err-data"}) {
-        if (auto data = status->find(key); data != status->end() && data->is_string()) {
-          if (auto decoded = decode_base64(data->get<std::string>())) out.output += *decoded;
-        }
-      }
-      out.output = valid_utf8(utf8_prefix(out.output, kMaxOutputBytes));
+      out.exit_code = decoded->exit_code;
+      out.output = std::move(decoded->output);
       return out;
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds{100});
   }
   return out;  // still running: the caller reports a timeout
-}
-
-std::optional<std::string> decode_base64(const std::string& text) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  std::size_t padding = 0;
-  for (char c : text) {
-    if (c == '=') {
-      ++padding;
-      continue;
-    }
-    const int v = value(c);
-    if (v < 0 || padding > 0) return std::nullopt;  // a stray byte, or data after padding
-    buffer = (buffer << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xFFU));
-    }
-  }
-  if (padding > 2 || (text.size() % 4) != 0) return std::nullopt;
-  return out;
 }
 
 }  // namespace wholesale_ha::agents::libvirt

@@ -1,14 +1,14 @@
 #pragma once
 // The QEMU guest agent, through libvirt (virDomainQemuAgentCommand): ping, the guest's
-// addresses, and commands run inside the guest (guest-exec). Every reply is decoded into
-// checked values; guest output is made valid UTF-8 where it enters. Blocking: worker threads
-// only.
+// addresses, and commands run inside the guest (guest-exec). Replies are decoded by
+// guest_agent_replies.hpp. Blocking: worker threads only.
 
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "guest_agent_replies.hpp"
 #include "handles.hpp"
 
 namespace wholesale_ha::agents::libvirt {
@@ -38,8 +38,5 @@ struct GuestExec {
 
 /// Runs `/bin/sh -c command` inside the guest and waits for it until `timeout`.
 GuestExec guest_exec(const Domain& dom, const std::string& command, std::chrono::milliseconds timeout);
-
-/// Decodes base64 (the agent's encoding of captured output); nullopt when malformed.
-std::optional<std::string> decode_base64(const std::string& text);
 
 }  // namespace wholesale_ha::agents::libvirt
