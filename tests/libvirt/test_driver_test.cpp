@@ -189,6 +189,26 @@ TEST_F(LibvirtTestDriver, AGuestAgentTheDriverCannotReachFallsBackToTheDomainSta
   EXPECT_FALSE(call([&](auto h) { agent->repair("reset", 10s, h); }).ok()) << "nothing to reset";
 }
 
+TEST_F(LibvirtTestDriver, APausedGuestIsAliveAndNotAskedInside) {
+  auto r = vm("wha-paused");
+  r->params["guest_agent"] = "true";
+  r->params["guest_boot_grace"] = "1ms";
+  auto agent = backend->create({io.get_executor(), r, "n1"});
+  ASSERT_TRUE(call([&](auto h) { agent->start(10s, h); }).ok());
+  virConnectPtr conn = virConnectOpen("test:///default");
+  virDomainPtr dom = virDomainLookupByName(conn, "wha-paused");
+  ASSERT_EQ(virDomainSuspend(dom), 0);
+  wha_test::run_until(io, [] { return false; }, 20ms);  // past the boot grace
+  const auto seen = call([&](auto h) { agent->monitor(10s, h); });
+  EXPECT_TRUE(seen.ok()) << seen.reason;
+  EXPECT_EQ(seen.reason, "domain wha-paused is paused") << "nothing asked of a guest that cannot answer";
+  EXPECT_FALSE(call([&](auto h) { agent->repair("reset", 10s, h); }).ok()) << "a paused guest is never reset";
+  virDomainResume(dom);
+  virDomainFree(dom);
+  virConnectClose(conn);
+  EXPECT_TRUE(call([&](auto h) { agent->stop(10s, h); }).ok());
+}
+
 TEST(GuestAgentReplies, Base64IsDecodedAndCheckedWhereItEnters) {
   using wholesale_ha::agents::libvirt::decode_base64;
   EXPECT_EQ(decode_base64("aGVsbG8K"), "hello\n");

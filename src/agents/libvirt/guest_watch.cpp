@@ -103,16 +103,18 @@ InsideReport look_inside(const Domain& dom, const GuestSettings& s) {
   return report;
 }
 
+bool is_running(const Domain& dom) {
+  int state = -1;
+  int reason = 0;
+  return virDomainGetState(dom.get(), &state, &reason, 0) == 0 && state == VIR_DOMAIN_RUNNING;
+}
+
 Outcome reset_guest(const Domain& dom) {
   virDomainJobInfo job{};
   if (virDomainGetJobInfo(dom.get(), &job) == 0 && job.type != VIR_DOMAIN_JOB_NONE) {
     return {Status::error_generic, "not reset: a job (a migration or a save) runs on the domain"};
   }
-  int state = -1;
-  int reason = 0;
-  if (virDomainGetState(dom.get(), &state, &reason, 0) < 0 || state != VIR_DOMAIN_RUNNING) {
-    return {Status::error_generic, "not reset: the domain is not running (paused, migrating or stopped)"};
-  }
+  if (!is_running(dom)) return {Status::error_generic, "not reset: the domain is not running (paused, migrating or stopped)"};
   if (virDomainReset(dom.get(), 0) < 0) return {Status::error_generic, fmt::format("reset failed: {}", last_error())};
   return {Status::success, "the guest was reset (a hardware reset: it boots again)"};
 }

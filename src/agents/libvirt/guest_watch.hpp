@@ -45,8 +45,12 @@ struct InsideReport {
   std::optional<std::string> problem;  ///< the first check that failed, in words
   bool no_agent_channel = false;       ///< the domain has no agent: its state alone counts
   std::string address;                 ///< where the network checks go ("" = none known)
+  bool not_asked = false;              ///< the domain is not running (paused): nothing was asked
 };
 InsideReport look_inside(const Domain& dom, const GuestSettings& settings);
+
+/// The domain runs (not paused, suspended or shutting down): a guest that can answer.
+bool is_running(const Domain& dom);
 
 /// The repairs (blocking; worker thread). "reset" refuses while a job (a migration, a save)
 /// runs on the domain or it is not running.

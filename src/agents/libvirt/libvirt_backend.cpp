@@ -288,11 +288,17 @@ class LibvirtAgent final : public Agent {
       if (!state.ok()) return state;
       bool missing = false;
       std::string error;
-      if (auto dom = libvirt::find(c, name, missing, error)) *inside = libvirt::look_inside(dom, settings);
+      auto dom = libvirt::find(c, name, missing, error);
+      // A paused guest (an operator, a migration's last phase) cannot answer: alive, not asked.
+      if (dom && libvirt::is_running(dom)) {
+        *inside = libvirt::look_inside(dom, settings);
+      } else if (dom) {
+        inside->not_asked = true;
+      }
       return state;
     }, [ex = executor(), s = s_, uri = uri_, name = spec_.name, settings = guest_, boot = boot_, inside, timeout,
         done = std::move(done)](Outcome state) mutable {  // no `this`: a stop may release the agent meanwhile
-      if (!state.ok()) return done(std::move(state));
+      if (!state.ok() || inside->not_asked) return done(std::move(state));
       const auto now = std::chrono::steady_clock::now();
       if (boot->at == std::chrono::steady_clock::time_point{}) boot->at = now;  // first seen running
       if (settings.watchdog) {
