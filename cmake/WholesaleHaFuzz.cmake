@@ -1,7 +1,8 @@
 # wholesale_ha_add_fuzzer(<name> <source> <corpus_dir> [SEEDS <file>...] [DICT <file>] [LIBS <target>...])
 #
 # Builds the libFuzzer harness fuzz_<name> and a script run-<name>.sh that runs it for a
-# given number of seconds (default 20), and adds it as the CTest test fuzz.<name>.
+# given number of seconds (default 20), and adds it as the CTest test fuzz.<name> (15 s there,
+# to keep the default test run within its time budget).
 #   corpus_dir  small seeds kept in the tree (tests/fuzz/corpus/<name>); may not exist yet.
 #   SEEDS       existing files (test data, examples) used as seeds too: linked, not copied.
 #   DICT        a libFuzzer dictionary (tests/fuzz/dict/*.dict).
@@ -56,7 +57,7 @@ seconds=\"\${1:-20}\"; [ $# -gt 0 ] && shift
 ${symbolizer}exec \"$<TARGET_FILE:${target}>\" -max_total_time=\"$seconds\" -timeout=10 -print_final_stats=1 \\
   -artifact_prefix=\"${artifact_dir}/\" ${dict_arg} \"$@\" ${dirs}
 " FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
-  add_test(NAME fuzz.${name} COMMAND sh "${CMAKE_CURRENT_BINARY_DIR}/run-${name}.sh" 20)
+  add_test(NAME fuzz.${name} COMMAND sh "${CMAKE_CURRENT_BINARY_DIR}/run-${name}.sh" 15)
   set_tests_properties(fuzz.${name} PROPERTIES TIMEOUT 120 LABELS fuzz)
   # Inputs that once crashed it: each runs once, no fuzzing (-runs=0 still runs the corpus).
   set(regressions "${CMAKE_CURRENT_SOURCE_DIR}/regressions/${name}")
