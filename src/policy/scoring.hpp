@@ -14,7 +14,7 @@ enum class TermKind {
   location,     ///< a location constraint (node or rule)
   not_allowed,  ///< asymmetric cluster and no constraint names the node
   failcount,    ///< failcount reached migration_threshold
-  stickiness,   ///< the resource is active and healthy there
+  stickiness,   ///< the resource is active there (failed included)
   colocation,   ///< relative to an already placed resource
   frozen,       ///< waits for another node (shutdown_policy freeze)
   failback,     ///< returns to the node it left for that node's maintenance
@@ -34,8 +34,10 @@ struct Term {
 template <class Sink>
 void for_each_base_term(const Compiled& c, Index r, bool with_stickiness, Sink&& sink) {
   const ResourceInfo& info = c.resources[r];
-  if (!info.meta.allow_unhealthy_nodes) {
-    for (Index n : c.scored_health_nodes) sink(Term{TermKind::health, n, c.nodes[n].health});
+  // allow_unhealthy_nodes exempts a resource from negative health only: a healthy node's
+  // positive score still attracts it (as Pacemaker does).
+  for (Index n : c.scored_health_nodes) {
+    if (!info.meta.allow_unhealthy_nodes || c.nodes[n].health > 0) sink(Term{TermKind::health, n, c.nodes[n].health});
   }
   for (const auto& t : info.locations) {
     sink(Term{TermKind::location, t.node, t.score, t.constraint});
@@ -66,8 +68,9 @@ void for_each_base_term(const Compiled& c, Index r, bool with_stickiness, Sink&&
   }
   if (with_stickiness && info.meta.stickiness != 0) {
     for (const auto& instance : info.active) {
-      // Failing back, a spare holds nothing by stickiness.
-      if (!instance.failed && !(c.failback_now && c.nodes[instance.node].spare)) {
+      // A failed instance keeps it too, as in Pacemaker: it is recovered in place while it may
+      // stay (migration_threshold). Failing back, a spare holds nothing by stickiness.
+      if (!(c.failback_now && c.nodes[instance.node].spare)) {
         sink(Term{TermKind::stickiness, instance.node, info.meta.stickiness});
       }
     }
