@@ -362,6 +362,7 @@ class Core {
   /// recovery ladder that has attempts left. False when none is left (on_fail applies).
   bool start_repair(const std::string& resource, const std::string& node, const agents::Outcome& detected);
   void repair_done(const ForRepair& r, const agents::Outcome& result);
+  void finish_repair(const ForRepair& r, const agents::Outcome& result);
   /// A fresh instance (started, or migrated in) gets the whole ladder again.
   void forget_repairs(const std::string& resource);
   void probe(const std::string& resource, const std::string& node);

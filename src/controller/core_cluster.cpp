@@ -30,7 +30,11 @@ bool Core::others_awaited() const {
                      [&](const auto& n) { return n != settings_.local; });
 }
 
-bool Core::busy_locally() const { return !served_.empty() || run_ || !quorum_stopping_.empty(); }
+// A repair this node issued as coordinator counts too: a new coordinator waits for its end
+// before it plans on the report (seeds 2003330, 2007751).
+bool Core::busy_locally() const {
+  return !served_.empty() || run_ || !quorum_stopping_.empty() || !repairing_.empty();
+}
 
 bool Core::quorate_enough() const {
   return !settings_.clustered || view_.quorate || config_->options.no_quorum_policy != model::NoQuorumPolicy::stop;

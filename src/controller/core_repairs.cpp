@@ -34,6 +34,11 @@ bool Core::start_repair(const std::string& resource, const std::string& node, co
 void Core::repair_done(const ForRepair& p, const agents::Outcome& result) {
   repairing_.erase(p.resource);
   plan_wanted_ = running_ && !stopping_;
+  finish_repair(p, result);
+  flush_reports();  // a new coordinator may be waiting for this node's report
+}
+
+void Core::finish_repair(const ForRepair& p, const agents::Outcome& result) {
   const model::Resource* r = find_resource(p.resource);
   const model::RecoveryStep* step = r != nullptr && p.step < r->recovery.size() ? &r->recovery[p.step] : nullptr;
   const std::string action = step != nullptr ? step->action : "repair";
@@ -42,6 +47,11 @@ void Core::repair_done(const ForRepair& p, const agents::Outcome& result) {
   // Something else decided meanwhile (a fence, a stop, a configuration change): it stands.
   const model::ResourcePlacement* placed = placement(p.resource, p.node);
   if (!running_ || stopping_ || step == nullptr || placed == nullptr || placed->state != model::ResourceState::started) {
+    return;
+  }
+  // Issued as coordinator, answered after a new one took over: the ladder is its to climb.
+  if (settings_.clustered && !is_coordinator()) {
+    if (!result.ok()) publish(protocol::MonitorFailed{p.resource, p.node, p.detected});
     return;
   }
   if (result.ok()) {
