@@ -160,8 +160,8 @@ struct NodeEmptied {
   std::string node;
 };
 using Effect = std::variant<Broadcast, RunOperation, FenceNode, ArmTimer, Watch, TransitionPlanned, ActionStarted,
-                            ActionFinished, ResourceFailed, ResourceRepaired, HealthChanged, MembershipChanged, Idle, Planned, Stopped,
-                            LeftCluster, NodeEmptied, FailoverCapacityChanged>;
+                            ActionFinished, ResourceFailed, ResourceRepaired, HealthChanged, MembershipChanged, Idle,
+                            Planned, Stopped, LeftCluster, NodeEmptied, FailoverCapacityChanged>;
 using Effects = std::vector<Effect>;
 
 // --- commands ----------------------------------------------------------------------------------

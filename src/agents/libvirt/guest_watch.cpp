@@ -15,7 +15,9 @@ std::chrono::seconds whole_seconds(std::chrono::milliseconds d) {
 }
 
 std::string exec_problem(const std::string& what, const std::string& command, const GuestExec& run) {
-  if (run.reply.state != AgentState::answered) return fmt::format("{}: the guest agent did not answer: {}", what, run.reply.detail);
+  if (run.reply.state != AgentState::answered) {
+    return fmt::format("{}: the guest agent did not answer: {}", what, run.reply.detail);
+  }
   if (!run.exited) return fmt::format("{} `{}` did not finish in time inside the guest", what, command);
   std::string out = run.output;
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
@@ -57,7 +59,9 @@ std::vector<Diagnostic> check_guest_params(const model::Resource& r, const std::
   }
   if (auto http = detail::string_param(r, "guest_check_http"); http && !http->starts_with("/") && !http->starts_with(":")) {
     out.push_back(Diagnostic::error(Errc::invalid_value, pointer + "/params/guest_check_http",
-                                    fmt::format("expected \"/path\" or \":port/path\" on the guest's address, got \"{}\"", *http)));
+                                    fmt::format("expected \"/path\" or \":port/path\" on the guest's address, "
+                                                "got \"{}\"",
+                                                *http)));
   }
   for (const char* key : {"guest_check_exec", "guest_restart_command"}) {
     if (auto v = detail::string_param(r, key); v && v->empty()) {

@@ -351,7 +351,10 @@ class LibvirtAgent final : public Agent {
       bool missing = false;
       std::string error;
       auto dom = libvirt::find(c, name, missing, error);
-      if (!dom) return Outcome{Status::error_generic, fmt::format("cannot find {}: {}", name, missing ? "not on this host" : error)};
+      if (!dom) {
+        return Outcome{Status::error_generic,
+                       fmt::format("cannot find {}: {}", name, missing ? "not on this host" : error)};
+      }
       return work(dom);
     }, std::move(done));
   }
