@@ -36,21 +36,21 @@ std::optional<json> command(const Domain& dom, const json& request, int timeout_
   return std::move(decoded.value);
 }
 
+/// libvirt's agent timeouts are whole seconds: rounded up, at least one.
 int seconds_for(std::chrono::milliseconds timeout) {
   return static_cast<int>(std::max<std::int64_t>(1, (timeout.count() + 999) / 1000));
 }
 
 }  // namespace
 
-AgentReply guest_ping(const Domain& dom, std::chrono::seconds timeout) {
+AgentReply guest_ping(const Domain& dom, std::chrono::milliseconds timeout) {
   AgentReply reply;
-  command(dom, {{"execute", "guest-ping"}}, static_cast<int>(std::max<std::int64_t>(1, timeout.count())), reply);
+  command(dom, {{"execute", "guest-ping"}}, seconds_for(timeout), reply);
   return reply;
 }
 
-std::vector<std::string> guest_addresses(const Domain& dom, std::chrono::seconds timeout, AgentReply& reply) {
-  auto interfaces = command(dom, {{"execute", "guest-network-get-interfaces"}},
-                            static_cast<int>(std::max<std::int64_t>(1, timeout.count())), reply);
+std::vector<std::string> guest_addresses(const Domain& dom, std::chrono::milliseconds timeout, AgentReply& reply) {
+  auto interfaces = command(dom, {{"execute", "guest-network-get-interfaces"}}, seconds_for(timeout), reply);
   return interfaces ? ipv4_addresses(*interfaces) : std::vector<std::string>{};
 }
 

@@ -24,10 +24,10 @@ struct AgentReply {
   std::string detail;  ///< libvirt's or the agent's words when it did not answer
 };
 
-AgentReply guest_ping(const Domain& dom, std::chrono::seconds timeout);
+AgentReply guest_ping(const Domain& dom, std::chrono::milliseconds timeout);
 
 /// IPv4 addresses of the guest's interfaces other than loopback, in the agent's order.
-std::vector<std::string> guest_addresses(const Domain& dom, std::chrono::seconds timeout, AgentReply& reply);
+std::vector<std::string> guest_addresses(const Domain& dom, std::chrono::milliseconds timeout, AgentReply& reply);
 
 struct GuestExec {
   AgentReply reply;

@@ -10,10 +10,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::chrono::seconds whole_seconds(std::chrono::milliseconds d) {
-  return std::max(1s, std::chrono::duration_cast<std::chrono::seconds>(d + 999ms));
-}
-
 std::string exec_problem(const std::string& what, const std::string& command, const GuestExec& run) {
   if (run.reply.state != AgentState::answered) {
     return fmt::format("{}: the guest agent did not answer: {}", what, run.reply.detail);
@@ -75,7 +71,7 @@ InsideReport look_inside(const Domain& dom, const GuestSettings& s) {
   InsideReport report;
   report.address = s.address;
   if (!s.uses_agent()) return report;
-  const auto timeout = whole_seconds(s.agent_timeout);
+  const auto timeout = s.agent_timeout;
   // Ping first: it tells a guest without an agent channel from one whose agent is silent.
   AgentReply ping = guest_ping(dom, timeout);
   if (ping.state == AgentState::not_configured) {

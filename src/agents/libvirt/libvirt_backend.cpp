@@ -86,6 +86,14 @@ struct Shared {
     return c;
   }
 
+  /// The node whose URI this is (the URI itself when none is configured with it).
+  [[nodiscard]] std::string node_of(const std::string& uri) const {
+    for (const auto& [n, u] : options.node_uris) {
+      if (u == uri) return n;
+    }
+    return uri;
+  }
+
   /// From libvirt's event thread: tell subscribers and the agent watching that domain.
   void lifecycle(const std::string& uri, const std::string& domain, int event, int detail) {
     std::function<void()> watcher;
@@ -93,10 +101,7 @@ struct Shared {
       std::lock_guard lock{mutex};
       if (auto it = watchers.find({uri, domain}); it != watchers.end()) watcher = it->second;
     }
-    std::string node = uri;
-    for (const auto& [n, u] : options.node_uris) {
-      if (u == uri) node = n;
-    }
+    const std::string node = node_of(uri);
     asio::post(ex, [b = backend, watcher, e = DomainEvent{node, domain, event_name(event), std::to_string(detail)}] {
       if (auto backend_alive = b.lock()) backend_alive->on_domain_event.emit(e);
       if (watcher) watcher();
@@ -111,10 +116,7 @@ struct Shared {
       watchdog_fired[{uri, domain}] = std::chrono::steady_clock::now();
       if (auto it = watchers.find({uri, domain}); it != watchers.end()) watcher = it->second;
     }
-    std::string node = uri;
-    for (const auto& [n, u] : options.node_uris) {
-      if (u == uri) node = n;
-    }
+    const std::string node = node_of(uri);
     asio::post(ex, [b = backend, watcher, e = DomainEvent{node, domain, "WATCHDOG", std::to_string(action)}] {
       if (auto backend_alive = b.lock()) backend_alive->on_domain_event.emit(e);
       if (watcher) watcher();
